@@ -1,0 +1,1 @@
+"""The ``aios`` command line: a thin front end over the core."""

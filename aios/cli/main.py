@@ -1,0 +1,15 @@
+"""The ``aios`` command: each area of the product is a sub-command group."""
+
+from __future__ import annotations
+
+import typer
+
+from aios.cli import systems, tools
+
+app = typer.Typer(
+    name="aios",
+    help="aios: an operator assistant that gets real work done across business systems, safely.",
+    no_args_is_help=True,
+)
+app.add_typer(systems.app, name="systems")
+app.add_typer(tools.app, name="tools")

@@ -1,0 +1,51 @@
+"""One settings object, read from the environment (prefix ``AIOS_``) and passed down explicitly."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Transport(StrEnum):
+    INPROCESS = "inprocess"
+    HTTP = "http"
+
+
+class Settings(BaseSettings):
+    """Everything aios can be configured with. Unset URLs derive from ``data_dir``."""
+
+    model_config = SettingsConfigDict(env_prefix="AIOS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path(".aios"), description="Where databases, indexes and logs live.")
+    state_url: str | None = Field(
+        None, description="SQLAlchemy URL of aios' own store (audit trail, users, approvals)."
+    )
+    crm_url: str | None = Field(None, description="SQLAlchemy URL of the stub CRM's database.")
+    erp_url: str | None = Field(None, description="SQLAlchemy URL of the stub ERP's database.")
+
+    transport: Transport = Field(
+        Transport.INPROCESS,
+        description="How connectors reach the systems: in this process, or over HTTP.",
+    )
+    crm_base_url: str = Field("http://127.0.0.1:8101", description="CRM API when transport=http.")
+    erp_base_url: str = Field("http://127.0.0.1:8102", description="ERP API when transport=http.")
+    http_timeout_s: float = Field(10.0, gt=0, description="Per-request timeout for system APIs.")
+    http_retries: int = Field(
+        3, ge=0, le=10, description="Retries of transient failures (5xx, timeouts); never 4xx."
+    )
+
+    demo_seed: int = Field(42, description="Seed of the deterministic demo dataset.")
+
+    def db_url(self, name: str) -> str:
+        """The configured URL for store ``name``, or a SQLite file under the data directory."""
+        explicit: str | None = getattr(self, f"{name}_url")
+        if explicit:
+            return explicit
+        return f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir

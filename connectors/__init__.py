@@ -1,0 +1,1 @@
+"""Typed operations over the CRM and ERP systems, reachable in-process or over HTTP."""

@@ -1,0 +1,20 @@
+"""Human-readable ids (CN-4001, CS-1061): the next number after the highest in the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+
+def next_id(session: Session, column: Any, prefix: str, start: int) -> str:
+    # Ids are zero-free integers after the prefix, so the longest-then-greatest string is the max.
+    newest = session.exec(
+        select(column)
+        .where(column.like(f"{prefix}-%"))
+        .order_by(func.length(column).desc(), column.desc())
+        .limit(1)
+    ).first()
+    number = int(str(newest).split("-")[-1]) + 1 if newest else start
+    return f"{prefix}-{number}"

@@ -1,0 +1,30 @@
+"""The one way aios reaches the systems: ``Connectors.call("erp.create_refund", args, key)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from connectors.registry import Registry
+from connectors.transport import Transport
+
+
+class Connectors:
+    def __init__(self, registry: Registry, transport: Transport) -> None:
+        self.registry = registry
+        self.transport = transport
+
+    def call(
+        self,
+        tool_name: str,
+        args: BaseModel | dict[str, Any],
+        idempotency_key: str | None = None,
+    ) -> BaseModel:
+        """Validate ``args`` here (a typo never reaches a system) and run the operation."""
+        op = self.registry.get(tool_name)
+        parsed = op.prepare(args, idempotency_key)
+        return self.transport.invoke(op, parsed, idempotency_key)
+
+    def close(self) -> None:
+        self.transport.close()

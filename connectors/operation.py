@@ -1,0 +1,135 @@
+"""How an operation is declared: once, typed, with its JSON schema derived.
+
+An operation is a plain function ``(ctx, args) -> result`` where ``args`` and ``result`` are
+pydantic models. The decorator reads the models from the type hints and the description from
+the docstring, and refuses an input field without a description: the schema is what a planner
+(or an LLM) sees, so an undocumented parameter is a bug.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar, get_type_hints
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+
+from connectors.errors import InvalidInput
+
+
+class Kind(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+class Risk(StrEnum):
+    """How much harm a wrong call can do; policies key confirmations on it."""
+
+    NONE = "none"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class SystemContext:
+    """What an operation gets to do its work: a transaction and the time.
+
+    Operations add and change rows but never commit: the system commits once the operation
+    and its idempotency record are both in the transaction.
+    """
+
+    session: Session
+    now: datetime
+
+
+In = TypeVar("In", bound=BaseModel)
+Out = TypeVar("Out", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Operation(Generic[In, Out]):
+    system: str
+    name: str
+    kind: Kind
+    risk: Risk
+    description: str
+    input_model: type[In]
+    output_model: type[Out]
+    run: Callable[[SystemContext, In], Out]
+
+    @property
+    def tool_name(self) -> str:
+        return f"{self.system}.{self.name}"
+
+    def input_schema(self) -> dict[str, Any]:
+        return self.input_model.model_json_schema()
+
+    def output_schema(self) -> dict[str, Any]:
+        return self.output_model.model_json_schema()
+
+    def prepare(self, args: BaseModel | dict[str, Any], idempotency_key: str | None) -> In:
+        """Validate a call before it runs: typed arguments, and a key on every write."""
+        if self.kind is Kind.WRITE and not idempotency_key:
+            raise InvalidInput(f"{self.tool_name} changes data and needs an idempotency key")
+        if isinstance(args, self.input_model):
+            return args
+        raw = args.model_dump() if isinstance(args, BaseModel) else args
+        try:
+            return self.input_model.model_validate(raw)
+        except ValidationError as exc:
+            raise InvalidInput(
+                f"invalid arguments for {self.tool_name}",
+                errors=exc.errors(include_url=False, include_context=False),
+            ) from None
+
+    def describe(self) -> dict[str, Any]:
+        """The tool card a planner or an API client sees."""
+        return {
+            "name": self.tool_name,
+            "kind": self.kind.value,
+            "risk": self.risk.value,
+            "description": self.description,
+            "input_schema": self.input_schema(),
+            "output_schema": self.output_schema(),
+        }
+
+
+def operation(
+    system: str, kind: Kind, risk: Risk = Risk.NONE
+) -> Callable[[Callable[[SystemContext, In], Out]], Operation[In, Out]]:
+    """Declare ``fn`` as the operation ``system.<fn name>``."""
+
+    def declare(fn: Callable[[SystemContext, In], Out]) -> Operation[In, Out]:
+        hints = get_type_hints(fn)
+        params = list(inspect.signature(fn).parameters)
+        if len(params) != 2:
+            raise TypeError(f"{fn.__qualname__}: an operation takes (ctx, args)")
+        input_model, output_model = hints[params[1]], hints["return"]
+        for model in (input_model, output_model):
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                raise TypeError(f"{fn.__qualname__}: {model!r} is not a pydantic model")
+        undocumented = [n for n, f in input_model.model_fields.items() if not f.description]
+        if undocumented:
+            raise TypeError(
+                f"{fn.__qualname__}: input fields without a description: {undocumented}"
+            )
+        doc = inspect.getdoc(fn)
+        if not doc:
+            raise TypeError(f"{fn.__qualname__}: an operation needs a docstring")
+        return Operation(
+            system=system,
+            name=fn.__name__,
+            kind=kind,
+            risk=risk,
+            description=doc,
+            input_model=input_model,
+            output_model=output_model,
+            run=fn,
+        )
+
+    return declare

@@ -1,0 +1,74 @@
+"""A system served as an HTTP JSON API: one typed route per operation, derived from it.
+
+``POST /v1/operations/{name}`` takes the operation's input model as JSON (and an
+``Idempotency-Key`` header for writes) and returns its output model; errors are RFC 9457
+problem+json carrying the same codes the in-process transport raises.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from connectors.errors import ConnectorError, InvalidInput
+from connectors.operation import Operation
+from connectors.system import System
+
+PROBLEM = "application/problem+json"
+
+
+def _problem(error: ConnectorError) -> JSONResponse:
+    return JSONResponse(error.to_problem(), status_code=error.status, media_type=PROBLEM)
+
+
+def _route(system: System, op: Operation[Any, Any]) -> Any:
+    def endpoint(args: BaseModel, idempotency_key: str | None = Header(None)) -> Any:
+        return system.execute(op.name, args, idempotency_key)
+
+    # FastAPI reads the body model and response model from the annotations.
+    endpoint.__annotations__ = {
+        "args": op.input_model,
+        "idempotency_key": str | None,
+        "return": op.output_model,
+    }
+    endpoint.__name__ = op.name
+    endpoint.__doc__ = op.description
+    return endpoint
+
+
+def create_app(system: System) -> FastAPI:
+    app = FastAPI(
+        title=f"aios stub {system.name.upper()}",
+        version="1",
+        description=f"The {system.name.upper()} system aios works on, as a JSON API.",
+    )
+
+    @app.exception_handler(ConnectorError)
+    async def connector_error(_request: Request, exc: ConnectorError) -> JSONResponse:
+        return _problem(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        return _problem(InvalidInput("invalid request", errors=errors))
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "system": system.name}
+
+    @app.get("/v1/operations")
+    def operations() -> list[dict[str, Any]]:
+        return [op.describe() for op in system.operations.values()]
+
+    for op in system.operations.values():
+        app.post(
+            f"/v1/operations/{op.name}",
+            summary=op.description.splitlines()[0],
+            tags=[op.kind.value],
+            responses={400: {}, 404: {}, 409: {}, 422: {}, 503: {}},
+        )(_route(system, op))
+    return app

@@ -1,0 +1,21 @@
+"""The stub systems we ship, built on whatever engines the caller hands in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from connectors import crm, erp
+from connectors._time import utc_now
+from connectors.system import System
+
+SYSTEMS = {"crm": crm, "erp": erp}
+
+
+def build_system(name: str, engine: Engine, clock: Callable[[], datetime] = utc_now) -> System:
+    module = SYSTEMS[name]
+    system = System(name, engine, module.OPERATIONS, module.TABLES, clock)
+    system.create_tables()
+    return system

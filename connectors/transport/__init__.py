@@ -1,0 +1,19 @@
+"""How a connector call reaches its system. Both transports honour one contract."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from connectors.operation import Operation
+
+
+class Transport(Protocol):
+    def invoke(
+        self, op: Operation[Any, Any], args: BaseModel, idempotency_key: str | None
+    ) -> BaseModel:
+        """Run ``op`` on its system and return its typed result, or raise a ConnectorError."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,103 @@
+"""One contract, run against both transports: the caller cannot tell them apart."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from connectors.erp.models import Refund
+from connectors.erp.views import RefundView
+from connectors.errors import IdempotencyConflict, InvalidInput, NotFound, RuleViolation
+
+
+def _refunds(systems) -> list[Refund]:
+    with systems["erp"].session() as s:
+        return list(s.exec(select(Refund)))
+
+
+def test_read_returns_typed_result(connectors):
+    result = connectors.call("crm.find_accounts", {"name": "blue harbor"})
+    assert [a.id for a in result.accounts] == ["ACC-1001"]
+    assert result.accounts[0].tier == "gold"
+
+
+def test_write_returns_typed_result_and_changes_the_system(connectors, systems):
+    refund = connectors.call(
+        "erp.create_refund",
+        {"invoice_id": "INV-2001", "amount": "45.00", "reason": "arrived damaged"},
+        idempotency_key="k-1",
+    )
+    assert isinstance(refund, RefundView)
+    assert refund.amount == Decimal("45.00")
+    assert refund.id == "CN-4001"
+    assert [(r.invoice_id, r.amount_cents) for r in _refunds(systems)] == [("INV-2001", 4500)]
+
+
+def test_same_key_twice_writes_once_and_returns_the_first_result(connectors, systems):
+    args = {"invoice_id": "INV-2001", "amount": "45.00", "reason": "arrived damaged"}
+    first = connectors.call("erp.create_refund", args, idempotency_key="k-2")
+    second = connectors.call("erp.create_refund", args, idempotency_key="k-2")
+    assert first == second
+    assert len(_refunds(systems)) == 1
+
+
+def test_same_key_with_other_arguments_is_refused(connectors, systems):
+    args = {"invoice_id": "INV-2001", "amount": "45.00", "reason": "arrived damaged"}
+    connectors.call("erp.create_refund", args, idempotency_key="k-3")
+    with pytest.raises(IdempotencyConflict):
+        connectors.call("erp.create_refund", {**args, "amount": "40.00"}, idempotency_key="k-3")
+    assert [r.amount_cents for r in _refunds(systems)] == [4500]
+
+
+def test_write_without_key_is_refused(connectors, systems):
+    with pytest.raises(InvalidInput, match="idempotency key"):
+        connectors.call(
+            "erp.create_refund", {"invoice_id": "INV-2001", "amount": "1", "reason": "x y z"}
+        )
+    assert _refunds(systems) == []
+
+
+@pytest.mark.parametrize("amount", ["abc", "-5", "0", "1.234"])
+def test_malformed_amount_is_invalid_input(connectors, amount):
+    with pytest.raises(InvalidInput) as err:
+        connectors.call(
+            "erp.create_refund",
+            {"invoice_id": "INV-2001", "amount": amount, "reason": "arrived damaged"},
+            idempotency_key=f"k-{amount}",
+        )
+    assert err.value.details["errors"]
+
+
+def test_unknown_record_is_not_found(connectors):
+    with pytest.raises(NotFound, match="INV-9999"):
+        connectors.call(
+            "erp.create_refund",
+            {"invoice_id": "INV-9999", "amount": "5", "reason": "arrived damaged"},
+            idempotency_key="k-4",
+        )
+
+
+def test_business_rule_violation_is_typed_and_writes_nothing(connectors, systems):
+    with pytest.raises(RuleViolation, match=r"exceeds the refundable 480\.00") as err:
+        connectors.call(
+            "erp.create_refund",
+            {"invoice_id": "INV-2001", "amount": "480.01", "reason": "arrived damaged"},
+            idempotency_key="k-5",
+        )
+    assert err.value.details["refundable"] == "480.00"
+    assert _refunds(systems) == []
+
+
+def test_refused_write_does_not_burn_its_key(connectors, systems):
+    args = {"invoice_id": "INV-2001", "amount": "500", "reason": "arrived damaged"}
+    with pytest.raises(RuleViolation):
+        connectors.call("erp.create_refund", args, idempotency_key="k-6")
+    ok = connectors.call("erp.create_refund", {**args, "amount": "20"}, idempotency_key="k-6")
+    assert ok.amount == Decimal("20.00")
+
+
+def test_unknown_tool_is_invalid_input(connectors):
+    with pytest.raises(InvalidInput, match="unknown tool"):
+        connectors.call("erp.launch_rocket", {})
