@@ -1,0 +1,94 @@
+"""Decides what may run. Code enforces it; the model never decides what is allowed."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from aios.config_files import load_yaml_model
+from aios.policy.models import Decision, PolicyDecision, PolicyFile, PolicyRequest, Rule
+
+
+def load_policy(path: Path) -> PolicyEngine:
+    return PolicyEngine(load_yaml_model(path, PolicyFile))
+
+
+def _matches(patterns: list[str], tool: str) -> bool:
+    return any(fnmatchcase(tool, pattern) for pattern in patterns)
+
+
+def _exceeds(value: Any, limit: Decimal) -> bool:
+    try:
+        return Decimal(str(value)) > limit
+    except (InvalidOperation, ValueError):
+        # An argument that is not a number cannot prove it is under the limit.
+        return True
+
+
+class PolicyEngine:
+    def __init__(self, policy: PolicyFile) -> None:
+        self.policy = policy
+        self.version = policy.version
+
+    def granted(self, role: str) -> list[str]:
+        """Every tool pattern ``role`` may use, inherited grants included."""
+        return list(_granted(self.policy, role))
+
+    def decide(self, request: PolicyRequest) -> PolicyDecision:
+        if request.role not in self.policy.roles:
+            return self._result(Decision.DENY, f"unknown role {request.role!r}")
+        if not _matches(self.granted(request.role), request.tool):
+            return self._result(
+                Decision.DENY, f"the {request.role} role may not use {request.tool}", "rbac"
+            )
+        for rule in self.policy.rules:
+            if self._applies(rule, request):
+                return self._result(rule.decision, rule.reason, rule.id, rule.approver_role)
+        default = (
+            self.policy.defaults.write if request.kind == "write" else self.policy.defaults.read
+        )
+        return self._result(default, f"default for {request.kind} operations")
+
+    @staticmethod
+    def _applies(rule: Rule, request: PolicyRequest) -> bool:
+        if not _matches(rule.tools, request.tool):
+            return False
+        if rule.roles is not None and request.role not in rule.roles:
+            return False
+        if rule.tiers is not None and request.account_tier not in rule.tiers:
+            return False
+        if rule.confidence_below is not None and (
+            request.confidence is None or request.confidence >= rule.confidence_below
+        ):
+            return False
+        return all(
+            name in request.args and _exceeds(request.args[name], limit)
+            for name, limit in rule.arg_over.items()
+        )
+
+    def _result(
+        self,
+        decision: Decision,
+        reason: str,
+        rule: str | None = None,
+        approver_role: str | None = None,
+    ) -> PolicyDecision:
+        return PolicyDecision(
+            decision=decision,
+            reason=reason,
+            rule=rule,
+            approver_role=approver_role,
+            policy_version=self.version,
+        )
+
+
+def _granted(policy: PolicyFile, role: str, seen: frozenset[str] = frozenset()) -> list[str]:
+    grant = policy.roles.get(role)
+    if grant is None or role in seen:
+        return []
+    patterns = list(grant.tools)
+    for parent in grant.inherits:
+        patterns += _granted(policy, parent, seen | {role})
+    return patterns

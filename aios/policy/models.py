@@ -1,0 +1,90 @@
+"""The policy file's shape, and what a decision looks like."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Decision(StrEnum):
+    ALLOW = "allow"
+    CONFIRM = "confirm"  # the requester confirms exactly what will run
+    APPROVE = "approve"  # a different person holding ``approver_role`` approves
+    DENY = "deny"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RoleGrant(_Strict):
+    tools: list[str] = Field(description="Tool name patterns (fnmatch) this role may use.")
+    inherits: list[str] = Field(default_factory=list, description="Roles whose grants it has.")
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    tools: list[str] = Field(default_factory=lambda: ["*"], description="Tool patterns.")
+    roles: list[str] | None = Field(None, description="Only for callers with these roles.")
+    tiers: list[str] | None = Field(None, description="Only for accounts of these tiers.")
+    arg_over: dict[str, Decimal] = Field(
+        default_factory=dict, description="Matches when every named argument exceeds its value."
+    )
+    confidence_below: float | None = Field(
+        None, ge=0, le=1, description="Matches when the planner was less sure than this."
+    )
+    decision: Decision
+    approver_role: str | None = None
+    reason: str = Field(min_length=3, description="Shown to the user with the decision.")
+
+    @model_validator(mode="after")
+    def _approver_only_with_approve(self) -> Rule:
+        if (self.decision is Decision.APPROVE) != (self.approver_role is not None):
+            raise ValueError("approver_role is required with decision approve, and only then")
+        return self
+
+
+class Defaults(_Strict):
+    read: Decision = Decision.ALLOW
+    write: Decision = Decision.CONFIRM
+
+
+class PolicyFile(_Strict):
+    version: str = Field(min_length=1, description="Written into every audit row.")
+    roles: dict[str, RoleGrant]
+    defaults: Defaults = Defaults()
+    rules: list[Rule] = Field(default_factory=list, description="First match wins.")
+
+    @model_validator(mode="after")
+    def _roles_exist(self) -> PolicyFile:
+        known = set(self.roles)
+        for name, grant in self.roles.items():
+            if missing := set(grant.inherits) - known:
+                raise ValueError(f"role {name} inherits unknown roles {sorted(missing)}")
+        for rule in self.rules:
+            named = set(rule.roles or []) | ({rule.approver_role} if rule.approver_role else set())
+            if missing := named - known:
+                raise ValueError(f"rule {rule.id} names unknown roles {sorted(missing)}")
+        return self
+
+
+class PolicyRequest(BaseModel):
+    """Everything a decision may depend on. The planner's words are not in it."""
+
+    role: str
+    tool: str
+    kind: str = Field(description="read or write")
+    args: dict[str, Any] = Field(default_factory=dict)
+    account_tier: str | None = None
+    confidence: float | None = None
+
+
+class PolicyDecision(BaseModel):
+    decision: Decision
+    reason: str
+    rule: str | None = Field(None, description="The rule that decided, or None for a default.")
+    approver_role: str | None = None
+    policy_version: str
