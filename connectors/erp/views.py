@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from connectors.erp._receivables import days_overdue
 from connectors.erp.models import (
     Customer,
     Invoice,
     InvoiceStatus,
     OrderLine,
     OrderStatus,
+    Payment,
+    Product,
     Refund,
     SalesOrder,
 )
@@ -61,14 +64,21 @@ class InvoiceView(BaseModel):
     balance: Money
     issued_on: date
     due_on: date
+    days_overdue: int | None = Field(
+        None,
+        description="Days past due as of today, 0 when not overdue (whatever the stored "
+        "status says); null when not worked out.",
+    )
 
     @classmethod
-    def of(cls, invoice: Invoice) -> InvoiceView:
+    def of(cls, invoice: Invoice, today: date | None = None) -> InvoiceView:
+        """The invoice; with ``today``, also how many days it is past due."""
         return cls(
             **invoice.model_dump(exclude={"amount_cents", "paid_cents"}),
             amount=from_cents(invoice.amount_cents),
             paid=from_cents(invoice.paid_cents),
             balance=from_cents(invoice.amount_cents - invoice.paid_cents),
+            days_overdue=None if today is None else days_overdue(invoice, today),
         )
 
 
@@ -103,3 +113,70 @@ class CustomerView(BaseModel):
             **customer.model_dump(exclude={"credit_limit_cents"}),
             credit_limit=from_cents(customer.credit_limit_cents),
         )
+
+
+class CustomerCreditView(CustomerView):
+    """A customer with what it owes and how much of its credit limit is in use."""
+
+    open_balance: Money = Field(description="Unpaid balances of all its invoices, void excluded.")
+    overdue_balance: Money = Field(description="The part of open_balance already past due.")
+    uninvoiced_orders: Money = Field(
+        description="Totals of its confirmed, shipped or delivered orders not invoiced yet."
+    )
+    credit_used: Money = Field(description="open_balance plus uninvoiced_orders.")
+    credit_available: Money = Field(
+        description="credit_limit minus credit_used; negative when the customer is over its limit."
+    )
+
+
+class PaymentView(BaseModel):
+    id: str
+    invoice_id: str
+    account_id: str
+    amount: Money
+    method: str
+    received_at: datetime
+
+    @classmethod
+    def of(cls, payment: Payment) -> PaymentView:
+        return cls(
+            **payment.model_dump(exclude={"amount_cents"}), amount=from_cents(payment.amount_cents)
+        )
+
+
+class InvoiceDetail(BaseModel):
+    invoice: InvoiceView
+    payments: list[PaymentView] = Field(description="Payments received, oldest first.")
+    refunds: list[RefundView] = Field(description="Credit notes booked against it, oldest first.")
+    refundable: Money = Field(
+        description="Paid minus already refunded: the most erp.create_refund accepts."
+    )
+
+
+class ProductView(BaseModel):
+    sku: str
+    name: str
+    category: str
+    price: Money
+    stock: int
+    active: bool = Field(description="False for a product no longer sold.")
+
+    @classmethod
+    def of(cls, product: Product) -> ProductView:
+        return cls(
+            **product.model_dump(exclude={"price_cents"}), price=from_cents(product.price_cents)
+        )
+
+
+class OutboxMessageView(BaseModel):
+    """Mail the ERP has queued (payment reminders)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    account_id: str
+    invoice_id: str | None
+    to: str
+    subject: str
+    body: str
+    created_at: datetime
