@@ -82,9 +82,11 @@ class Operation(Generic[In, Out]):
         try:
             return self.input_model.model_validate(raw)
         except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_context=False)
+            first = errors[0]
+            where = ".".join(str(p) for p in first["loc"]) or "arguments"
             raise InvalidInput(
-                f"invalid arguments for {self.tool_name}",
-                errors=exc.errors(include_url=False, include_context=False),
+                f"invalid arguments for {self.tool_name}: {where}: {first['msg']}", errors=errors
             ) from None
 
     def describe(self) -> dict[str, Any]:

@@ -73,20 +73,22 @@ class System:
             if replay is not None:
                 return replay
             now = self.clock()
-            result: BaseModel = op.run(SystemContext(session, now), args)
-            session.add(
-                IdempotencyRecord(
-                    key=key,
-                    operation=op.tool_name,
-                    args_hash=digest,
-                    result_json=result.model_dump_json(),
-                    created_at=now,
-                )
-            )
             try:
+                result: BaseModel = op.run(SystemContext(session, now), args)
+                session.add(
+                    IdempotencyRecord(
+                        key=key,
+                        operation=op.tool_name,
+                        args_hash=digest,
+                        result_json=result.model_dump_json(),
+                        created_at=now,
+                    )
+                )
                 session.commit()
                 return result
             except IntegrityError:
+                # A concurrent writer took the same key or the same new id; nothing of ours
+                # was kept. Either it was our twin (answer as it did) or the caller may retry.
                 session.rollback()
         # A concurrent request with the same key committed first: answer as it did.
         with self.session() as session:

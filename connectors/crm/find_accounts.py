@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from connectors._match import contains, equals_ignoring_case
 from connectors.crm.models import Account, AccountStatus, Tier
 from connectors.crm.views import AccountView
 from connectors.operation import Kind, SystemContext, operation
@@ -28,11 +29,11 @@ def find_accounts(ctx: SystemContext, args: FindAccountsInput) -> FindAccountsOu
     """Find customer accounts by name, tier, region, status or owner."""
     query = select(Account)
     if args.name:
-        query = query.where(col(Account.name).ilike(f"%{args.name}%"))
+        query = query.where(contains(col(Account.name), args.name))
     if args.tier:
         query = query.where(Account.tier == args.tier)
     if args.region:
-        query = query.where(col(Account.region).ilike(args.region))
+        query = query.where(equals_ignoring_case(col(Account.region), args.region))
     if args.status:
         query = query.where(Account.status == args.status)
     if args.owner:

@@ -4,12 +4,14 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from connectors._lookup import get_or_404
+from connectors._match import contains
 from connectors.crm.models import Account, Contact
 from connectors.crm.views import ContactView
 from connectors.operation import Kind, SystemContext, operation
 
 
 class FindContactsInput(BaseModel):
+    contact_id: str | None = Field(None, max_length=50, description="One contact, e.g. CON-1001.")
     account_id: str | None = Field(
         None, max_length=50, description="Only contacts of this account, e.g. ACC-1001."
     )
@@ -30,18 +32,20 @@ class FindContactsOutput(BaseModel):
 
 @operation("crm", Kind.READ)
 def find_contacts(ctx: SystemContext, args: FindContactsInput) -> FindContactsOutput:
-    """Find contacts by account, name or email; filters combine. Sorted by account, then name.
+    """Find contacts by id, account, name or email; filters combine. Sorted by account, then name.
 
     Refused (not found) when account_id names no account.
     """
     query = select(Contact)
+    if args.contact_id:
+        query = query.where(Contact.id == args.contact_id)
     if args.account_id:
         get_or_404(ctx.session, Account, args.account_id, "account")
         query = query.where(Contact.account_id == args.account_id)
     if args.name:
-        query = query.where(col(Contact.name).ilike(f"%{args.name}%"))
+        query = query.where(contains(col(Contact.name), args.name))
     if args.email:
-        query = query.where(col(Contact.email).ilike(f"%{args.email}%"))
+        query = query.where(contains(col(Contact.email), args.email))
     rows = ctx.session.exec(
         query.order_by(Contact.account_id, Contact.name).limit(args.limit)
     ).all()

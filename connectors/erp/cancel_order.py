@@ -4,12 +4,17 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from connectors._lookup import get_or_404
-from connectors.erp.models import Invoice, InvoiceStatus, OrderLine, OrderStatus, SalesOrder
+from connectors.erp.models import (
+    BEFORE_SHIPPING,
+    Invoice,
+    InvoiceStatus,
+    OrderLine,
+    OrderStatus,
+    SalesOrder,
+)
 from connectors.erp.views import OrderView
 from connectors.errors import RuleViolation
 from connectors.operation import Kind, Risk, SystemContext, operation
-
-CANCELLABLE = frozenset({OrderStatus.PENDING, OrderStatus.CONFIRMED})
 
 
 class CancelOrderInput(BaseModel):
@@ -25,7 +30,7 @@ def cancel_order(ctx: SystemContext, args: CancelOrderInput) -> OrderView:
     """
     session = ctx.session
     order = get_or_404(session, SalesOrder, args.order_id, "order")
-    if order.status not in CANCELLABLE:
+    if order.status not in BEFORE_SHIPPING:
         raise RuleViolation(
             f"order {order.id} is {order.status.value} and cannot be cancelled"
             + ("; use the returns process" if order.status != OrderStatus.CANCELLED else ""),

@@ -4,12 +4,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from connectors._lookup import get_or_404
 from connectors.erp._orders import with_lines
-from connectors.erp.models import OrderStatus, SalesOrder
+from connectors.erp.models import BEFORE_SHIPPING, SalesOrder
 from connectors.erp.views import OrderView
 from connectors.errors import RuleViolation
 from connectors.operation import Kind, Risk, SystemContext, operation
 
-BEFORE_SHIPPING = frozenset({OrderStatus.PENDING, OrderStatus.CONFIRMED})
 MIN_ADDRESS_LENGTH = 15
 
 

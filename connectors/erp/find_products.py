@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from connectors._match import contains, equals_ignoring_case
 from connectors.erp.models import Product
 from connectors.erp.views import ProductView
 from connectors.operation import Kind, SystemContext, operation
@@ -30,9 +31,9 @@ def find_products(ctx: SystemContext, args: FindProductsInput) -> FindProductsOu
     """Find products by name or category, with price and stock; sorted by name."""
     query = select(Product)
     if args.name:
-        query = query.where(col(Product.name).ilike(f"%{args.name}%"))
+        query = query.where(contains(col(Product.name), args.name))
     if args.category:
-        query = query.where(col(Product.category).ilike(args.category))
+        query = query.where(equals_ignoring_case(col(Product.category), args.category))
     if args.in_stock_only:
         query = query.where(col(Product.active).is_(True), col(Product.stock) > 0)
     rows = ctx.session.exec(query.order_by(Product.name, Product.sku).limit(args.limit)).all()

@@ -19,6 +19,10 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# Until it ships an order can still be cancelled or sent elsewhere.
+BEFORE_SHIPPING = frozenset({OrderStatus.PENDING, OrderStatus.CONFIRMED})
+
+
 class InvoiceStatus(StrEnum):
     OPEN = "open"
     PAID = "paid"

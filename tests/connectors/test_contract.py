@@ -101,3 +101,17 @@ def test_refused_write_does_not_burn_its_key(connectors, systems):
 def test_unknown_tool_is_invalid_input(connectors):
     with pytest.raises(InvalidInput, match="unknown tool"):
         connectors.call("erp.launch_rocket", {})
+
+
+def test_wildcards_typed_by_a_user_match_literally(connectors):
+    assert connectors.call("crm.find_accounts", {"name": "%"}).accounts == []
+    assert connectors.call("crm.find_accounts", {"name": "blue_harbor"}).accounts == []
+
+
+def test_invalid_input_message_names_the_field(connectors):
+    with pytest.raises(InvalidInput, match=r"create_refund: amount: "):
+        connectors.call(
+            "erp.create_refund",
+            {"invoice_id": "INV-2001", "amount": "abc", "reason": "damaged"},
+            idempotency_key="k-7",
+        )
