@@ -1,0 +1,184 @@
+"""The audit trail: append events to the hash chain, read them back, verify it, export it."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import SQLModel
+
+from aios.audit._canonical import GENESIS, HASHED_FIELDS, json_text, row_hash, timestamp_text
+from aios.audit._pages import pages
+from aios.audit.errors import AuditUnavailable
+from aios.audit.export import ExportFormat, export_lines
+from aios.audit.head import HeadStore
+from aios.audit.models import AuditEvent, AuditRecord, ChainHead, VerifyReport
+from aios.audit.table import AUDIT_TABLE
+from aios.audit.verify import verify_chain
+
+# Any fixed 64-bit number works; it only has to be the same in every process.
+_PG_LOCK_KEY = 0x6A105_A0D17
+# Only reached on a backend without a lock below, when two writers raced for the same seq.
+_ATTEMPTS = 5
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class AuditTrail:
+    """An append-only, hash-chained log of what the assistant did and why.
+
+    ``head`` keeps the newest (seq, hash) outside the table so that verify notices deleted
+    newest rows; pass None only where truncation need not be detected (some tests, benchmarks).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        head: HeadStore | None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        page_size: int = 5000,
+    ) -> None:
+        self.engine = engine
+        self.head = head
+        self.clock = clock
+        self.page_size = page_size
+        # Threads of one process queue here rather than on the database lock: SQLite's busy
+        # handler polls with sleeps of up to 100 ms, so contended appends crawl without this.
+        self._append_lock = threading.Lock()
+
+    def create_tables(self) -> None:
+        with _unavailable("create"):
+            SQLModel.metadata.create_all(self.engine, tables=[AUDIT_TABLE])
+
+    def append(self, event: AuditEvent) -> AuditRecord:
+        """Record ``event`` as the newest row; AuditUnavailable when it cannot be recorded.
+
+        A tool invoker appends ``tool.requested`` before a write and refuses the write when
+        that raises, then appends ``tool.succeeded`` or ``tool.failed``.
+        """
+        return self.append_many([event])[0]
+
+    def append_many(self, events: Sequence[AuditEvent]) -> list[AuditRecord]:
+        """Record ``events`` in order, all in one transaction: every one of them or none."""
+        if not events:
+            return []
+        with self._append_lock:
+            rows = self._insert(events)
+            newest = rows[-1]
+            if self.head is not None:
+                try:
+                    self.head.write(ChainHead(seq=newest["seq"], hash=newest["hash"]))
+                except OSError as exc:
+                    raise AuditUnavailable(
+                        f"recorded up to seq {newest['seq']} but could not save the chain head: "
+                        f"{exc}"
+                    ) from exc
+        return [_record(row) for row in rows]
+
+    def records(
+        self, session_id: str | None = None, since_seq: int | None = None
+    ) -> Iterator[AuditRecord]:
+        """Records in seq order, of one session or all, only those after ``since_seq`` if given."""
+        conditions = [] if session_id is None else [AUDIT_TABLE.c.session_id == session_id]
+        columns = tuple(AUDIT_TABLE.c)
+        with _unavailable("read"):
+            for page in pages(self.engine, columns, self.page_size, *conditions, after=since_seq):
+                for row in page:
+                    yield _record(row._asdict())
+
+    def verify(self) -> VerifyReport:
+        """Re-check every row and link from seq 1, and the newest rows against the saved head."""
+        with _unavailable("read"):
+            return verify_chain(self.engine, self.head, self.page_size)
+
+    def export(self, session_id: str, fmt: ExportFormat | str) -> Iterator[str]:
+        """One session's records as JSON Lines or CSV text, line by line."""
+        return export_lines(self.records(session_id), ExportFormat(fmt))
+
+    def _insert(self, events: Sequence[AuditEvent]) -> list[dict[str, Any]]:
+        seq_column, hash_column = AUDIT_TABLE.c.seq, AUDIT_TABLE.c.hash
+        newest_query = select(seq_column, hash_column).order_by(seq_column.desc()).limit(1)
+        for _attempt in range(_ATTEMPTS):
+            try:
+                # Reading the newest row and inserting after it happen in one transaction that
+                # other appenders wait for, so the chain stays one line however many write.
+                with self.engine.begin() as conn:
+                    _take_turn(conn)
+                    newest = conn.execute(newest_query).first()
+                    seq, prev = (newest[0], newest[1]) if newest else (0, GENESIS)
+                    rows = _chain(events, seq, prev, timestamp_text(self.clock()))
+                    conn.execute(insert(AUDIT_TABLE), rows)
+                return rows
+            except IntegrityError:
+                continue
+            except SQLAlchemyError as exc:
+                raise AuditUnavailable(f"could not write the audit trail: {_cause(exc)}") from exc
+        raise AuditUnavailable(f"could not write the audit trail: {_ATTEMPTS} seq conflicts")
+
+
+def _take_turn(conn: Connection) -> None:
+    """Make concurrent appends queue from here until their commit."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    # SQLite needs nothing: make_engine begins every transaction IMMEDIATE, which already holds
+    # the database's write lock. Elsewhere the primary key on seq turns a race into an
+    # IntegrityError and the append is retried.
+
+
+def _chain(events: Sequence[AuditEvent], seq: int, prev: str, now: str) -> list[dict[str, Any]]:
+    rows = []
+    for event in events:
+        seq += 1
+        row: dict[str, Any] = {
+            "seq": seq,
+            "prev_hash": prev,
+            "recorded_at": now,
+            "occurred_at": now if event.occurred_at is None else timestamp_text(event.occurred_at),
+            "actor": event.actor,
+            "on_behalf_of": event.on_behalf_of,
+            "session_id": event.session_id,
+            "step": event.step,
+            "kind": event.kind,
+            "tool": event.tool,
+            "arguments": json_text(event.arguments),
+            "result": None if event.result is None else json_text(event.result),
+            "policy_decision": event.policy_decision,
+            "approval_id": event.approval_id,
+            "policy_version": event.policy_version,
+        }
+        row["hash"] = prev = row_hash(row[name] for name in HASHED_FIELDS)
+        rows.append(row)
+    return rows
+
+
+def _record(row: dict[str, Any]) -> AuditRecord:
+    result = row["result"]
+    return AuditRecord.model_validate(
+        {
+            **row,
+            "arguments": json.loads(row["arguments"]),
+            "result": None if result is None else json.loads(result),
+        }
+    )
+
+
+@contextmanager
+def _unavailable(action: str) -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise AuditUnavailable(f"could not {action} the audit trail: {_cause(exc)}") from exc
+
+
+def _cause(exc: SQLAlchemyError) -> str:
+    # The driver's own message, without SQLAlchemy's statement dump and documentation link.
+    return str(getattr(exc, "orig", None) or exc).strip()

@@ -1,0 +1,80 @@
+"""``aios audit …``: check the audit trail's hash chain and export a session's records."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from aios.audit import AuditTrail, AuditUnavailable, ExportFormat, open_trail
+from aios.settings import Settings
+
+app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+console = Console()
+
+
+def _trail() -> AuditTrail:
+    try:
+        return open_trail(Settings())
+    except AuditUnavailable as exc:
+        _fail(exc)
+
+
+def _fail(exc: AuditUnavailable) -> NoReturn:
+    console.print(f"[red]audit trail unavailable:[/] {escape(str(exc))}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def verify(
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Re-check every record's hash and link, and the newest record against the saved head.
+
+    Exits 1 when the chain is broken, 2 when the trail cannot be read.
+    """
+    try:
+        report = _trail().verify()
+    except AuditUnavailable as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    elif report.ok:
+        console.print(f"[green]chain intact: {report.rows_checked} rows[/]")
+        if report.rows_after_head:
+            console.print(
+                f"[yellow]{report.rows_after_head} newest rows are past the saved head "
+                "(appends in progress, or a crash before the head was saved)[/]"
+            )
+    else:
+        where = "" if report.first_broken_seq is None else f" at seq {report.first_broken_seq}"
+        console.print(f"[red]chain broken{where}: {escape(report.reason or '')}[/]")
+        console.print(f"[red]{report.rows_checked} rows verified before the break[/]")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    session: str = typer.Option(..., "--session", help="The session whose records to export."),
+    fmt: ExportFormat = typer.Option(ExportFormat.JSONL, "--format", help="Output format."),
+    output: Path | None = typer.Option(None, "--output", help="Write here instead of stdout."),
+) -> None:
+    """Export one session's audit records, oldest first, as JSON Lines or CSV."""
+    lines = _trail().export(session, fmt)
+    try:
+        if output is None:
+            for line in lines:
+                sys.stdout.write(line)
+            return
+        # newline="" keeps CSV's \r\n row ends as written (the csv module's documented rule)
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            handle.writelines(lines)
+    except AuditUnavailable as exc:
+        _fail(exc)
+    if output is not None:
+        console.print(f"exported session {escape(session)} to {escape(str(output))}", style="green")
