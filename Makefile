@@ -27,8 +27,12 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# PostgreSQL runs on dev and CI machines; its tests skip with a reason where it does not.
+PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+
 test: setup lint
-	$(VENV)/bin/pytest
+	AIOS_TEST_POSTGRES_URL="$${AIOS_TEST_POSTGRES_URL:-$$(pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_URL))}" \
+		$(VENV)/bin/pytest
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock:

@@ -39,6 +39,15 @@ class Settings(BaseSettings):
 
     demo_seed: int = Field(42, description="Seed of the deterministic demo dataset.")
 
+    skills_dir: Path = Field(Path("skills"), description="Skill files (*.yaml) of the planner.")
+    policy_file: Path = Field(
+        Path("policies/actions.yaml"), description="Who may do what, and what needs approval."
+    )
+    knowledge_dir: Path = Field(Path("knowledge"), description="The company's documents.")
+    planner_threshold: float = Field(
+        0.45, ge=0, le=1, description="Least similarity for the embedded planner to act on."
+    )
+
     def db_url(self, name: str) -> str:
         """The configured URL for store ``name``, or a SQLite file under the data directory."""
         explicit: str | None = getattr(self, f"{name}_url")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from aios.cli import demo, systems, tools
+from aios.cli import audit, chat, demo, systems, tools
 
 app = typer.Typer(
     name="aios",
     help="aios: an operator assistant that gets real work done across business systems, safely.",
     no_args_is_help=True,
 )
+app.command("chat")(chat.chat)
+app.add_typer(audit.app, name="audit")
 app.add_typer(demo.app, name="demo")
 app.add_typer(systems.app, name="systems")
 app.add_typer(tools.app, name="tools")

@@ -1,0 +1,97 @@
+"""What the assistant tells a front end, as a stream of typed events.
+
+Every channel (web chat, terminal, API, Slack, voice) renders these and nothing else, so the
+same turn looks the same everywhere and no front end needs business logic.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter
+
+
+class Citation(BaseModel):
+    source: str = Field(description="Document path relative to the knowledge folder.")
+    title: str
+    heading: str = ""
+    snippet: str = ""
+
+
+class PlannedStepView(BaseModel):
+    index: int
+    tool: str
+    args: dict[str, Any]
+    description: str
+
+
+class PlanEvent(BaseModel):
+    type: Literal["plan"] = "plan"
+    understood: str = Field(description="What the assistant understood, in one sentence.")
+    steps: list[PlannedStepView]
+    confidence: float
+
+
+class StepStarted(BaseModel):
+    type: Literal["step_started"] = "step_started"
+    index: int
+    tool: str
+    args: dict[str, Any]
+
+
+class StepFinished(BaseModel):
+    type: Literal["step_finished"] = "step_finished"
+    index: int
+    tool: str
+    ok: bool
+    result: Any = None
+    error: str | None = None
+
+
+class ConfirmationRequired(BaseModel):
+    type: Literal["confirmation_required"] = "confirmation_required"
+    index: int
+    tool: str
+    args: dict[str, Any]
+    text: str = Field(description="Exactly what will be done, for the person to confirm.")
+    decision: Literal["confirm", "approve"]
+    approver_role: str | None = Field(None, description="Who must approve, for four-eyes.")
+    requester: str | None = Field(None, description="Who asked; only they may confirm.")
+    reason: str
+
+
+class MessageEvent(BaseModel):
+    type: Literal["message"] = "message"
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class ClarificationEvent(BaseModel):
+    type: Literal["clarification"] = "clarification"
+    question: str
+    options: list[str] = Field(default_factory=list)
+
+
+class ErrorEvent(BaseModel):
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+
+
+class DoneEvent(BaseModel):
+    type: Literal["done"] = "done"
+    status: Literal["completed", "awaiting_confirmation", "needs_input", "failed", "cancelled"]
+
+
+Event = Annotated[
+    PlanEvent
+    | StepStarted
+    | StepFinished
+    | ConfirmationRequired
+    | MessageEvent
+    | ClarificationEvent
+    | ErrorEvent
+    | DoneEvent,
+    Field(discriminator="type"),
+]
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

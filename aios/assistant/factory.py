@@ -1,0 +1,53 @@
+"""Builds the assistant a process serves, from one Settings object."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from aios.assistant.service import Assistant
+from aios.audit import open_trail
+from aios.graph.build import build_graph
+from aios.graph.nodes import GraphDeps
+from aios.knowledge.answer import Answerer
+from aios.knowledge.embedder import Embedder, load_embedder
+from aios.planner.embedded import EmbeddedPlanner
+from aios.planner.intents import IntentClassifier
+from aios.planner.skills import load_skills
+from aios.policy import load_policy
+from aios.settings import Settings
+from aios.toolbox import Toolbox
+from aios.wiring import open_connectors
+
+
+@dataclass
+class Runtime:
+    """Everything a front end needs, built once per process."""
+
+    settings: Settings
+    assistant: Assistant
+    toolbox: Toolbox
+    embedder: Embedder
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    knowledge: Answerer | None = None,
+) -> Runtime:
+    data_dir = settings.ensure_data_dir()
+    embedder = embedder or load_embedder()
+    connectors = open_connectors(settings)
+    toolbox = Toolbox(connectors, open_trail(settings))
+    skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
+    planner = EmbeddedPlanner(
+        skills, IntentClassifier(embedder, skills), threshold=settings.planner_threshold
+    )
+    # One connection shared by the graph's threads; SqliteSaver serialises access to it.
+    conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
+    deps = GraphDeps(planner, toolbox, load_policy(settings.policy_file), knowledge)
+    graph = build_graph(deps, SqliteSaver(conn))
+    return Runtime(settings, Assistant(graph), toolbox, embedder)

@@ -1,0 +1,75 @@
+"""``aios chat``: the assistant in a terminal, for people and for scripts."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+
+from aios.assistant.events import Event
+from aios.assistant.factory import build_runtime
+from aios.identity import demo_users
+from aios.settings import Settings
+
+console = Console()
+
+
+def render(event: Event) -> None:
+    """How each event reads in a terminal."""
+    if event.type == "plan":
+        console.print(f"[bold]Plan[/] ({event.confidence:.0%} sure): {event.understood}")
+        for step in event.steps:
+            console.print(f"  {step.index + 1}. [cyan]{step.tool}[/] {step.args}")
+    elif event.type == "step_started":
+        console.print(f"  [dim]running {event.tool}…[/]")
+    elif event.type == "step_finished":
+        mark = "[green]✓[/]" if event.ok else f"[red]✗ {event.error}[/]"
+        console.print(f"  {mark} {event.tool}")
+    elif event.type == "confirmation_required":
+        who = (
+            f"approval by a {event.approver_role} (not you)"
+            if event.decision == "approve"
+            else "your confirmation"
+        )
+        console.print(f"[yellow]Needs {who}:[/] {event.text}\n  [dim]{event.reason}[/]")
+        console.print("  [dim]Reply yes or no, or say what to change.[/]")
+    elif event.type == "message":
+        console.print(Markdown(event.text))
+        for citation in event.citations:
+            console.print(f"  [dim]source: {citation.source} > {citation.heading}[/]")
+    elif event.type == "clarification":
+        console.print(f"[yellow]?[/] {event.question}")
+        for number, option in enumerate(event.options, 1):
+            console.print(f"  {number}. {option}")
+    elif event.type == "error":
+        console.print(f"[red]{event.code}[/]: {event.message}")
+
+
+def chat(
+    user: str = typer.Option("alice", "--user", "-u", help="Demo operator to act as."),
+    session: str | None = typer.Option(None, help="Continue this session id."),
+) -> None:
+    """Chat with the assistant in the terminal (reads lines from stdin when piped)."""
+    users = demo_users()
+    if user not in users:
+        raise typer.BadParameter(f"unknown user {user!r}; try one of {', '.join(users)}")
+    me = users[user]
+    session_id = session or f"cli-{uuid.uuid4().hex[:8]}"
+    with console.status("Loading the assistant…"):
+        runtime = build_runtime(Settings())
+    console.print(f"[bold]aios[/] — {me.name} ({me.role}), session {session_id}. Ctrl-D to leave.")
+    interactive = sys.stdin.isatty()
+    while True:
+        try:
+            text = console.input("[bold]> [/]") if interactive else input()
+        except EOFError:
+            break
+        if not text.strip():
+            continue
+        if not interactive:
+            console.print(f"[bold]> [/]{text}")
+        for event in runtime.assistant.handle(session_id, me, text):
+            render(event)

@@ -1,0 +1,42 @@
+"""What the graph keeps per conversation; plain JSON-ready data, because it is checkpointed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, TypedDict
+
+from aios.identity import User
+
+Outcome = Literal["completed", "cancelled", "failed", "denied", "needs_input", "answered"]
+
+
+class TurnState(TypedDict, total=False):
+    text: str
+    turn: str  # a fresh id per message; idempotency keys derive from it
+    memory: dict[str, Any]  # planner Memory
+    plan: dict[str, Any] | None  # planner Plan
+    cursor: int  # index of the next step of the flattened plan
+    results: dict[str, dict[str, Any]]  # part index -> step name -> result
+    requester: str  # who asked; confirmations and approvals are checked against it
+    requester_role: str
+    decision: dict[str, Any] | None  # the policy decision for the step at the cursor
+    confirmed_by: str | None
+    outcome: Outcome
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """Who is talking to the graph in this invocation (a resume may be someone else)."""
+
+    user: User
+    session_id: str
+
+
+class Decision(TypedDict, total=False):
+    """What a resume carries: the person's answer to a confirmation."""
+
+    answer: Literal["approve", "reject", "change"]
+    user: str
+    role: str
+    text: str

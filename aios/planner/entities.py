@@ -1,0 +1,119 @@
+"""What a message mentions: record ids, amounts, emails, phones, addresses, dates.
+
+Pure functions over text, no system access: names of accounts and contacts are matched
+against the live systems later, in ``resolve``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from price_parser import Price
+from pydantic import BaseModel, Field
+
+ID_PREFIXES = {
+    "ACC": "account",
+    "CON": "contact",
+    "CS": "case",
+    "SO": "order",
+    "INV": "invoice",
+    "PAY": "payment",
+    "CN": "refund",
+}
+# "SO-1042", "so 1042", "SO1042"; and "order 1042", "invoice #2001", "case 1007".
+_ID = re.compile(r"\b(ACC|CON|CS|SO|INV|PAY|CN)[-\s]?(\d{3,7})\b", re.IGNORECASE)
+_WORD_ID = re.compile(
+    r"\b(order|invoice|case|account)\s+(?:no\.?\s*|number\s+|#\s*)?(\d{4,7})\b", re.I
+)
+_WORD_PREFIX = {"order": "SO", "invoice": "INV", "case": "CS", "account": "ACC"}
+
+_MONEY = re.compile(
+    r"(?:[$€£]\s?\d[\d,]*(?:\.\d{1,2})?)"
+    r"|(?:\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|bucks)\b)"
+    r"|(?:\busd\s?\d[\d,]*(?:\.\d{1,2})?)"
+    r"|(?:\b\d[\d,]*(?:\.\d{1,2})?k\b)",
+    re.IGNORECASE,
+)
+_BARE_NUMBER = re.compile(r"(?<![\w.-])\d[\d,]*(?:\.\d{1,2})?(?![\w-])")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().-]{6,18}\d(?!\w)")
+_STREET = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl"
+    r"|Quay|Parkway|Pkwy|Highway|Hwy|Terrace|Square|Sq|Plaza|Wharf|Row)"
+)
+_ADDRESS = re.compile(
+    rf"\b\d{{1,6}}\s+(?:[A-Za-z][\w.'-]*\s+){{0,4}}{_STREET}\b\.?(?:,\s*[\w .'-]+)*",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(r"(\s+(instead|please|thanks|thank you|asap|today))+\s*$", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“']([^\"”']{3,})[\"”']")
+
+
+class Entities(BaseModel):
+    ids: dict[str, list[str]] = Field(default_factory=dict, description="kind -> ids, in order.")
+    amounts: list[Decimal] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list)
+    addresses: list[str] = Field(default_factory=list)
+    dates: list[date] = Field(default_factory=list)
+    quoted: list[str] = Field(default_factory=list)
+
+    def first(self, kind: str) -> str | None:
+        found = self.ids.get(kind)
+        return found[0] if found else None
+
+
+def _parse_money(raw: str) -> Decimal | None:
+    text = raw.lower().replace("bucks", "").replace("dollars", "").replace("usd", "").strip()
+    multiplier = Decimal(1000) if text.endswith("k") else Decimal(1)
+    price = Price.fromstring(text.rstrip("k"), decimal_separator=".")
+    if price.amount is None:
+        return None
+    try:
+        return (price.amount * multiplier).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def extract(text: str, *, bare_numbers_are_money: bool = False) -> Entities:
+    """Find entities in ``text``. ``bare_numbers_are_money`` when only an amount was asked for."""
+    found = Entities()
+    spans: list[tuple[int, int]] = []
+    for match in _ID.finditer(text):
+        kind = ID_PREFIXES[match.group(1).upper()]
+        found.ids.setdefault(kind, []).append(f"{match.group(1).upper()}-{match.group(2)}")
+        spans.append(match.span())
+    for match in _WORD_ID.finditer(text):
+        word = match.group(1).lower()
+        ident = f"{_WORD_PREFIX[word]}-{match.group(2)}"
+        kind = ID_PREFIXES[_WORD_PREFIX[word]]
+        if ident not in found.ids.get(kind, []):
+            found.ids.setdefault(kind, []).append(ident)
+        spans.append(match.span())
+    found.emails = _EMAIL.findall(text)
+    for match in _MONEY.finditer(text):
+        amount = _parse_money(match.group(0))
+        if amount is not None:
+            found.amounts.append(amount)
+            spans.append(match.span())
+    if bare_numbers_are_money and not found.amounts:
+        for match in _BARE_NUMBER.finditer(text):
+            if not any(a <= match.start() < b for a, b in spans):
+                amount = _parse_money(match.group(0))
+                if amount is not None:
+                    found.amounts.append(amount)
+    masked = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text))
+    found.addresses = [_FILLER.sub("", m.group(0)).strip(" .") for m in _ADDRESS.finditer(masked)]
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        overlaps = any(a <= match.start() < b for a, b in spans)
+        if (
+            7 <= len(digits) <= 15
+            and not overlaps
+            and match.group(0) not in " ".join(found.addresses)
+        ):
+            found.phones.append(match.group(0).strip())
+    found.quoted = _QUOTED.findall(text)
+    return found

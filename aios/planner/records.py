@@ -1,0 +1,96 @@
+"""Read-only lookups the planner makes while it fills slots, through the connectors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from aios.planner.protocol import ReadTools
+from connectors.errors import NotFound
+
+# Words that do not tell one company from another.
+_GENERIC = {"inc", "co", "corp", "llc", "ltd", "company", "group", "the", "and", "of", "&"}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def name_candidates(
+    text: str, records: list[dict[str, Any]], key: str = "name"
+) -> list[dict[str, Any]]:
+    """Records whose name the text mentions, best first; several when it is ambiguous.
+
+    A name counts as mentioned when its first distinctive word appears (allowing typos);
+    its score is the share of its distinctive words that appear. Only the best-scoring
+    records are returned, so "Blue Harbor" gives both Blue Harbor companies and
+    "Blue Harbor Marine" gives one.
+    """
+    said = [w for w in _words(text) if len(w) > 1]
+    if not said:
+        return []
+    scored: list[tuple[float, dict[str, Any]]] = []
+    for record in records:
+        name = [w for w in _words(str(record[key])) if w not in _GENERIC]
+        if not name:
+            continue
+        hits = [max(fuzz.ratio(word, s) for s in said) >= 85 for word in name]
+        if hits[0]:
+            scored.append((sum(hits) / len(name), record))
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    return [record for score, record in scored if score == best]
+
+
+class Records:
+    """The records a request can refer to, fetched on demand and remembered for the turn."""
+
+    def __init__(self, tools: ReadTools) -> None:
+        self.tools = tools
+        self._cache: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    def _get(self, tool: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        key = (tool, repr(sorted(args.items())))
+        if key not in self._cache:
+            try:
+                self._cache[key] = self.tools.read(tool, args)
+            except NotFound:
+                self._cache[key] = None
+        return self._cache[key]
+
+    def account(self, account_id: str) -> dict[str, Any] | None:
+        return self._get("crm.get_account", {"account_id": account_id})
+
+    def order(self, order_id: str) -> dict[str, Any] | None:
+        return self._get("erp.get_order", {"order_id": order_id})
+
+    def invoice(self, invoice_id: str) -> dict[str, Any] | None:
+        found = self._get("erp.get_invoice", {"invoice_id": invoice_id})
+        return found["invoice"] if found else None
+
+    def case(self, case_id: str) -> dict[str, Any] | None:
+        return self._get("crm.get_case", {"case_id": case_id})
+
+    def contact(self, contact_id: str) -> dict[str, Any] | None:
+        found = self._get("crm.find_contacts", {"contact_id": contact_id, "limit": 1})
+        return found["contacts"][0] if found and found["contacts"] else None
+
+    def accounts(self) -> list[dict[str, Any]]:
+        found = self._get("crm.find_accounts", {"limit": 200})
+        return list(found["accounts"]) if found else []
+
+    def invoices_of_order(self, order_id: str, account_id: str) -> list[dict[str, Any]]:
+        found = self._get("erp.find_invoices", {"account_id": account_id, "limit": 200})
+        invoices = found["invoices"] if found else []
+        return [i for i in invoices if i["order_id"] == order_id and i["status"] != "void"]
+
+    def account_id_of(self, kind: str, record_id: str) -> str | None:
+        """The account an order, invoice, case or contact belongs to."""
+        lookup = {"order": self.order, "invoice": self.invoice, "case": self.case}
+        fetch = lookup.get(kind, self.contact if kind == "contact" else None)
+        record = fetch(record_id) if fetch else None
+        return str(record["account_id"]) if record else None

@@ -1,0 +1,116 @@
+"""Skills as data: YAML files that say what a request looks like and what to do about it.
+
+A skill names its slots (typed: an order, an amount, a case, …), gives example utterances the
+embedded planner learns from, and lists its steps as tool calls whose arguments are templates
+over the slots. A bad file is refused at load with its path, line and reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from aios.config_files import ConfigFileError, load_yaml_model
+from aios.planner.templates import check_template
+
+SlotType = Literal[
+    "account",
+    "contact",
+    "case",
+    "order",
+    "invoice",
+    "money",
+    "email",
+    "phone",
+    "address",
+    "text",
+    "choice",
+    "date",
+]
+
+
+class Slot(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: SlotType
+    required: bool = False
+    ask: str | None = Field(None, description="The one question asked when the slot is missing.")
+    default: str | None = Field(None, description="A template used when the slot is missing.")
+    choices: dict[str, list[str]] = Field(
+        default_factory=dict, description="For type choice: value -> words that mean it."
+    )
+    resolve: Literal["open_case_of_account", "invoice_of_order", "primary_contact"] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Slot:
+        if self.required and self.default is None and not self.ask:
+            raise ValueError(f"slot {self.name} is required: give it an `ask` question")
+        if (self.type == "choice") != bool(self.choices):
+            raise ValueError(f"slot {self.name}: `choices` go with type choice, and only there")
+        if self.default is not None:
+            check_template(self.default)
+        return self
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    tool: str = Field(pattern=r"^[a-z]+\.[a-z_]+$")
+    args: dict[str, str] = Field(default_factory=dict, description="Argument templates.")
+    when: str | None = Field(None, description="A template; the step runs when it renders true.")
+    describe: str = Field(description="A template: what this step does, for the plan view.")
+
+    @field_validator("args")
+    @classmethod
+    def _templates(cls, args: dict[str, str]) -> dict[str, str]:
+        for template in args.values():
+            check_template(template)
+        return args
+
+
+class Skill(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str = Field(min_length=10)
+    examples: list[str] = Field(min_length=10, description="Utterances that mean this skill.")
+    slots: list[Slot] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    reply: str = Field(description="A template over the slots and the steps' results.")
+    answer_from_knowledge: bool = Field(
+        False, description="Answer from the company's documents instead of running steps."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Skill:
+        check_template(self.reply)
+        names = [slot.name for slot in self.slots]
+        if len(names) != len(set(names)):
+            raise ValueError("slot names must be unique")
+        steps = [step.name for step in self.steps]
+        if len(steps) != len(set(steps)):
+            raise ValueError("step names must be unique")
+        return self
+
+    def slot(self, name: str) -> Slot | None:
+        return next((s for s in self.slots if s.name == name), None)
+
+
+def load_skills(folder: Path, known_tools: set[str]) -> list[Skill]:
+    """Every ``*.yaml`` skill in ``folder``; a bad file stops the load with its line."""
+    skills: list[Skill] = []
+    for path in sorted(folder.glob("*.yaml")):
+        skill = load_yaml_model(path, Skill)
+        for index, step in enumerate(skill.steps):
+            if step.tool not in known_tools:
+                raise ConfigFileError(path, None, f"steps.{index}.tool: unknown tool {step.tool}")
+        if any(s.name == skill.name for s in skills):
+            raise ConfigFileError(path, None, f"skill {skill.name} is defined twice")
+        skills.append(skill)
+    if not skills:
+        raise ConfigFileError(folder, None, "no skill files (*.yaml) found")
+    return skills

@@ -1,0 +1,107 @@
+"""Every tool call the assistant makes goes through here, and into the audit trail.
+
+Audit first: a write is recorded as requested before it is sent, so a write with no audit
+row cannot happen; if the trail cannot be written, ``AuditUnavailable`` stops the write.
+Reads are recorded after they return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aios.audit import AuditEvent, AuditTrail
+from aios.policy import PolicyDecision
+from connectors.client import Connectors
+from connectors.errors import ConnectorError, InvalidInput
+from connectors.operation import Kind
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls, for whom, where: what every audit row of a call carries."""
+
+    actor: str
+    session_id: str
+    step: str
+    on_behalf_of: str | None = None
+
+
+class Toolbox:
+    def __init__(self, connectors: Connectors, trail: AuditTrail) -> None:
+        self.connectors = connectors
+        self.trail = trail
+
+    def read(self, tool: str, args: dict[str, Any], caller: Caller) -> dict[str, Any]:
+        op = self.connectors.registry.get(tool)
+        if op.kind is not Kind.READ:
+            raise InvalidInput(f"{tool} changes data; it cannot be run as a lookup")
+        try:
+            result = self.connectors.call(tool, args).model_dump(mode="json")
+        except ConnectorError as exc:
+            self._record(caller, "tool.failed", tool, args, result=exc.to_problem())
+            raise
+        self._record(caller, "tool.read", tool, args, result=result)
+        return result
+
+    def write(
+        self,
+        tool: str,
+        args: dict[str, Any],
+        caller: Caller,
+        *,
+        idempotency_key: str,
+        decision: PolicyDecision,
+        confirmed_by: str | None = None,
+    ) -> dict[str, Any]:
+        details = {"idempotency_key": idempotency_key, "confirmed_by": confirmed_by}
+        self._record(caller, "tool.requested", tool, {**args, "_call": details}, decision=decision)
+        try:
+            result = self.connectors.call(tool, args, idempotency_key).model_dump(mode="json")
+        except ConnectorError as exc:
+            self._record(
+                caller, "tool.failed", tool, args, result=exc.to_problem(), decision=decision
+            )
+            raise
+        self._record(caller, "tool.succeeded", tool, args, result=result, decision=decision)
+        return result
+
+    def record(self, caller: Caller, kind: str, *, tool: str | None = None, **details: Any) -> None:
+        """An audit row for something that is not a call: a decision, a confirmation."""
+        self._record(caller, kind, tool, details)
+
+    def _record(
+        self,
+        caller: Caller,
+        kind: str,
+        tool: str | None,
+        args: dict[str, Any],
+        *,
+        result: Any = None,
+        decision: PolicyDecision | None = None,
+    ) -> None:
+        self.trail.append(
+            AuditEvent(
+                kind=kind,
+                actor=caller.actor,
+                on_behalf_of=caller.on_behalf_of,
+                session_id=caller.session_id,
+                step=caller.step,
+                tool=tool,
+                arguments=args,
+                result=result,
+                policy_decision=decision.decision.value if decision else None,
+                policy_version=decision.policy_version if decision else None,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class BoundReader:
+    """The planner's view of the toolbox: lookups only, audited as the caller's."""
+
+    toolbox: Toolbox
+    caller: Caller
+
+    def read(self, tool: str, args: dict[str, Any]) -> dict[str, Any]:
+        return self.toolbox.read(tool, args, self.caller)

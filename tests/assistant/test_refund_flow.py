@@ -1,0 +1,109 @@
+"""The example from the product brief, end to end, judged by the ERP's and CRM's rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from aios.audit import open_trail
+from connectors.crm.models import Note
+from connectors.demo import _planted as planted
+from connectors.erp.models import Refund
+from tests.assistant.conftest import kinds
+
+REQUEST = (
+    "Blue Harbor says order SO-1042 arrived broken, refund them $45 and note it on their open case"
+)
+
+
+def _new_refunds(rows):
+    return [r for r in rows("erp", Refund) if r.invoice_id == planted.DAMAGED_INVOICE]
+
+
+def test_plan_then_confirm_each_write_then_done(runtime, users, rows):
+    alice = users["alice"]
+    before = len(_new_refunds(rows))
+    events = list(runtime.assistant.handle("s1", alice, REQUEST))
+    assert kinds(events) == ["plan", "confirmation_required", "done"]
+    plan, confirmation = events[0], events[1]
+    assert [s.tool for s in plan.steps] == ["erp.create_refund", "crm.add_note"]
+    assert plan.steps[0].args["invoice_id"] == planted.DAMAGED_INVOICE
+    assert plan.steps[1].args["case_id"] == planted.DAMAGED_CASE
+    assert confirmation.args == {**plan.steps[0].args}
+    assert "$45.00" in confirmation.text
+    assert len(_new_refunds(rows)) == before  # nothing written before the confirmation
+
+    events = list(runtime.assistant.handle("s1", alice, "yes"))
+    assert kinds(events) == ["step_started", "step_finished", "confirmation_required", "done"]
+    events = list(runtime.assistant.handle("s1", alice, "yes"))
+    assert kinds(events) == ["step_started", "step_finished", "message", "done"]
+    assert events[-1].status == "completed"
+
+    refunds = _new_refunds(rows)
+    assert len(refunds) == before + 1
+    assert refunds[-1].amount_cents == 4500
+    notes = [n for n in rows("crm", Note) if n.case_id == planted.DAMAGED_CASE]
+    assert len(notes) == 1 and notes[0].author == "alice"
+    assert f"as credit note {refunds[-1].id}" in events[2].text
+
+
+def test_a_correction_replans_and_asks_again(runtime, users, rows):
+    alice = users["alice"]
+    list(runtime.assistant.handle("s2", alice, REQUEST))
+    events = list(runtime.assistant.handle("s2", alice, "no, make it $40"))
+    assert kinds(events) == ["plan", "confirmation_required", "done"]
+    assert events[1].args["amount"] == "40.00"
+    list(runtime.assistant.handle("s2", alice, "yes"))
+    assert _new_refunds(rows)[-1].amount_cents == 4000
+
+
+def test_no_cancels_and_writes_nothing(runtime, users, rows):
+    before = len(_new_refunds(rows))
+    list(runtime.assistant.handle("s3", users["alice"], REQUEST))
+    events = list(runtime.assistant.handle("s3", users["alice"], "no"))
+    assert events[-1].status == "cancelled"
+    assert len(_new_refunds(rows)) == before
+    assert runtime.assistant.pending("s3") is None
+
+
+def test_only_the_requester_can_confirm(runtime, users, rows):
+    before = len(_new_refunds(rows))
+    list(runtime.assistant.handle("s4", users["alice"], REQUEST))
+    events = list(runtime.assistant.handle("s4", users["bob"], "yes"))
+    assert kinds(events) == ["error", "done"]
+    assert events[0].code == "not_allowed"
+    assert len(_new_refunds(rows)) == before
+    assert runtime.assistant.pending("s4") is not None
+
+
+def test_four_eyes_refund_needs_finance_and_not_the_requester(runtime, users, rows):
+    invoice = planted.PLATINUM_PAID_INVOICE
+    events = list(runtime.assistant.handle("s5", users["alice"], f"refund $600 on {invoice}"))
+    confirmation = events[1]
+    assert confirmation.decision == "approve"
+    assert confirmation.approver_role == "finance"
+    for who in ("alice", "carol"):  # the requester; a senior agent without the role
+        refused = list(runtime.assistant.resume("s5", users[who], "approve"))
+        assert refused[0].code == "not_allowed"
+    assert not [
+        r for r in rows("erp", Refund) if r.invoice_id == invoice and r.amount_cents == 60000
+    ]
+    done = list(runtime.assistant.resume("s5", users["dave"], "approve"))
+    assert done[-1].status == "completed"
+    made = [r for r in rows("erp", Refund) if r.invoice_id == invoice and r.amount_cents == 60000]
+    assert len(made) == 1
+    assert made[0].amount_cents / 100 == float(Decimal("600"))
+
+
+def test_every_write_is_in_the_audit_trail_before_and_after(runtime, users, demo_settings):
+    list(runtime.assistant.handle("s6", users["alice"], "refund $10 on SO-1042"))
+    list(runtime.assistant.handle("s6", users["alice"], "yes"))
+    trail = open_trail(demo_settings)
+    session_kinds = [(r.kind, r.tool) for r in trail.records(session_id="s6")]
+    write = [k for k in session_kinds if k[1] == "erp.create_refund"]
+    assert write == [
+        ("confirmation.given", "erp.create_refund"),
+        ("tool.requested", "erp.create_refund"),
+        ("tool.succeeded", "erp.create_refund"),
+    ]
+    assert ("tool.read", "erp.get_order") in session_kinds
+    assert trail.verify().ok

@@ -1,0 +1,37 @@
+"""Fixtures shared across the suite: the embedding model (loaded once) and demo data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from aios.knowledge.embedder import Embedder, load_embedder
+from aios.settings import Settings
+from aios.wiring import open_systems
+from connectors.demo.seeding import seed
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return load_embedder()
+
+
+@pytest.fixture
+def demo_settings(tmp_path, monkeypatch) -> Settings:
+    """Settings on a fresh data directory holding the seeded demo company."""
+    monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        skills_dir=REPO / "skills",
+        policy_file=REPO / "policies" / "actions.yaml",
+        knowledge_dir=REPO / "knowledge",
+    )
+    systems = open_systems(settings)
+    seed(systems, seed=42, today=datetime.now(UTC).date())
+    for system in systems.values():
+        system.engine.dispose()
+    return settings
