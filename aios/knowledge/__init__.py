@@ -1,0 +1,1 @@
+"""The company's documents: ingestion, hybrid retrieval with citations, extractive answers."""
