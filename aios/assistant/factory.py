@@ -13,6 +13,8 @@ from aios.graph.build import build_graph
 from aios.graph.nodes import GraphDeps
 from aios.knowledge.answer import Answerer
 from aios.knowledge.embedder import Embedder, load_embedder
+from aios.knowledge.index import KnowledgeIndex
+from aios.knowledge.retriever import Retriever
 from aios.planner.embedded import EmbeddedPlanner
 from aios.planner.intents import IntentClassifier
 from aios.planner.skills import load_skills
@@ -48,6 +50,8 @@ def build_runtime(
     )
     # One connection shared by the graph's threads; SqliteSaver serialises access to it.
     conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
+    if knowledge is None:
+        knowledge = Answerer(Retriever(KnowledgeIndex(data_dir, embedder), embedder))
     deps = GraphDeps(planner, toolbox, load_policy(settings.policy_file), knowledge)
     graph = build_graph(deps, SqliteSaver(conn))
     return Runtime(settings, Assistant(graph), toolbox, embedder)

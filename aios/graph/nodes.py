@@ -31,6 +31,7 @@ from aios.audit import AuditUnavailable
 from aios.graph.plan_steps import flatten, idempotency_key
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.knowledge.answer import Answerer
+from aios.knowledge.retriever import QuestionError
 from aios.planner.protocol import Memory, Plan, Planner, PlanRequest
 from aios.planner.templates import render
 from aios.policy import Decision as PolicyVerdict
@@ -112,7 +113,11 @@ class Nodes:
         if self.deps.knowledge is None:
             _emit(MessageEvent(text=NOTHING_FOUND))
             return {"outcome": "answered"}
-        found = self.deps.knowledge.answer(state["text"])
+        try:
+            found = self.deps.knowledge.answer(state["text"])
+        except QuestionError as exc:
+            _emit(ErrorEvent(code="invalid_question", message=str(exc)))
+            return {"outcome": "failed"}
         if not found.found:
             _emit(MessageEvent(text=NOTHING_FOUND))
             return {"outcome": "answered"}
