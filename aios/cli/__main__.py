@@ -1,0 +1,3 @@
+from aios.cli.main import app
+
+app(prog_name="aios")

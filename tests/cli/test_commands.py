@@ -1,0 +1,116 @@
+"""The README's commands, run as a person would run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+from typer.testing import CliRunner
+
+from aios.cli.main import app
+from tests.loopback import free_port
+
+runner = CliRunner()
+
+
+def test_help_lists_every_area():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for group in ("chat", "audit", "demo", "systems", "tools"):
+        assert group in result.output
+
+
+def test_tools_list_shows_derived_cards():
+    result = runner.invoke(app, ["tools", "list", "--json"])
+    cards = {card["name"]: card for card in json.loads(result.output)}
+    assert cards["erp.create_refund"]["kind"] == "write"
+    assert "amount" in cards["erp.create_refund"]["input_schema"]["properties"]
+
+
+def test_tools_call_reads_and_reports_typed_errors(demo_settings):
+    found = runner.invoke(app, ["tools", "call", "crm.find_accounts", "--args", '{"name": "acme"}'])
+    assert found.exit_code == 0, found.output
+    assert {a["name"] for a in json.loads(found.output)["accounts"]} == {
+        "Acme Industrial",
+        "Acme Industries",
+    }
+    missing = runner.invoke(
+        app,
+        [
+            "tools",
+            "call",
+            "erp.create_refund",
+            "--args",
+            '{"invoice_id": "INV-1", "amount": "5", "reason": "test"}',
+        ],
+    )
+    assert missing.exit_code == 2
+    assert "not_found" in missing.output
+    bad_json = runner.invoke(app, ["tools", "call", "crm.find_accounts", "--args", "{nope"])
+    assert bad_json.exit_code != 0
+    assert "not valid JSON" in bad_json.output
+
+
+def test_systems_serve_answers_on_its_ports(demo_settings):
+    crm, erp = free_port(), free_port()
+    env = {
+        **os.environ,
+        "AIOS_DATA_DIR": str(demo_settings.data_dir),
+        "AIOS_CRM_BASE_URL": f"http://127.0.0.1:{crm}",
+        "AIOS_ERP_BASE_URL": f"http://127.0.0.1:{erp}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aios.cli", "systems", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{erp}/health").json()
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "systems serve did not start"
+                time.sleep(0.2)
+        assert health == {"status": "ok", "system": "erp"}
+        accounts = httpx.post(
+            f"http://127.0.0.1:{crm}/v1/operations/find_accounts", json={"name": "blue harbor"}
+        ).json()
+        assert len(accounts["accounts"]) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_demo_seed_and_audit_verify(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path))
+    seeded = runner.invoke(app, ["demo", "seed"])
+    assert seeded.exit_code == 0, seeded.output
+    again = runner.invoke(app, ["demo", "seed"])
+    assert "already seeded" in again.output
+    verified = runner.invoke(app, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_chat_reads_a_script_from_stdin(demo_settings):
+    script = "refund $7 on SO-1042\nyes\n"
+    env = {**os.environ, "AIOS_DATA_DIR": str(demo_settings.data_dir), "COLUMNS": "200"}
+    done = subprocess.run(
+        [sys.executable, "-m", "aios.cli", "chat", "--user", "alice"],
+        input=script,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=demo_settings.skills_dir.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Needs your confirmation: Refund $7.00 to Blue Harbor Logistics" in done.stdout
+    assert "Refunded $7.00 to Blue Harbor Logistics as credit note" in done.stdout
