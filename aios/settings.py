@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     policy_file: Path = Field(
         Path("policies/actions.yaml"), description="Who may do what, and what needs approval."
     )
+    masking_file: Path = Field(
+        Path("policies/masking.yaml"), description="Personal data fields and who sees them."
+    )
     knowledge_dir: Path = Field(Path("knowledge"), description="The company's documents.")
     planner_threshold: float = Field(
         0.45, ge=0, le=1, description="Least similarity for the embedded planner to act on."

@@ -28,6 +28,7 @@ def demo_settings(tmp_path, monkeypatch) -> Settings:
         data_dir=tmp_path / "data",
         skills_dir=REPO / "skills",
         policy_file=REPO / "policies" / "actions.yaml",
+        masking_file=REPO / "policies" / "masking.yaml",
         knowledge_dir=REPO / "knowledge",
     )
     systems = open_systems(settings)

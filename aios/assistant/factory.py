@@ -19,6 +19,7 @@ from aios.planner.embedded import EmbeddedPlanner
 from aios.planner.intents import IntentClassifier
 from aios.planner.skills import load_skills
 from aios.policy import load_policy
+from aios.policy.masking import load_masker
 from aios.settings import Settings
 from aios.toolbox import Toolbox
 from aios.wiring import open_connectors
@@ -52,6 +53,12 @@ def build_runtime(
     conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
     if knowledge is None:
         knowledge = Answerer(Retriever(KnowledgeIndex(data_dir, embedder), embedder))
-    deps = GraphDeps(planner, toolbox, load_policy(settings.policy_file), knowledge)
+    deps = GraphDeps(
+        planner,
+        toolbox,
+        load_policy(settings.policy_file),
+        knowledge,
+        load_masker(settings.masking_file),
+    )
     graph = build_graph(deps, SqliteSaver(conn))
     return Runtime(settings, Assistant(graph), toolbox, embedder)

@@ -36,6 +36,7 @@ from aios.planner.protocol import Memory, Plan, Planner, PlanRequest
 from aios.planner.templates import render
 from aios.policy import Decision as PolicyVerdict
 from aios.policy import PolicyDecision, PolicyEngine, PolicyRequest
+from aios.policy.masking import Masker
 from aios.toolbox import BoundReader, Caller, Toolbox
 from connectors.errors import ConnectorError
 from connectors.operation import Kind
@@ -49,6 +50,7 @@ class GraphDeps:
     toolbox: Toolbox
     policy: PolicyEngine
     knowledge: Answerer | None = None
+    masker: Masker | None = None
 
 
 def _emit(event: BaseModel) -> None:
@@ -213,20 +215,26 @@ class Nodes:
             message = exc.message if isinstance(exc, ConnectorError) else str(exc)
             _emit(StepFinished(index=cursor, tool=step.tool, ok=False, error=message))
             return self._fail(exc, {"errors": [*state.get("errors", []), message]}, goto="respond")
-        _emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=result))
+        shown = self._shown(result, runtime)
+        _emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown))
         results = dict(state.get("results", {}))
         results[str(part)] = {**results.get(str(part), {}), step.name: result}
         update = {"results": results, "cursor": cursor + 1, "confirmed_by": None}
         return Command(goto="guard", update=update)
 
-    def respond(self, state: TurnState) -> dict[str, Any]:
+    def _shown(self, data: Any, runtime: Runtime[TurnContext]) -> Any:
+        """``data`` as the person reading this turn may see it (personal data masked)."""
+        masker = self.deps.masker
+        return masker.mask(data, runtime.context.user.role) if masker else data
+
+    def respond(self, state: TurnState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         plan = Plan.model_validate(state["plan"])
         results = state.get("results", {})
         lines = []
         for index, part in enumerate(plan.parts):
             done = results.get(str(index), {})
             if part.steps and all(step.name in done for step in part.steps):
-                values = {**part.values, "results": done}
+                values = self._shown({**part.values, "results": done}, runtime)
                 lines.append(render(part.reply, values, strict=False) or "Done.")
         if lines:
             _emit(MessageEvent(text="\n\n".join(lines)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from connectors.crm.models import Note
 from connectors.demo import _planted as planted
 from tests.assistant.conftest import kinds
@@ -75,3 +77,12 @@ def test_nothing_pending_to_resume(runtime, users):
     events = list(runtime.assistant.resume("c8", users["alice"], "approve"))
     assert [e.type for e in events] == ["error", "done"]
     assert events[0].code == "nothing_pending"
+
+
+@pytest.mark.parametrize(("user", "masked"), [("alice", True), ("carol", False), ("frank", True)])
+def test_tool_results_shown_to_a_person_are_masked_by_role(runtime, users, user, masked):
+    events = say(runtime, users[user], f"m-{user}", "give me an overview of Blue Harbor Logistics")
+    crm = next(e for e in events if e.type == "step_finished" and e.tool == "crm.get_account")
+    emails = [c["email"] for c in crm.result["contacts"]]
+    assert emails
+    assert all("***@" in email for email in emails) is masked
