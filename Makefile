@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup run test lint lock clean
+.PHONY: setup run test lint lock clean browser
 
 setup: $(STAMP)
 
@@ -19,8 +19,18 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# Seeding keeps existing data (use `aios demo seed --force` to start over); ingesting skips
+# unchanged documents. The model loads before the server answers, so give it a few seconds.
 run: setup
-	$(VENV)/bin/aios systems serve
+	$(VENV)/bin/aios demo seed
+	$(VENV)/bin/aios knowledge ingest
+	$(VENV)/bin/chainlit run app.py --headless --host 127.0.0.1 --port 8000
+
+# The browser tests drive Debian's Chromium; without it (and without root to install it) they
+# skip with the reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; } \
+		|| echo "chromium could not be installed: browser tests will skip"
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -30,7 +40,7 @@ lint: setup
 # PostgreSQL runs on dev and CI machines; its tests skip with a reason where it does not.
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-test: setup lint
+test: setup lint browser
 	AIOS_TEST_POSTGRES_URL="$${AIOS_TEST_POSTGRES_URL:-$$(pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_URL))}" \
 		$(VENV)/bin/pytest
 

@@ -1,0 +1,155 @@
+"""How each assistant event reads in the web chat, as plain views ``app.py`` turns into
+Chainlit steps, messages, buttons and elements.
+
+The same turn reads as in ``aios chat``; only the form differs: buttons instead of "reply yes or
+no", a card for each source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aios.assistant.events import (
+    Citation,
+    ClarificationEvent,
+    ConfirmationRequired,
+    ErrorEvent,
+    MessageEvent,
+    PlanEvent,
+    StepFinished,
+)
+from aios.identity import User
+
+DECIDE = "decide"
+"""Name of the Approve/Reject buttons' action; payload: session, answer, key."""
+CHOOSE = "choose"
+"""Name of a clarification option's action; payload: text."""
+
+_TOKEN = re.compile(r"\S+\s*|\s+")
+
+
+@dataclass(frozen=True)
+class Button:
+    action: str
+    """Which callback handles a click: ``DECIDE`` or ``CHOOSE``."""
+    label: str
+    payload: dict[str, str]
+    icon: str | None = None
+    """A Lucide icon name, drawn from Chainlit's own bundle."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    """The card's title, unique within its message."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """One assistant message: markdown text, and the buttons and sources that go with it."""
+
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+def plan_text(event: PlanEvent) -> str:
+    lines = [f"**{event.understood}** ({event.confidence:.0%} sure)", ""]
+    lines += [f"{step.index + 1}. `{step.tool}`: {step.description}" for step in event.steps]
+    return "\n".join(lines)
+
+
+def as_json(value: Any) -> str:
+    """A tool call's input or output as readable JSON (amounts and dates as strings)."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def step_output(event: StepFinished) -> str:
+    if event.ok:
+        return as_json(event.result)
+    return event.error or "failed"
+
+
+def confirmation_key(event: ConfirmationRequired) -> str:
+    """Names exactly what a confirmation asks, so a stale or repeated click on its buttons is
+    not taken as the answer to the next one."""
+    what = as_json([event.index, event.tool, event.args, event.text])
+    return hashlib.sha256(what.encode()).hexdigest()[:16]
+
+
+def confirmation_card(event: ConfirmationRequired, session_id: str, viewer: User) -> Card:
+    """What ``viewer`` sees of a pending confirmation or approval, with Approve/Reject buttons
+    only when the event names them as the one to decide (``Assistant.resume`` still checks)."""
+    reason = f"*{event.reason}*"
+    if event.decision == "confirm":
+        if viewer.name != event.requester:
+            return Card(f"**Waiting for {event.requester} to confirm:** {event.text}\n\n{reason}")
+        how = "Approve or reject below, reply *yes* or *no*, or say what to change."
+        return Card(
+            f"**Please confirm:** {event.text}\n\n{reason}\n\n{how}", _buttons(event, session_id)
+        )
+    role = event.approver_role
+    if viewer.name == event.requester:
+        how = (
+            f"Someone else with the {role} role can review and decide it by typing "
+            f"`/pending {session_id}` in their chat."
+        )
+        return Card(f"**Needs approval by {role}** (four-eyes): {event.text}\n\n{reason}\n\n{how}")
+    if viewer.role != role:
+        return Card(f"**Waiting for approval by {role}:** {event.text}\n\n{reason}")
+    return Card(
+        f"**{event.requester} asks for your approval** as {role}: {event.text}\n\n{reason}",
+        _buttons(event, session_id),
+    )
+
+
+def _buttons(event: ConfirmationRequired, session_id: str) -> list[Button]:
+    key = confirmation_key(event)
+    answers: list[tuple[Literal["approve", "reject"], str, str]] = [
+        ("approve", "Approve", "check"),
+        ("reject", "Reject", "x"),
+    ]
+    return [
+        Button(DECIDE, label, {"session": session_id, "answer": answer, "key": key}, icon)
+        for answer, label, icon in answers
+    ]
+
+
+def reply_card(event: MessageEvent) -> Card:
+    """The answer, then a Sources section: one card per citation, with the passage quoted."""
+    sources = _sources(event.citations)
+    if not sources:
+        return Card(event.text)
+    return Card(f"{event.text}\n\n**Sources**", sources=sources)
+
+
+def _sources(citations: list[Citation]) -> list[Source]:
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for citation in citations:
+        name = f"{citation.title} > {citation.heading}" if citation.heading else citation.title
+        if name in seen:
+            name = f"{name} ({citation.source})"
+        seen.add(name)
+        body = f"*{citation.source}*\n\n{citation.snippet}".rstrip()
+        sources.append(Source(name, body))
+    return sources
+
+
+def clarification_card(event: ClarificationEvent) -> Card:
+    buttons = [Button(CHOOSE, option, {"text": option}) for option in event.options]
+    return Card(event.question, buttons)
+
+
+def error_text(event: ErrorEvent) -> str:
+    return f"{event.message} ({event.code})"
+
+
+def tokens(text: str) -> list[str]:
+    """``text`` in word-sized pieces, whitespace kept, to stream it as it would be typed."""
+    return _TOKEN.findall(text)

@@ -1,0 +1,268 @@
+# mypy: disable-error-code="no-untyped-call"
+# (Chainlit's API is mostly unannotated.)
+"""aios in the browser: the Chainlit entry point, ``chainlit run app.py``.
+
+A thin adapter: it signs a demo operator in, hands each message or button click to the one
+``Assistant``, and shows the events that come back (``aios.web.render`` says how). Who may do
+what, and what needs a confirmation or a second person, is decided by the assistant alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from typing import Literal
+
+import chainlit as cl
+import chainlit.server
+from chainlit.utils import utc_now
+
+from aios.assistant.events import (
+    ClarificationEvent,
+    ConfirmationRequired,
+    ErrorEvent,
+    Event,
+    MessageEvent,
+    PlanEvent,
+    StepFinished,
+    StepStarted,
+)
+from aios.assistant.factory import Runtime, build_runtime
+from aios.assistant.service import Assistant
+from aios.identity import User, demo_users
+from aios.settings import Settings
+from aios.web import commands, login, render
+from aios.web.offline import strip_external
+from aios.web.threads import KeyedLocks, iterate_in_thread
+
+# Chainlit signs its login cookie with this secret. A fresh one per process is enough for a
+# demo (everyone signs in again after a restart); set it in the environment to keep sessions.
+os.environ.setdefault("CHAINLIT_AUTH_SECRET", secrets.token_urlsafe(32))
+
+# Chainlit has no setting for the CDN stylesheet its page links; drop it, and anything else
+# from another host, so that the chat loads where the browser reaches nothing but aios.
+_chainlit_page = chainlit.server.get_html_template
+chainlit.server.get_html_template = lambda root_path: strip_external(_chainlit_page(root_path))
+
+STARTERS = {
+    "Refund and note": (
+        "Blue Harbor says order SO-1042 arrived broken, refund them $45 and note it on their "
+        "open case"
+    ),
+    "Customer overview": "Give me an overview of Acme",
+    "Ask the handbook": "What is our refund policy for damaged goods?",
+    "What can you do?": "What can you do?",
+}
+STREAM_PAUSE_S = 0.01
+"""Between two streamed words: a reply appears as it would be typed, but never slowly."""
+
+log = logging.getLogger("aios.web")
+_runtime: Runtime | None = None
+_runtime_lock = threading.Lock()
+_decisions = KeyedLocks[str]()
+
+
+def assistant() -> Assistant:
+    """The process's assistant, built on first use (it loads the embedding model: seconds)."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = build_runtime(Settings())
+        return _runtime.assistant
+
+
+@cl.on_app_startup
+async def warm_up() -> None:
+    await asyncio.to_thread(assistant)
+
+
+@cl.password_auth_callback
+async def sign_in(username: str, password: str) -> cl.User | None:
+    expected = os.environ.get("AIOS_DEMO_PASSWORD", login.DEFAULT_PASSWORD)
+    user = login.check(username, password, demo_users(), expected)
+    if user is None:
+        return None
+    name = user.display_name or user.name
+    return cl.User(identifier=user.name, display_name=f"{name} ({user.role})")
+
+
+@cl.set_starters
+async def starters(user: cl.User | None = None) -> list[cl.Starter]:
+    return [cl.Starter(label=label, message=text) for label, text in STARTERS.items()]
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    me, session = _me(), _session()
+    command = commands.parse(message.content)
+    if isinstance(command, commands.Pending):
+        await _show_pending(command.session or session, me)
+    elif isinstance(command, commands.Unknown):
+        await cl.Message(f"There is no `/{command.name}` command. {commands.HELP}").send()
+    else:
+        await _clear_buttons()
+        async with _decisions(session):
+            await _play(session, me, lambda: assistant().handle(session, me, message.content))
+
+
+@cl.action_callback(render.DECIDE)
+async def on_decide(action: cl.Action) -> None:
+    me = _me()
+    session, answer, key = (action.payload[k] for k in ("session", "answer", "key"))
+    await _clear_buttons()
+    await _said(me, action.label)
+    async with _decisions(session):
+        pending = await asyncio.to_thread(lambda: assistant().pending(session))
+        if pending is None or render.confirmation_key(pending) != key:
+            await cl.Message("That request has already been decided; nothing was done.").send()
+            return
+        decision: Literal["approve", "reject"] = "approve" if answer == "approve" else "reject"
+        await _play(session, me, lambda: assistant().resume(session, me, decision))
+
+
+@cl.action_callback(render.CHOOSE)
+async def on_choose(action: cl.Action) -> None:
+    me, session, text = _me(), _session(), str(action.payload["text"])
+    await _clear_buttons()
+    await _said(me, text)
+    async with _decisions(session):
+        await _play(session, me, lambda: assistant().handle(session, me, text))
+
+
+def _me() -> User:
+    signed_in = cl.user_session.get("user")
+    user = demo_users().get(signed_in.identifier) if signed_in else None
+    if user is None:
+        raise PermissionError("not signed in as a known operator")
+    return user
+
+
+def _session() -> str:
+    return commands.session_for_thread(cl.context.session.thread_id)
+
+
+async def _show_pending(session: str, me: User) -> None:
+    pending = await asyncio.to_thread(lambda: assistant().pending(session))
+    if pending is None:
+        await cl.Message(f"Nothing is waiting for a decision in session `{session}`.").send()
+        return
+    await _clear_buttons()
+    await _send(render.confirmation_card(pending, session, me))
+
+
+async def _play(session: str, me: User, produce: Callable[[], Iterator[Event]]) -> None:
+    """Run one turn in a worker thread and show its events as they come."""
+    turn = _Turn(session, me)
+    await cl.context.emitter.task_start()
+    try:
+        async for event in iterate_in_thread(produce):
+            await turn.show(event)
+    except Exception:
+        log.exception("web turn failed in session %s", session)
+        await cl.ErrorMessage(
+            f"Something went wrong on our side; nothing more was done (session `{session}`)."
+        ).send()
+    finally:
+        await cl.context.emitter.task_end()
+
+
+class _Turn:
+    """One turn's events in the chat: the plan as a step, each tool call as a step inside it."""
+
+    def __init__(self, session: str, me: User) -> None:
+        self.session, self.me = session, me
+        self.plan: cl.Step | None = None
+        self.calls: dict[int, cl.Step] = {}
+
+    async def show(self, event: Event) -> None:
+        if isinstance(event, PlanEvent):
+            # The plan goes in the step's input: Chainlit draws a step's input above the steps
+            # inside it and its output below them, and the plan reads first.
+            self.plan = cl.Step(
+                name="Plan",
+                type="run",
+                parent_id=_current_step_id(),
+                default_open=True,
+                show_input=True,
+            )
+            self.plan.start = self.plan.end = utc_now()
+            self.plan.input = render.plan_text(event)
+            await self.plan.send()
+        elif isinstance(event, StepStarted):
+            await self._started(event)
+        elif isinstance(event, StepFinished):
+            await self._finished(event)
+        elif isinstance(event, ConfirmationRequired):
+            await _send(render.confirmation_card(event, self.session, self.me))
+        elif isinstance(event, MessageEvent):
+            await _send(render.reply_card(event), stream=True)
+        elif isinstance(event, ClarificationEvent):
+            await _send(render.clarification_card(event))
+        elif isinstance(event, ErrorEvent):
+            await cl.ErrorMessage(render.error_text(event)).send()
+
+    async def _started(self, event: StepStarted) -> cl.Step:
+        call = cl.Step(
+            name=event.tool,
+            type="tool",
+            parent_id=self.plan.id if self.plan else _current_step_id(),
+            language="json",
+            show_input="json",
+        )
+        call.start = utc_now()
+        call.input = render.as_json(event.args)
+        await call.send()
+        self.calls[event.index] = call
+        return call
+
+    async def _finished(self, event: StepFinished) -> None:
+        call = self.calls.pop(event.index, None)
+        if call is None:
+            call = await self._started(StepStarted(index=event.index, tool=event.tool, args={}))
+        call.end = utc_now()
+        call.is_error = not event.ok
+        call.output = render.step_output(event)
+        if not event.ok:
+            call.language = None
+        await call.update()
+
+
+def _current_step_id() -> str | None:
+    """The step Chainlit runs this callback in (a message's), so what we add stays in order."""
+    current = cl.context.current_step
+    return current.id if current else None
+
+
+async def _send(card: render.Card, *, stream: bool = False) -> None:
+    buttons = [
+        cl.Action(name=b.action, label=b.label, payload=dict(b.payload), icon=b.icon)
+        for b in card.buttons
+    ]
+    sources: list[cl.Element] = [
+        cl.Text(name=s.name, content=s.text, display="inline") for s in card.sources
+    ]
+    message = cl.Message("" if stream else card.text, actions=buttons, elements=sources)
+    if stream:
+        for token in render.tokens(card.text):
+            await message.stream_token(token)
+            await asyncio.sleep(STREAM_PAUSE_S)
+    await message.send()
+    if buttons:
+        live: list[cl.Action] = cl.user_session.get("buttons") or []
+        cl.user_session.set("buttons", [*live, *buttons])
+
+
+async def _clear_buttons() -> None:
+    """Only the latest question keeps its buttons: an old one is no longer what is asked."""
+    for button in cl.user_session.get("buttons") or []:
+        await button.remove()
+    cl.user_session.set("buttons", [])
+
+
+async def _said(me: User, text: str) -> None:
+    """Show a click in the transcript as what the person answered."""
+    await cl.Message(text, author=me.name, type="user_message").send()

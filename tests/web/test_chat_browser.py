@@ -1,0 +1,243 @@
+"""The web chat end to end: the real Chainlit app on loopback, driven by Debian's Chromium.
+
+The page may reach nothing but the app: every request to another host is aborted and recorded,
+and there must be none. Outcomes are checked in the systems' databases, not in the page.
+Set ``AIOS_UPDATE_SCREENSHOT=1`` to refresh ``docs/screenshot-chat.png`` from the first test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
+
+from aios.settings import Settings
+from aios.wiring import open_systems
+from connectors.demo import _planted
+from connectors.demo.seeding import seed
+from tests.loopback import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "test-password"
+STARTUP_S = 300  # imports and the embedding model; slow on a busy machine
+TURN_MS = 90_000
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+BLUE_HARBOR_REQUEST = (
+    "Blue Harbor says order SO-1042 arrived broken, refund them $45 and note it on their open case"
+)
+SCROLL_TO_TOP = """e => {
+    let box = e.parentElement;
+    while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+    if (box) box.scrollTop = 0;
+}"""
+"""Scrolls the conversation holding ``e`` to its start (Chainlit keeps the last question on top)."""
+
+expect.set_options(timeout=TURN_MS)
+
+
+@dataclass
+class App:
+    url: str
+    data_dir: Path
+    log: Path
+
+
+@dataclass
+class Offline:
+    """Aborts every request to another host and remembers it."""
+
+    blocked: list[str] = field(default_factory=list)
+
+    def route(self, route: Route) -> None:
+        request = route.request
+        if urlsplit(request.url).hostname in LOOPBACK:
+            route.continue_()
+        else:
+            self.blocked.append(f"{request.resource_type} {request.url}")
+            route.abort("internetdisconnected")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[App]:
+    """``chainlit run app.py`` on a free port, over a freshly seeded demo company."""
+    data_dir = tmp_path_factory.mktemp("web") / "data"
+    systems = open_systems(Settings(data_dir=data_dir))
+    seed(systems, seed=42, today=datetime.now(UTC).date())
+    for system in systems.values():
+        system.engine.dispose()
+    port = free_port()
+    log = data_dir / "chainlit.log"
+    env = {
+        **os.environ,
+        "AIOS_DATA_DIR": str(data_dir),
+        "AIOS_DEMO_PASSWORD": PASSWORD,
+        "CHAINLIT_AUTH_SECRET": "browser-test-secret-" + "x" * 32,
+    }
+    command = [sys.executable, "-m", "chainlit", "run", "app.py", "--headless"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(url, server, log)
+        yield App(url, data_dir, log)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the chat exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"the chat did not start within {STARTUP_S} s:\n{log.read_text()}")
+
+
+@pytest.fixture
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def _sign_in(
+    browser: Browser, app: App, offline: Offline, username: str, height: int = 1000
+) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": height})
+    context.route("**/*", offline.route)
+    page = context.new_page()
+    page.set_default_timeout(TURN_MS)
+    page.goto(app.url)
+    page.get_by_placeholder("me@example.com").fill(username)
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    for starter in ("Refund and note", "Customer overview", "Ask the handbook"):
+        expect(page.get_by_role("button", name=starter)).to_be_visible()
+    return page
+
+
+def _say(page: Page, text: str) -> None:
+    page.get_by_placeholder("Type your message here...").fill(text)
+    send = page.locator("#chat-submit")
+    expect(send).to_be_enabled()  # only once the chat's socket is connected
+    send.click()
+    expect(page.get_by_text(text, exact=True).first).to_be_visible()
+
+
+def _said(page: Page, pattern: str) -> Locator:
+    """A paragraph of the conversation matching ``pattern``."""
+    return page.get_by_role("article").filter(has_text=re.compile(pattern)).last
+
+
+def _count(database: Path, sql: str, *args: object) -> int:
+    with sqlite3.connect(database) as conn:
+        return int(conn.execute(sql, args).fetchone()[0])
+
+
+def test_refund_and_note_confirmed_with_buttons_offline(
+    app: App, browser: Browser, tmp_path: Path
+) -> None:
+    erp, crm = app.data_dir / "erp.db", app.data_dir / "crm.db"
+    refunds = "SELECT count(*) FROM refunds WHERE invoice_id = ? AND amount_cents = 4500"
+    notes = "SELECT count(*) FROM notes WHERE case_id = ?"
+    assert _count(erp, refunds, _planted.DAMAGED_INVOICE) == 0
+    assert _count(crm, notes, _planted.DAMAGED_CASE) == 0
+    offline = Offline()
+    page = _sign_in(browser, app, offline, "alice", height=1400)  # the whole flow, unscrolled
+
+    _say(page, BLUE_HARBOR_REQUEST)
+    expect(page.get_by_role("button", name="Used Plan")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="erp.create_refund")).to_be_visible()
+    expect(_said(page, r"^Please confirm: Refund \$45\.00 to Blue Harbor")).to_be_visible()
+    page.get_by_role("button", name="Approve").click()
+
+    # The refund runs, then the note asks for its own confirmation; the first buttons are gone.
+    expect(page.get_by_role("button", name="Used erp.create_refund")).to_be_visible()
+    expect(_said(page, r"^Please confirm: Add a note to case CS-1007")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(1)
+    page.get_by_role("button", name="Approve").click()
+
+    expect(
+        _said(page, r"^Refunded \$45\.00 to Blue Harbor Logistics as credit note")
+    ).to_be_visible()
+    expect(_said(page, r"^Noted on case CS-1007 of Blue Harbor Logistics")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    shot = tmp_path / "screenshot-chat.png"
+    page.get_by_text(BLUE_HARBOR_REQUEST, exact=True).evaluate(SCROLL_TO_TOP)
+    page.screenshot(path=str(shot), animations="disabled")
+    if os.environ.get("AIOS_UPDATE_SCREENSHOT") == "1":
+        shutil.copyfile(shot, REPO / "docs" / "screenshot-chat.png")
+    page.get_by_role("button", name="Used erp.create_refund").click()  # its input and output
+    expect(page.get_by_text(re.compile(r'"id": "CN-\d+"'))).to_be_visible()
+
+    assert _count(erp, refunds, _planted.DAMAGED_INVOICE) == 1
+    assert _count(crm, notes, _planted.DAMAGED_CASE) == 1
+    assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)
+
+
+def test_a_large_refund_waits_for_finance_and_another_user_approves_it(
+    app: App, browser: Browser
+) -> None:
+    erp = app.data_dir / "erp.db"
+    refunds = "SELECT count(*) FROM refunds WHERE invoice_id = ? AND amount_cents = 90000"
+    offline = Offline()
+    alice = _sign_in(browser, app, offline, "alice")
+
+    _say(alice, f"refund $900 on {_planted.PLATINUM_ORDER}")
+    expect(_said(alice, r"^Needs approval by finance \(four-eyes\): Refund \$900")).to_be_visible()
+    expect(alice.get_by_role("button", name="Approve")).to_have_count(0)
+    command = alice.locator("code", has_text="/pending web-").inner_text()
+
+    dave = _sign_in(browser, app, offline, "dave")
+    _say(dave, command)
+    expect(_said(dave, r"^alice asks for your approval as finance: Refund \$900")).to_be_visible()
+    dave.get_by_role("button", name="Approve").click()
+    expect(_said(dave, r"^Refunded \$900\.00 to Kestrel")).to_be_visible()
+
+    _say(alice, "/pending")
+    expect(_said(alice, r"^Nothing is waiting for a decision")).to_be_visible()
+    assert _count(erp, refunds, _planted.PLATINUM_PAID_INVOICE) == 1
+    assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)

@@ -1,0 +1,145 @@
+"""How assistant events read in the web chat (aios.web.render), without a browser."""
+
+from __future__ import annotations
+
+from aios.assistant.events import (
+    Citation,
+    ClarificationEvent,
+    ConfirmationRequired,
+    ErrorEvent,
+    MessageEvent,
+    PlanEvent,
+    PlannedStepView,
+    StepFinished,
+)
+from aios.identity import demo_users
+from aios.web import render
+
+USERS = demo_users()
+ALICE, BOB, DAVE = USERS["alice"], USERS["bob"], USERS["dave"]
+SESSION = "web-1234"
+
+
+def _refund(decision: str = "confirm", amount: str = "45.00") -> ConfirmationRequired:
+    return ConfirmationRequired.model_validate(
+        {
+            "index": 0,
+            "tool": "erp.create_refund",
+            "args": {"invoice_id": "INV-2038", "amount": amount},
+            "text": f"Refund ${amount} to Blue Harbor Logistics on invoice INV-2038",
+            "decision": decision,
+            "approver_role": "finance" if decision == "approve" else None,
+            "requester": "alice",
+            "reason": "Refunds from $500.01 need approval by finance.",
+        }
+    )
+
+
+def test_the_plan_lists_each_step_with_its_tool() -> None:
+    plan = PlanEvent(
+        understood="Refund $45.00; then add a note",
+        confidence=0.75,
+        steps=[
+            PlannedStepView(index=0, tool="erp.create_refund", args={}, description="Refund"),
+            PlannedStepView(index=1, tool="crm.add_note", args={}, description="Add a note"),
+        ],
+    )
+    text = render.plan_text(plan)
+    assert text.startswith("**Refund $45.00; then add a note** (75% sure)")
+    assert "1. `erp.create_refund`: Refund" in text
+    assert "2. `crm.add_note`: Add a note" in text
+
+
+def test_a_tool_call_shows_its_result_as_json_or_its_error() -> None:
+    done = StepFinished(index=0, tool="erp.create_refund", ok=True, result={"id": "CN-4011"})
+    assert render.step_output(done) == '{\n  "id": "CN-4011"\n}'
+    failed = StepFinished(index=0, tool="erp.create_refund", ok=False, error="outside window")
+    assert render.step_output(failed) == "outside window"
+
+
+def test_the_requester_confirms_with_buttons() -> None:
+    card = render.confirmation_card(_refund(), SESSION, ALICE)
+    assert card.text.startswith("**Please confirm:** Refund $45.00")
+    assert [(b.label, b.payload["answer"]) for b in card.buttons] == [
+        ("Approve", "approve"),
+        ("Reject", "reject"),
+    ]
+    assert {b.action for b in card.buttons} == {render.DECIDE}
+    assert {b.payload["session"] for b in card.buttons} == {SESSION}
+
+
+def test_someone_else_sees_a_confirmation_without_buttons() -> None:
+    card = render.confirmation_card(_refund(), SESSION, BOB)
+    assert card.text.startswith("**Waiting for alice to confirm:**")
+    assert card.buttons == []
+
+
+def test_the_requester_of_an_approval_is_told_who_decides_and_how() -> None:
+    card = render.confirmation_card(_refund("approve", "900.00"), SESSION, ALICE)
+    assert card.text.startswith("**Needs approval by finance** (four-eyes)")
+    assert f"`/pending {SESSION}`" in card.text
+    assert card.buttons == []
+
+
+def test_an_approver_gets_the_buttons_and_a_wrong_role_does_not() -> None:
+    approval = _refund("approve", "900.00")
+    card = render.confirmation_card(approval, SESSION, DAVE)
+    assert card.text.startswith("**alice asks for your approval** as finance")
+    assert [b.label for b in card.buttons] == ["Approve", "Reject"]
+    assert render.confirmation_card(approval, SESSION, BOB).buttons == []
+
+
+def test_a_button_names_exactly_the_request_it_answers() -> None:
+    key = render.confirmation_key(_refund())
+    assert key == render.confirmation_key(_refund())
+    assert key != render.confirmation_key(_refund(amount="40.00"))
+    card = render.confirmation_card(_refund(), SESSION, ALICE)
+    assert {b.payload["key"] for b in card.buttons} == {key}
+
+
+def test_citations_become_a_sources_section_with_one_card_each() -> None:
+    event = MessageEvent(
+        text="Damaged goods are refunded in full.",
+        citations=[
+            Citation(source="policies/refunds.md", title="Refund Policy v2", heading="Damaged"),
+            Citation(source="policies/old.md", title="Refund Policy v2", heading="Damaged"),
+            Citation(source="faq.md", title="FAQ", snippet="Yes, within 90 days."),
+        ],
+    )
+    card = render.reply_card(event)
+    names = [s.name for s in card.sources]
+    assert names == [
+        "Refund Policy v2 > Damaged",
+        "Refund Policy v2 > Damaged (policies/old.md)",
+        "FAQ",
+    ]
+    assert card.text == "Damaged goods are refunded in full.\n\n**Sources**"
+    assert card.sources[2].text == "*faq.md*\n\nYes, within 90 days."
+
+
+def test_a_reply_without_citations_is_just_its_text() -> None:
+    card = render.reply_card(MessageEvent(text="Noted on case CS-1007."))
+    assert card == render.Card("Noted on case CS-1007.")
+
+
+def test_a_clarification_offers_each_option_as_a_button() -> None:
+    event = ClarificationEvent(question="Which customer?", options=["Acme Industrial", "Acme Inc"])
+    card = render.clarification_card(event)
+    assert card.text == "Which customer?"
+    assert [(b.action, b.label, b.payload) for b in card.buttons] == [
+        (render.CHOOSE, "Acme Industrial", {"text": "Acme Industrial"}),
+        (render.CHOOSE, "Acme Inc", {"text": "Acme Inc"}),
+    ]
+
+
+def test_errors_read_plainly_with_their_code() -> None:
+    event = ErrorEvent(code="not_allowed", message="You cannot approve your own request.")
+    assert render.error_text(event) == "You cannot approve your own request. (not_allowed)"
+
+
+def test_streamed_tokens_rebuild_the_text_exactly() -> None:
+    text = "  Refunded $45.00\n\nto Blue Harbor.  "
+    pieces = render.tokens(text)
+    assert "".join(pieces) == text
+    assert pieces[:3] == ["  ", "Refunded ", "$45.00\n\n"]
+    assert render.tokens("") == []
