@@ -36,6 +36,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy app.py
 
 # PostgreSQL runs on dev and CI machines; its tests skip with a reason where it does not.
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
