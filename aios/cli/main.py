@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from aios.cli import audit, chat, demo, systems, tools
+from aios.cli import audit, bench, chat, demo, knowledge, systems, tools
+from aios.cli import eval as evaluation
 
 app = typer.Typer(
     name="aios",
@@ -13,6 +14,9 @@ app = typer.Typer(
 )
 app.command("chat")(chat.chat)
 app.add_typer(audit.app, name="audit")
+app.add_typer(bench.app, name="bench")
 app.add_typer(demo.app, name="demo")
+app.add_typer(evaluation.app, name="eval")
+app.add_typer(knowledge.app, name="knowledge")
 app.add_typer(systems.app, name="systems")
 app.add_typer(tools.app, name="tools")

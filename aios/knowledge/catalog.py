@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aios.knowledge.models import Chunk
 
@@ -60,17 +61,25 @@ class FileChange:
 
 
 class Catalog:
+    """Safe to share between threads: one connection, used under a lock."""
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
+
+    def _rows(self, query: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(query, params).fetchall()
 
     def files(self) -> dict[str, FileRecord]:
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT source, content_hash, supersedes, superseded_by, superseded FROM files"
         )
         return {
@@ -80,7 +89,7 @@ class Catalog:
 
     def chunks_of(self, source: str) -> list[Chunk]:
         query = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE source = ? ORDER BY seq"
-        return [_chunk(row) for row in self._db.execute(query, (source,))]
+        return [_chunk(row) for row in self._rows(query, (source,))]
 
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         found: dict[str, Chunk] = {}
@@ -88,22 +97,20 @@ class Catalog:
             part = list(ids[start : start + 500])
             marks = ",".join("?" * len(part))
             query = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})"
-            found.update((row[0], _chunk(row)) for row in self._db.execute(query, part))
+            found.update((row[0], _chunk(row)) for row in self._rows(query, part))
         return found
 
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every chunk, in a stable order (by source, then position in the file)."""
         query = f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY source, seq"
-        with closing(self._db.execute(query)) as cursor:
-            for row in cursor:
-                yield _chunk(row)
+        return (_chunk(row) for row in self._rows(query))
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+        return int(self._rows("SELECT COUNT(*) FROM chunks")[0][0])
 
     def generation(self) -> int:
-        row = self._db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
-        return int(row[0]) if row else 0
+        rows = self._rows("SELECT value FROM state WHERE key = 'generation'")
+        return int(rows[0][0]) if rows else 0
 
     def commit(
         self,
@@ -118,7 +125,7 @@ class Catalog:
         changes, removed = list(changes), list(removed)
         if not changes and not removed and not superseded:
             return self.generation()
-        with self._db:
+        with self._lock, self._db:
             for source in removed:
                 self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
                 self._db.execute("DELETE FROM files WHERE source = ?", (source,))
@@ -138,7 +145,7 @@ class Catalog:
 
     def forget_hashes(self, sources: Sequence[str]) -> None:
         """Make the next ingest treat ``sources`` as changed (their vectors need rewriting)."""
-        with self._db:
+        with self._lock, self._db:
             self._db.executemany(
                 "UPDATE files SET content_hash = '' WHERE source = ?", [(s,) for s in sources]
             )

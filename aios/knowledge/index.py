@@ -9,9 +9,10 @@ the next run repeats the work (chunk ids are stable, so repeating is harmless).
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -72,6 +73,7 @@ class KnowledgeIndex:
         self.dense = DenseIndex(data_dir / "chroma", ChromaEmbeddingFunction(embedder))
         self._lexical_dir = data_dir / "knowledge" / "bm25"
         self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
         # Files are re-read when their bytes change, and also when how we read and cut them
         # changes: the stored hash covers the pipeline version and the chunking settings.
         self._salt = f"{PIPELINE_VERSION}|{self.chunking}|{self.embedder.name}|".encode()
@@ -90,8 +92,15 @@ class KnowledgeIndex:
     def lexical(self) -> LexicalIndex:
         """The BM25 index matching the catalog: kept in memory, loaded or rebuilt when stale."""
         generation = self.catalog.generation()
+        current = self._lexical
+        if current is not None and current.generation == generation:
+            return current
+        with self._lexical_lock:
+            return self._refresh_lexical(generation)
+
+    def _refresh_lexical(self, generation: int) -> LexicalIndex:
         if self._lexical is not None and self._lexical.generation == generation:
-            return self._lexical
+            return self._lexical  # another thread refreshed it while we waited
         loaded = None
         if LexicalIndex.saved_generation(self._lexical_dir) == generation:
             loaded = LexicalIndex.load(self._lexical_dir)
@@ -116,14 +125,33 @@ class KnowledgeIndex:
         """Bring the index in line with ``paths`` (files or folders under ``knowledge_dir``;
         all of it when empty). One bad file is skipped with a reason, never fatal."""
         started = time.perf_counter()
-        self._reconcile()
+        missing = self._reconcile()
         found = scan(paths, knowledge_dir)
         report = IngestReport(skipped=list(found.skipped))
         known = self.catalog.files()
+        records, loaded = self._read_changed(found.files, known, report)
         plan = _Plan()
+        skipped = {s.source for s in report.skipped}
+        for source in known:
+            if source in skipped or (found.covers(source) and source not in found.files):
+                # Gone, or now unreadable: either way its chunks must not be served any more.
+                records.pop(source, None)
+                plan.removed.append(source)
+                if source not in skipped:
+                    report.removed.append(source)
+        self._plan_changes(plan, known, records, loaded, missing)
+        self._write(plan, report, progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _read_changed(
+        self, files: dict[str, Path], known: dict[str, FileRecord], report: IngestReport
+    ) -> tuple[dict[str, FileRecord], dict[str, list[Chunk]]]:
+        """Hash every file; load and chunk those whose hash changed. Returns the file records
+        as they will be after this ingest, and the chunks of the files that changed."""
         records = dict(known)
         loaded: dict[str, list[Chunk]] = {}
-        for source, path in found.files.items():
+        for source, path in files.items():
             try:
                 data = read_bytes(path, self.max_bytes)
                 digest = hashlib.sha256(self._salt + data).hexdigest()
@@ -145,17 +173,7 @@ class KnowledgeIndex:
             meta = document.meta
             records[source] = FileRecord(source, digest, tuple(meta.supersedes), meta.superseded_by)
             loaded[source] = chunks
-        skipped_sources = {s.source for s in report.skipped}
-        for source in known:
-            if source in skipped_sources or (found.covers(source) and source not in found.files):
-                records.pop(source, None)
-                plan.removed.append(source)
-                if source not in skipped_sources:
-                    report.removed.append(source)
-        self._plan_changes(plan, known, records, loaded)
-        self._write(plan, report, progress)
-        report.seconds = time.perf_counter() - started
-        return report
+        return records, loaded
 
     def remove(self, sources: Sequence[str]) -> list[str]:
         """Forget ``sources`` entirely; returns those that were indexed."""
@@ -172,30 +190,19 @@ class KnowledgeIndex:
         known: dict[str, FileRecord],
         records: dict[str, FileRecord],
         loaded: dict[str, list[Chunk]],
+        missing: frozenset[str] = frozenset(),
     ) -> None:
         superseded = superseded_sources(records.values())
         for source in plan.removed:
             plan.to_delete.extend(c.id for c in self.catalog.chunks_of(source))
         for source, chunks in loaded.items():
             flag = source in superseded
-            record = records[source]
             fresh = [c.model_copy(update={"superseded": flag}) for c in chunks]
-            plan.changes.append(
-                FileChange(
-                    FileRecord(
-                        record.source,
-                        record.content_hash,
-                        record.supersedes,
-                        record.superseded_by,
-                        flag,
-                    ),
-                    fresh,
-                )
-            )
+            plan.changes.append(FileChange(replace(records[source], superseded=flag), fresh))
             old = {c.id: c for c in self.catalog.chunks_of(source)} if source in known else {}
             for chunk in fresh:
                 before = old.pop(chunk.id, None)
-                if before is None or before.embed_text != chunk.embed_text:
+                if before is None or before.embed_text != chunk.embed_text or chunk.id in missing:
                     plan.to_embed.append(chunk)
                 elif before.metadata() != chunk.metadata():
                     plan.to_update.append(chunk)
@@ -229,16 +236,18 @@ class KnowledgeIndex:
             self.catalog.commit(plan.changes, plan.removed, plan.flips)
             self.lexical()  # rebuild now, so the first search after an ingest is fast
 
-    def _reconcile(self) -> None:
+    def _reconcile(self) -> frozenset[str]:
         """Repair drift between the catalog and the vector store (e.g. after a crash, or a
-        deleted ``chroma`` directory): stray vectors go, files with missing vectors re-ingest."""
+        deleted ``chroma`` directory): stray vectors go; returns the chunk ids that lack a
+        vector, whose files are then re-ingested."""
         if self.dense.count() == self.catalog.count():
-            return
+            return frozenset()
         vectors = self.dense.ids()
         catalogued = {c.id: c.source for c in self.catalog.iter_chunks()}
         stray = [i for i in vectors if i not in catalogued]
         if stray:
             self.dense.delete(stray)
-        incomplete = {source for i, source in catalogued.items() if i not in vectors}
-        if incomplete:
-            self.catalog.forget_hashes(sorted(incomplete))
+        missing = frozenset(i for i in catalogued if i not in vectors)
+        if missing:
+            self.catalog.forget_hashes(sorted({catalogued[i] for i in missing}))
+        return missing

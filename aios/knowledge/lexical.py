@@ -8,6 +8,7 @@ filter and down-rank candidates from either side without touching another store.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -19,10 +20,10 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import numpy.typing as npt
-from bm25s.stopwords import STOPWORDS_EN
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 _TOKEN = re.compile(r"[^\W_]+")
-_STOPWORDS = frozenset(STOPWORDS_EN)
+_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 
 
 def tokenize(text: str) -> list[str]:
@@ -38,6 +39,7 @@ def tokenize(text: str) -> list[str]:
 _SUFFIXES = ("ational", "ation", "ment", "ing", "edly", "ed", "er", "ly", "al", "ion")
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light stemmer: plurals first (Harman's S-stemmer), then one common suffix, so that
     'approve', 'approved', 'approval' and 'approvals' all become 'approv'. Cruder than Porter,

@@ -101,7 +101,7 @@ class Retriever:
         found: dict[int, _Candidate] = {}
         ranked: list[list[int]] = []
         if mode is not Mode.LEXICAL:
-            dense = self._dense(question, lexical, source_prefix, mask)
+            dense = self._dense(question, k, lexical, source_prefix, mask)
             for row, similarity in dense:
                 found.setdefault(row, _Candidate(row)).dense = similarity
             ranked.append([row for row, _ in dense])
@@ -130,11 +130,15 @@ class Retriever:
     def _dense(
         self,
         question: str,
+        k: int,
         lexical: LexicalIndex,
         prefix: str | None,
         mask: npt.NDArray[np.bool_] | None,
     ) -> list[tuple[int, float]]:
-        """Dense candidates as (row, cosine similarity), limited to ``mask`` if given."""
+        """Dense candidates as (row, cosine similarity), limited to ``mask`` if given.
+
+        With a filter, the candidate set grows with the rarity of the prefix; only if that
+        still leaves fewer than ``k`` candidates does Chroma filter (exactly, and slowly)."""
         vector = self.embedder.encode_one(question)
         wanted = self.config.candidates
         n = wanted
@@ -143,7 +147,7 @@ class Retriever:
             n = min(self.config.max_filter_candidates, math.ceil(wanted / share))
         rows = self._rows(self.index.dense.query(vector, n), lexical, mask)
         available = int(mask.sum()) if mask is not None else len(lexical)
-        if prefix and len(rows) < min(wanted, available) and n < len(lexical):
+        if prefix and len(rows) < min(k, available) and n < len(lexical):
             sources = [s for s in lexical.source_names if s.startswith(prefix)]
             rows = self._rows(self.index.dense.query(vector, wanted, sources), lexical, mask)
         return rows[:wanted]

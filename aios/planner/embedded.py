@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aios.planner.choices import choose
 from aios.planner.entities import extract
 from aios.planner.intents import IntentClassifier, IntentScore
 from aios.planner.protocol import (
@@ -46,7 +47,6 @@ _SPLIT = re.compile(
 _CORRECTION = re.compile(
     r"^\s*(no|nope|not that|actually|sorry|wait|oops|make it|change it|instead|i meant)\b", re.I
 )
-_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3}
 MAX_TEXT = 2000
 
 
@@ -103,7 +103,8 @@ class EmbeddedPlanner:
     ) -> PlanResult:
         memory.pending = None
         clauses = split_requests(text)
-        ranked = self.classifier.rank_many([text, *clauses] if len(clauses) > 1 else [text])
+        texts = [text, *clauses] if len(clauses) > 1 else [text]
+        ranked = self.classifier.rank_many([filler.masked(t) for t in texts])
         whole = ranked[0][0]
         parts = [(text, whole)]
         if len(clauses) > 1:
@@ -153,12 +154,12 @@ class EmbeddedPlanner:
         values: dict[str, Any],
     ) -> PlanResult | None:
         skill = self.skills.get(pending.skill)
-        if skill is None:
+        if skill is None or self._moved_on(text, pending, filler):
             return None
         slot = skill.slot(pending.missing)
         value: Any = None
         if pending.options:
-            chosen = _choose(text, pending.options)
+            chosen = choose(text, pending.options)
             if chosen is not None and slot is not None and slot.type in RECORD_KINDS:
                 value = filler.fetch(slot.type, chosen)
             elif chosen is not None:
@@ -166,7 +167,7 @@ class EmbeddedPlanner:
         elif slot is not None:
             value = filler.value_from_answer(slot, text, memory)
         if value is None or (isinstance(value, str) and not value):
-            if self.classifier.rank(text)[0].score >= self.threshold:
+            if self.classifier.rank(filler.masked(text))[0].score >= self.threshold:
                 return None  # not an answer: the user moved on to something else
             options = list(pending.options.values())
             ask = _question_for(skill, pending.missing)
@@ -174,6 +175,14 @@ class EmbeddedPlanner:
         memory.pending = None
         request = _Request(skill, pending.text, 1.0, {**pending.slots, pending.missing: value})
         return self._build([request], pending.message, memory, filler, values)
+
+    def _moved_on(self, text: str, pending: Pending, filler: SlotFiller) -> bool:
+        """A sentence that clearly asks for something else is not an answer, even if it
+        names a record ("what's the status of SO-1063?" after "which order?")."""
+        if len(text.split()) < 4:
+            return False
+        top = self.classifier.rank(filler.masked(text))[0]
+        return top.skill != pending.skill and top.score >= self.threshold + 0.1
 
     def _correct(
         self, text: str, memory: Memory, filler: SlotFiller, values: dict[str, Any]
@@ -234,6 +243,9 @@ class EmbeddedPlanner:
                 options = list(filling.question.options.values())
                 clarify = Clarify(question=filling.question.text, options=options)
                 return PlanResult(output=clarify, memory=memory)
+            refusal = _refusal(skill, {**values, **filling.values})
+            if refusal:
+                return PlanResult(output=DirectReply(text=refusal), memory=memory)
             planned.append(self._part(skill, {**values, **filling.values}))
             settled = _settled(skill, filling)
             last.append(
@@ -278,29 +290,14 @@ def _settled(skill: Skill, filling: Filling) -> dict[str, Any]:
     }
 
 
+def _refusal(skill: Skill, values: dict[str, Any]) -> str | None:
+    """What the first of the skill's checks that applies says, if one does."""
+    for check in skill.checks:
+        if truthy(check.when, values):
+            return render(check.say, values, strict=False)
+    return None
+
+
 def _question_for(skill: Skill, slot_name: str) -> str:
     slot = skill.slot(slot_name)
     return (slot.ask if slot and slot.ask else None) or f"Which {slot_name.replace('_', ' ')}?"
-
-
-def _choose(text: str, options: dict[str, str]) -> str | None:
-    """Which of the offered options an answer picks: by number, ordinal, id or name."""
-    keys = list(options)
-    lowered = text.lower().strip()
-    for key in keys:
-        if key.lower() in lowered:
-            return key
-    number = re.fullmatch(r"\D*(\d)\D*", lowered)
-    if number and 1 <= int(number.group(1)) <= len(keys):
-        return keys[int(number.group(1)) - 1]
-    for word, index in _ORDINALS.items():
-        if re.search(rf"\b{word}\b", lowered) and index < len(keys):
-            return keys[index]
-    if re.search(r"\blast\b", lowered):
-        return keys[-1]
-    # "the marine one": the option sharing the most words with the answer, if only one does.
-    said = set(re.findall(r"[a-z0-9]+", lowered)) - {"the", "one", "a", "of", "i", "mean"}
-    overlap = {k: len(said & set(re.findall(r"[a-z0-9]+", v.lower()))) for k, v in options.items()}
-    best = max(overlap.values())
-    winners = [k for k, n in overlap.items() if n == best]
-    return winners[0] if best and len(winners) == 1 else None

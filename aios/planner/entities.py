@@ -30,7 +30,7 @@ _WORD_ID = re.compile(
 _WORD_PREFIX = {"order": "SO", "invoice": "INV", "case": "CS", "account": "ACC"}
 
 _MONEY = re.compile(
-    r"(?:[$€£]\s?\d[\d,]*(?:\.\d{1,2})?)"
+    r"(?:[$€£]\s?\d[\d,]*(?:\.\d{1,2})?k?\b)"
     r"|(?:\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|bucks)\b)"
     r"|(?:\busd\s?\d[\d,]*(?:\.\d{1,2})?)"
     r"|(?:\b\d[\d,]*(?:\.\d{1,2})?k\b)",
@@ -63,6 +63,23 @@ class Entities(BaseModel):
     def first(self, kind: str) -> str | None:
         found = self.ids.get(kind)
         return found[0] if found else None
+
+
+_KIND_WORD = {"account": "account", "contact": "contact", "case": "case", "order": "order",
+              "invoice": "invoice", "payment": "payment", "refund": "credit note"}  # fmt: skip
+
+
+def mask_ids(text: str) -> str:
+    """``text`` with record ids replaced by what they are ("refund INV-2038" -> "refund
+    invoice"), so that matching a request to a skill is not swayed by the digits."""
+    text = _WORD_ID.sub(lambda m: m.group(1), text)
+
+    def word(match: re.Match[str]) -> str:
+        kind = _KIND_WORD[ID_PREFIXES[match.group(1).upper()]]
+        before = text[: match.start()].rstrip().lower()
+        return "" if before.endswith(kind) else kind
+
+    return re.sub(r"\s{2,}", " ", _ID.sub(word, text)).strip()
 
 
 def _parse_money(raw: str) -> Decimal | None:

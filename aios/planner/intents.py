@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from aios.knowledge.embedder import Embedder
+from aios.planner.entities import mask_ids
 from aios.planner.skills import Skill
 
 
@@ -29,21 +30,24 @@ class IntentClassifier:
         texts: list[str] = []
         for skill in skills:
             self.labels += [skill.name] * len(skill.examples)
-            texts += skill.examples
+            texts += [mask_ids(example) for example in skill.examples]
         self.matrix = embedder.encode(texts)
         self.skills = sorted({*self.labels})
+        self._by_name = {skill.name: skill for skill in skills}
         self._label_index = np.array([self.skills.index(label) for label in self.labels])
 
     def rank(self, text: str) -> list[IntentScore]:
         return self.rank_many([text])[0]
 
     def rank_many(self, texts: Sequence[str]) -> list[list[IntentScore]]:
-        sims = self.embedder.encode(list(texts)) @ self.matrix.T
+        sims = self.embedder.encode([mask_ids(text) for text in texts]) @ self.matrix.T
         ranked: list[list[IntentScore]] = []
-        for row in sims:
+        for text, row in zip(texts, sims, strict=True):
             scores = []
             for index, skill in enumerate(self.skills):
                 best = np.sort(row[self._label_index == index])[-2:]
-                scores.append(IntentScore(skill=skill, score=float(best.mean())))
+                # A skill whose required words are all missing cannot be meant.
+                score = float(best.mean()) if self._by_name[skill].accepts(text) else 0.0
+                scores.append(IntentScore(skill=skill, score=score))
             ranked.append(sorted(scores, key=lambda s: s.score, reverse=True))
         return ranked

@@ -46,6 +46,32 @@ def name_candidates(
     return [record for score, record in scored if score == best]
 
 
+def mask_names(text: str, records: list[dict[str, Any]], placeholder: str) -> str:
+    """``text`` with the names of the records it mentions replaced by ``placeholder``:
+    "refund Blue Harbor Logistics" -> "refund the customer", so that matching a request to a
+    skill is not swayed by company names."""
+    named = name_candidates(text, records)
+    words = {w for r in named for w in _words(str(r["name"])) if w not in _GENERIC}
+    if not words:
+        return text
+
+    def is_name(token: str) -> bool:
+        return max(fuzz.ratio(token.lower(), w) for w in words) >= 85
+
+    tokens = re.split(r"([A-Za-z0-9]+)", text)
+    out: list[str] = []
+    for index, token in enumerate(tokens):
+        if index % 2 == 1 and is_name(token):
+            # Runs of name words ("Blue Harbor Logistics") become one placeholder.
+            if len(out) >= 2 and out[-2] == placeholder and out[-1].strip() in ("", "&"):
+                out.pop()
+                continue
+            out.append(placeholder)
+        else:
+            out.append(token)
+    return "".join(out)
+
+
 class Records:
     """The records a request can refer to, fetched on demand and remembered for the turn."""
 
@@ -69,8 +95,9 @@ class Records:
         return self._get("erp.get_order", {"order_id": order_id})
 
     def invoice(self, invoice_id: str) -> dict[str, Any] | None:
+        """The invoice, with how much can still be refunded on it (``refundable``)."""
         found = self._get("erp.get_invoice", {"invoice_id": invoice_id})
-        return found["invoice"] if found else None
+        return {**found["invoice"], "refundable": found["refundable"]} if found else None
 
     def case(self, case_id: str) -> dict[str, Any] | None:
         return self._get("crm.get_case", {"case_id": case_id})
@@ -87,6 +114,23 @@ class Records:
         found = self._get("erp.find_invoices", {"account_id": account_id, "limit": 200})
         invoices = found["invoices"] if found else []
         return [i for i in invoices if i["order_id"] == order_id and i["status"] != "void"]
+
+    def orders_of_account(self, account_id: str, statuses: set[str]) -> list[dict[str, Any]]:
+        found = self._get("erp.find_orders", {"account_id": account_id, "limit": 200})
+        return [o for o in (found["orders"] if found else []) if o["status"] in statuses]
+
+    def overdue_invoices(self, account_id: str) -> list[dict[str, Any]]:
+        args = {"account_id": account_id, "overdue": True, "limit": 50}
+        found = self._get("erp.find_invoices", args)
+        return list(found["invoices"]) if found else []
+
+    def contacts_named(self, text: str) -> list[dict[str, Any]]:
+        """Contacts anywhere whose name the text mentions (by a capitalised word of it)."""
+        pool: dict[str, dict[str, Any]] = {}
+        for word in sorted(set(re.findall(r"\b[A-Z][a-z]{2,}\b", text))):
+            found = self._get("crm.find_contacts", {"name": word, "limit": 50})
+            pool.update({c["id"]: c for c in (found["contacts"] if found else [])})
+        return name_candidates(text, list(pool.values()))
 
     def account_id_of(self, kind: str, record_id: str) -> str | None:
         """The account an order, invoice, case or contact belongs to."""

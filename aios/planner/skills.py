@@ -7,6 +7,7 @@ over the slots. A bad file is refused at load with its path, line and reason.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,14 @@ SlotType = Literal[
     "text",
     "choice",
     "date",
+    "period",
+]
+Resolve = Literal[
+    "open_case_of_account",
+    "invoice_of_order",
+    "primary_contact",
+    "pending_order_of_account",
+    "overdue_invoice_of_account",
 ]
 
 
@@ -42,7 +51,13 @@ class Slot(BaseModel):
     choices: dict[str, list[str]] = Field(
         default_factory=dict, description="For type choice: value -> words that mean it."
     )
-    resolve: Literal["open_case_of_account", "invoice_of_order", "primary_contact"] | None = None
+    after: list[str] = Field(
+        default_factory=list,
+        description="For type text: words after which the value starts, e.g. `because`.",
+    )
+    resolve: Resolve | None = Field(
+        None, description="How to find the record from the others when it is not named."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Slot:
@@ -50,8 +65,25 @@ class Slot(BaseModel):
             raise ValueError(f"slot {self.name} is required: give it an `ask` question")
         if (self.type == "choice") != bool(self.choices):
             raise ValueError(f"slot {self.name}: `choices` go with type choice, and only there")
+        if self.after and self.type != "text":
+            raise ValueError(f"slot {self.name}: `after` goes with type text, and only there")
         if self.default is not None:
             check_template(self.default)
+        return self
+
+
+class Check(BaseModel):
+    """A rule checked before a plan is shown: when ``when`` renders true, say ``say`` instead."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: str = Field(description="A template over the slots.")
+    say: str = Field(description="A template: why the request cannot go ahead, what to do.")
+
+    @model_validator(mode="after")
+    def _templates(self) -> Check:
+        check_template(self.when)
+        check_template(self.say)
         return self
 
 
@@ -63,6 +95,14 @@ class Step(BaseModel):
     args: dict[str, str] = Field(default_factory=dict, description="Argument templates.")
     when: str | None = Field(None, description="A template; the step runs when it renders true.")
     describe: str = Field(description="A template: what this step does, for the plan view.")
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_dict_method(cls, name: str) -> str:
+        # Replies read results as `results.<step>`; a dict method's name would shadow it.
+        if hasattr(dict, name):
+            raise ValueError(f"step name {name!r} is a dict method; choose another")
+        return name
 
     @field_validator("args")
     @classmethod
@@ -78,7 +118,15 @@ class Skill(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str = Field(min_length=10)
     examples: list[str] = Field(min_length=10, description="Utterances that mean this skill.")
+    requires: list[str] = Field(
+        default_factory=list,
+        description="Words (or word beginnings) of which a request must contain one to match "
+        "this skill: keeps a look-up from being mistaken for a change that resembles it.",
+    )
     slots: list[Slot] = Field(default_factory=list)
+    checks: list[Check] = Field(
+        default_factory=list, description="Refusals decided before anything runs, first match."
+    )
     steps: list[Step] = Field(default_factory=list)
     reply: str = Field(description="A template over the slots and the steps' results.")
     answer_from_knowledge: bool = Field(
@@ -88,6 +136,9 @@ class Skill(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Skill:
         check_template(self.reply)
+        for example in self.examples:
+            if not self.accepts(example):
+                raise ValueError(f"example {example!r} has none of the `requires` words")
         names = [slot.name for slot in self.slots]
         if len(names) != len(set(names)):
             raise ValueError("slot names must be unique")
@@ -95,6 +146,13 @@ class Skill(BaseModel):
         if len(steps) != len(set(steps)):
             raise ValueError("step names must be unique")
         return self
+
+    def accepts(self, text: str) -> bool:
+        """Whether ``text`` has one of the words this skill requires (always, if none)."""
+        if not self.requires:
+            return True
+        words = "|".join(re.escape(word) for word in self.requires)
+        return re.search(rf"\b(?:{words})", text, re.IGNORECASE) is not None
 
     def slot(self, name: str) -> Slot | None:
         return next((s for s in self.slots if s.name == name), None)

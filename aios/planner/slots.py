@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from aios.planner.entities import Entities, extract
+from aios.planner.matching import for_matching
+from aios.planner.periods import find_period
 from aios.planner.protocol import Memory
 from aios.planner.records import Records, name_candidates
 from aios.planner.skills import Skill, Slot
@@ -17,6 +20,8 @@ _BACK_REFERENCE = re.compile(
     r"\b(it|its|them|their|they|that|this|those|same|previous|last|him|her|his)\b", re.I
 )
 RECORD_KINDS = ("account", "order", "invoice", "case", "contact")
+# Orders that have not shipped yet: they can still be cancelled or sent elsewhere.
+_NOT_SHIPPED = {"pending", "confirmed"}
 
 
 @dataclass
@@ -36,8 +41,9 @@ class Filling:
 
 
 class SlotFiller:
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: Records, today: date | None = None) -> None:
         self.records = records
+        self.today = today or datetime.now(UTC).date()
 
     def fill(
         self,
@@ -55,9 +61,11 @@ class SlotFiller:
         values: dict[str, Any] = {"request": text, "message": message or text}
         ids = dict(context.ids) | dict(own.ids)
         refers_back = bool(_BACK_REFERENCE.search(text)) or not any(ids.values())
+        # Values settled earlier are known first: an invoice given in an answer tells the
+        # account even though the account slot comes before it.
+        values.update({s.name: given[s.name] for s in skill.slots if given and s.name in given})
         for slot in skill.slots:
             if given and slot.name in given:
-                values[slot.name] = given[slot.name]
                 continue
             found = self._one(slot, text, own, context, ids, memory, values, refers_back)
             if isinstance(found, Question):
@@ -71,6 +79,10 @@ class SlotFiller:
             values[slot.name] = found
         return Filling(values)
 
+    def masked(self, text: str) -> str:
+        """``text`` as the skill matcher should see it (see ``for_matching``)."""
+        return for_matching(text, self.records.accounts())
+
     def fetch(self, kind: str, record_id: str) -> dict[str, Any] | None:
         found = self._fetch(kind, record_id)
         return found if isinstance(found, dict) else None
@@ -81,6 +93,14 @@ class SlotFiller:
         if slot.type in RECORD_KINDS:
             if said.ids.get(slot.type):
                 return self.fetch(slot.type, said.ids[slot.type][0])
+            if slot.type == "invoice" and said.ids.get("order"):
+                order = said.ids["order"][0]
+                account_id = self.records.account_id_of("order", order)
+                found = self._invoice_of_order(order, account_id) if account_id else None
+                return found if isinstance(found, dict) else None
+            if slot.type == "contact":
+                named = self.records.contacts_named(text)
+                return named[0] if len(named) == 1 else None
             if slot.type == "account":
                 found = self._account(text, said.ids, memory, refers_back=False)
                 return found if isinstance(found, dict) else None
@@ -133,8 +153,11 @@ class SlotFiller:
                 if any(re.search(rf"\b{re.escape(w.lower())}\b", lowered) for w in words):
                     return value
             return None
+        if slot.type == "period":
+            period = find_period(text, self.today)
+            return period.model_dump(mode="json") if period else None
         if slot.type == "text":
-            return _first(own.quoted)
+            return _first(own.quoted) or _after(slot.after, text)
         return None
 
     def _record(
@@ -151,14 +174,20 @@ class SlotFiller:
         if said:
             return self._fetch(kind, said[0])
         if kind == "account":
-            return self._account(text, ids, memory, refers_back)
+            return self._account(text, ids, memory, refers_back, values)
         account = values.get("account")
         if slot.resolve == "invoice_of_order" and values.get("order") and account:
             return self._invoice_of_order(values["order"]["id"], account["id"])
         if slot.resolve == "open_case_of_account" and account:
             return self._open_case(account)
-        if slot.resolve == "primary_contact" and account:
-            return self._contact(text, account)
+        if slot.resolve == "pending_order_of_account" and account:
+            return self._pending_order(account)
+        if slot.resolve == "overdue_invoice_of_account" and account:
+            return self._overdue_invoice(account)
+        if slot.resolve == "primary_contact":
+            found = self._contact(text, account)
+            if found is not None:
+                return found
         if refers_back and kind in memory.refs:
             return self._fetch(kind, memory.refs[kind])
         return None
@@ -175,7 +204,12 @@ class SlotFiller:
         return record if record else _Problem(f"I couldn't find {kind} {record_id}.")
 
     def _account(
-        self, text: str, ids: dict[str, list[str]], memory: Memory, refers_back: bool
+        self,
+        text: str,
+        ids: dict[str, list[str]],
+        memory: Memory,
+        refers_back: bool,
+        values: dict[str, Any] | None = None,
     ) -> Any:
         for kind in ("order", "invoice", "case", "contact"):
             if ids.get(kind):
@@ -183,6 +217,10 @@ class SlotFiller:
                 if account_id is None:
                     return _Problem(f"I couldn't find {kind} {ids[kind][0]}.")
                 return self._fetch("account", account_id)
+        for kind in ("order", "invoice", "case", "contact"):
+            record = (values or {}).get(kind)
+            if isinstance(record, dict) and record.get("account_id"):
+                return self._fetch("account", str(record["account_id"]))
         candidates = name_candidates(text, self.records.accounts())
         if len(candidates) == 1:
             return candidates[0]
@@ -202,7 +240,7 @@ class SlotFiller:
             return Question(
                 "invoice", f"Order {order_id} has several invoices. Which one?", options
             )
-        return invoices[0]
+        return self.records.invoice(invoices[0]["id"])
 
     def _open_case(self, account: dict[str, Any]) -> Any:
         detail = self.records.account(account["id"]) or {}
@@ -214,19 +252,56 @@ class SlotFiller:
         options = {c["id"]: f"{c['id']}: {c['subject']}" for c in cases}
         return Question("case", f"{account['name']} has several open cases. Which one?", options)
 
-    def _contact(self, text: str, account: dict[str, Any]) -> Any:
-        contacts = (self.records.account(account["id"]) or {}).get("contacts", [])
-        named = name_candidates(text, contacts)
+    def _contact(self, text: str, account: dict[str, Any] | None) -> Any:
+        """The contact the text names (at the account, else anywhere), else the account's
+        primary contact."""
+        contacts = (
+            (self.records.account(account["id"]) or {}).get("contacts", []) if account else []
+        )
+        named = name_candidates(text, contacts) or self.records.contacts_named(text)
         if len(named) == 1:
             return named[0]
         if len(named) > 1:
-            options = {c["id"]: f"{c['name']} ({c['title']})" for c in named}
+            options = {c["id"]: f"{c['name']} ({c['title']}, {c['account_id']})" for c in named}
             return Question("contact", "Which contact do you mean?", options)
-        return None
+        primary = [c for c in contacts if c.get("is_primary")]
+        return primary[0] if len(primary) == 1 else None
+
+    def _pending_order(self, account: dict[str, Any]) -> Any:
+        orders = self.records.orders_of_account(account["id"], _NOT_SHIPPED)
+        if len(orders) == 1:
+            return orders[0]
+        if not orders:
+            return None
+        options = {o["id"]: f"{o['id']} ({o['status']}, {o['total']})" for o in orders}
+        question = f"{account['name']} has several orders that have not shipped. Which one?"
+        return Question("order", question, options)
+
+    def _overdue_invoice(self, account: dict[str, Any]) -> Any:
+        invoices = self.records.overdue_invoices(account["id"])
+        if len(invoices) == 1:
+            return self.records.invoice(invoices[0]["id"])
+        if not invoices:
+            return _Problem(f"{account['name']} has no overdue invoice.")
+        options = {
+            i["id"]: f"{i['id']} ({i['balance']} due, {i['days_overdue']} days overdue)"
+            for i in invoices
+        }
+        question = f"{account['name']} has several overdue invoices. Which one?"
+        return Question("invoice", question, options)
 
 
 def _first(found: list[str]) -> str | None:
     return found[0] if found else None
+
+
+def _after(words: list[str], text: str) -> str | None:
+    """What follows the first of ``words`` in ``text``: "because it arrived late" -> "it …"."""
+    for word in words:
+        match = re.search(rf"\b{re.escape(word)}\b[:,]?\s*(.+)", text, re.I | re.S)
+        if match and len(match.group(1).strip(" .\"'")) >= 3:
+            return match.group(1).strip(" .\"'")
+    return None
 
 
 @dataclass

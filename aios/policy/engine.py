@@ -55,6 +55,8 @@ class PolicyEngine:
     def _applies(rule: Rule, request: PolicyRequest) -> bool:
         if not _matches(rule.tools, request.tool):
             return False
+        if rule.kinds is not None and request.kind not in rule.kinds:
+            return False
         if rule.roles is not None and request.role not in rule.roles:
             return False
         if rule.tiers is not None and request.account_tier not in rule.tiers:

@@ -28,6 +28,7 @@ class RoleGrant(_Strict):
 class Rule(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     tools: list[str] = Field(default_factory=lambda: ["*"], description="Tool patterns.")
+    kinds: list[str] | None = Field(None, description="Only for these kinds: read, write.")
     roles: list[str] | None = Field(None, description="Only for callers with these roles.")
     tiers: list[str] | None = Field(None, description="Only for accounts of these tiers.")
     arg_over: dict[str, Decimal] = Field(

@@ -104,3 +104,12 @@ def test_invalid_yaml_is_reported_with_its_line(tmp_path):
     with pytest.raises(ConfigFileError, match="not valid YAML") as err:
         load_policy(bad)
     assert err.value.line == 3
+
+
+def test_low_confidence_asks_to_confirm_writes_but_never_gates_reads(engine):
+    def unsure(tool, kind):
+        request = PolicyRequest(role="agent", tool=tool, kind=kind, confidence=0.3)
+        return engine.decide(request).decision
+
+    assert unsure("crm.find_accounts", "read") is Decision.ALLOW
+    assert unsure("crm.add_note", "write") is Decision.CONFIRM

@@ -1,0 +1,109 @@
+"""``aios bench``: measurements of aios itself (retrieval quality and speed, for a start)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aios.assistant.bench import run_turn_bench
+from aios.cli.knowledge import KnowledgeDeps
+from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
+from aios.knowledge.bench_scale import ScaleBench, run_scale_bench
+from aios.settings import Settings
+
+app = typer.Typer(help="Benchmarks of aios.", no_args_is_help=True)
+
+DEFAULT_QUESTIONS = Path("tests/knowledge_questions/questions.yaml")
+
+
+@app.callback()
+def bench() -> None:
+    """Benchmarks of aios (each prints JSON with --json)."""
+
+
+@app.command()
+def retrieval(
+    ctx: typer.Context,
+    questions: Path = typer.Option(DEFAULT_QUESTIONS, help="Labelled questions (YAML)."),
+    knowledge_dir: Path | None = typer.Option(
+        None, help="The documents to index (default: the knowledge_dir setting)."
+    ),
+    split: str = typer.Option("test", help="Which split to score: test, dev or all."),
+    scale: int | None = typer.Option(
+        None, min=100, help="Also time queries on a synthetic collection of this many chunks."
+    ),
+    queries: int = typer.Option(100, min=1, help="Timed queries per setting in the scale run."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Recall@1/5 and MRR (dense, lexical, hybrid), latency, ingestion throughput."""
+    if not questions.is_file():
+        Console(stderr=True).print(f"[red]No questions file at {questions}[/red]")
+        raise typer.Exit(2)
+    deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
+    embedder = deps.get_embedder()
+    knowledge_dir = knowledge_dir or deps.settings.knowledge_dir
+    result = run_retrieval_bench(embedder, knowledge_dir, QuestionSet.load(questions), split=split)
+    at_scale = run_scale_bench(embedder, scale, queries=queries) if scale else None
+    if as_json:
+        payload = {"retrieval": result.model_dump(), "scale": at_scale and at_scale.model_dump()}
+        typer.echo(_json(payload))
+        return
+    _print(result, at_scale)
+
+
+@app.command()
+def turn(
+    ctx: typer.Context,
+    runs: int = typer.Option(30, min=3, help="Timed turns of each kind."),
+) -> None:
+    """Turn latency (a lookup, a confirmed write) next to the floor measured in the same run."""
+    deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
+    result = run_turn_bench(deps.settings, deps.get_embedder(), runs=runs)
+    typer.echo(result.model_dump_json(indent=2))
+
+
+def _json(payload: object) -> str:
+    return json.dumps(payload, indent=2)
+
+
+def _print(result: RetrievalBench, at_scale: ScaleBench | None) -> None:
+    console = Console()
+    table = Table(title=f"Retrieval on the {result.split} split ({result.questions} questions)")
+    for column in ("mode", "recall@1", "recall@5", "MRR"):
+        table.add_column(column)
+    for mode, scores in (
+        ("dense", result.dense),
+        ("lexical", result.lexical),
+        ("hybrid", result.hybrid),
+    ):
+        table.add_row(
+            mode, f"{scores.recall_at_1:.3f}", f"{scores.recall_at_5:.3f}", f"{scores.mrr:.3f}"
+        )
+    console.print(table)
+    console.print(f"query latency p50 {result.latency.p50_ms} ms, p95 {result.latency.p95_ms} ms")
+    ing = result.ingestion
+    console.print(
+        f"ingestion {ing.chunks_per_s} chunks/s vs raw encode {ing.encode_chunks_per_s} chunks/s"
+        f" (ratio {ing.ratio})"
+    )
+    ans = result.answerer
+    console.print(
+        f"answerer (threshold {ans.threshold}): refused {ans.unanswerable_refused:.0%} of"
+        f" unanswerable, answered {ans.answerable_found:.0%} of answerable"
+    )
+    if result.current_over_older is not None:
+        console.print(f"current version above the superseded one: {result.current_over_older:.0%}")
+    if at_scale:
+        hybrid = at_scale.hybrid
+        console.print(f"{at_scale.chunks} chunks: p50 {hybrid.p50_ms} ms, p95 {hybrid.p95_ms} ms")
+        encode = at_scale.encode_only
+        console.print(f"  of which query encoding: p50 {encode.p50_ms} ms, p95 {encode.p95_ms} ms")
+        for f in at_scale.filtered:
+            console.print(
+                f"  filtered {f.prefix} ({f.share:.0%}): p50 {f.latency.p50_ms} ms,"
+                f" p95 {f.latency.p95_ms} ms"
+            )

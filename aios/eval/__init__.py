@@ -1,0 +1,1 @@
+"""Scripted evaluation: conversation scenarios run against the real assistant, judged by outcome."""
