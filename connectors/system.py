@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel
 
-from connectors._time import utc_now
+from connectors.clock import utc_now
 from connectors.errors import IdempotencyConflict, InvalidInput, SystemUnavailable
 from connectors.idempotency import IdempotencyRecord, args_hash
 from connectors.operation import Kind, Operation, SystemContext

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from connectors import crm, erp
-from connectors._time import utc_now
+from connectors.clock import utc_now
 from connectors.system import System
 
 SYSTEMS = {"crm": crm, "erp": erp}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aios.db import make_engine
-from connectors._time import utc_now
+from connectors.clock import utc_now
 from connectors.crm.models import Account, Tier
 from connectors.systems import build_system
 
