@@ -53,22 +53,32 @@ class Toolbox:
         idempotency_key: str,
         decision: PolicyDecision,
         confirmed_by: str | None = None,
+        approval_id: str | None = None,
     ) -> dict[str, Any]:
         details = {"idempotency_key": idempotency_key, "confirmed_by": confirmed_by}
-        self._record(caller, "tool.requested", tool, {**args, "_call": details}, decision=decision)
+        requested = {**args, "_call": details}
+        self._record(caller, "tool.requested", tool, requested, None, decision, approval_id)
         try:
             result = self.connectors.call(tool, args, idempotency_key).model_dump(mode="json")
         except ConnectorError as exc:
-            self._record(
-                caller, "tool.failed", tool, args, result=exc.to_problem(), decision=decision
-            )
+            problem = exc.to_problem()
+            self._record(caller, "tool.failed", tool, args, problem, decision, approval_id)
             raise
-        self._record(caller, "tool.succeeded", tool, args, result=result, decision=decision)
+        self._record(caller, "tool.succeeded", tool, args, result, decision, approval_id)
         return result
 
-    def record(self, caller: Caller, kind: str, *, tool: str | None = None, **details: Any) -> None:
+    def record(
+        self,
+        caller: Caller,
+        kind: str,
+        *,
+        tool: str | None = None,
+        decision: PolicyDecision | None = None,
+        approval_id: str | None = None,
+        **details: Any,
+    ) -> None:
         """An audit row for something that is not a call: a decision, a confirmation."""
-        self._record(caller, kind, tool, details)
+        self._record(caller, kind, tool, details, decision=decision, approval_id=approval_id)
 
     def _record(
         self,
@@ -76,9 +86,9 @@ class Toolbox:
         kind: str,
         tool: str | None,
         args: dict[str, Any],
-        *,
         result: Any = None,
         decision: PolicyDecision | None = None,
+        approval_id: str | None = None,
     ) -> None:
         self.trail.append(
             AuditEvent(
@@ -92,6 +102,7 @@ class Toolbox:
                 result=result,
                 policy_decision=decision.decision.value if decision else None,
                 policy_version=decision.policy_version if decision else None,
+                approval_id=approval_id,
             )
         )
 

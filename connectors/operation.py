@@ -76,6 +76,10 @@ class Operation(Generic[In, Out]):
         """Validate a call before it runs: typed arguments, and a key on every write."""
         if self.kind is Kind.WRITE and not idempotency_key:
             raise InvalidInput(f"{self.tool_name} changes data and needs an idempotency key")
+        return self.check_args(args)
+
+    def check_args(self, args: BaseModel | dict[str, Any]) -> In:
+        """``args`` as this operation's typed input; InvalidInput naming the first bad field."""
         if isinstance(args, self.input_model):
             return args
         raw = args.model_dump() if isinstance(args, BaseModel) else args

@@ -6,7 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
+from aios.assistant.factory import build_runtime
+from aios.identity import demo_users
 from aios.knowledge.embedder import Embedder, load_embedder
 from aios.settings import Settings
 from aios.wiring import open_systems
@@ -36,3 +39,25 @@ def demo_settings(tmp_path, monkeypatch) -> Settings:
     for system in systems.values():
         system.engine.dispose()
     return settings
+
+
+@pytest.fixture
+def runtime(demo_settings, embedder):
+    return build_runtime(demo_settings, embedder=embedder)
+
+
+@pytest.fixture
+def users():
+    return demo_users()
+
+
+@pytest.fixture
+def rows(demo_settings):
+    """Rows of a system table as they are now: ``rows("erp", Refund)``."""
+    systems = open_systems(demo_settings)
+
+    def read(system: str, table):
+        with systems[system].session() as session:
+            return list(session.exec(select(table)))
+
+    return read

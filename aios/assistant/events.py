@@ -58,6 +58,7 @@ class ConfirmationRequired(BaseModel):
     approver_role: str | None = Field(None, description="Who must approve, for four-eyes.")
     requester: str | None = Field(None, description="Who asked; only they may confirm.")
     reason: str
+    approval_id: str | None = Field(None, description="The ledger's request, for four-eyes.")
 
 
 class MessageEvent(BaseModel):

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from aios.approvals import ApprovalLedger, open_ledger
 from aios.assistant.service import Assistant
 from aios.audit import open_trail
+from aios.graph._common import GraphDeps
 from aios.graph.build import build_graph
-from aios.graph.nodes import GraphDeps
 from aios.knowledge.answer import Answerer
 from aios.knowledge.embedder import Embedder, load_embedder
 from aios.knowledge.index import KnowledgeIndex
@@ -33,6 +34,7 @@ class Runtime:
     assistant: Assistant
     toolbox: Toolbox
     embedder: Embedder
+    ledger: ApprovalLedger
 
 
 def build_runtime(
@@ -53,12 +55,10 @@ def build_runtime(
     conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
     if knowledge is None:
         knowledge = Answerer(Retriever(KnowledgeIndex(data_dir, embedder), embedder))
+    policy = load_policy(settings.policy_file)
+    ledger = open_ledger(settings, policy)
     deps = GraphDeps(
-        planner,
-        toolbox,
-        load_policy(settings.policy_file),
-        knowledge,
-        load_masker(settings.masking_file),
+        planner, toolbox, policy, ledger, knowledge, load_masker(settings.masking_file)
     )
     graph = build_graph(deps, SqliteSaver(conn))
-    return Runtime(settings, Assistant(graph), toolbox, embedder)
+    return Runtime(settings, Assistant(graph, ledger), toolbox, embedder, ledger)

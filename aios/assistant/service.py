@@ -1,8 +1,9 @@
 """The one core service every channel uses: ``handle`` a message, ``resume`` a decision.
 
 Both yield the typed events of ``aios.assistant.events``, ending with a ``DoneEvent``. State
-lives in the graph's checkpointer, so a conversation paused for a confirmation survives a
-restart and resumes on the same session id, in this process or another.
+lives in the graph's checkpointer and the approval ledger, so a conversation paused for a
+confirmation survives a restart and resumes on the same session id, in this process or
+another; a run that a crash cut short is finished before anything else happens in its session.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any, Literal
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
 from aios.assistant.events import (
     EVENT_ADAPTER,
     ConfirmationRequired,
     DoneEvent,
     ErrorEvent,
     Event,
+    MessageEvent,
 )
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.identity import User
@@ -33,26 +36,32 @@ _YES = re.compile(
     re.I,
 )
 _NO = re.compile(r"^\s*(n|no|nope|cancel|stop|reject(ed)?|abort|don'?t)\s*[.!]*\s*$", re.I)
-_STATUS = {
+Status = Literal["completed", "awaiting_confirmation", "needs_input", "failed", "cancelled"]
+_STATUS: dict[str, Status] = {
     "completed": "completed",
     "answered": "completed",
     "needs_input": "needs_input",
     "failed": "failed",
     "denied": "failed",
     "cancelled": "cancelled",
+    "expired": "cancelled",
 }
+SYSTEM = User(name="aios", role="system", display_name="aios (on a schedule)")
+"""Who acts when nobody does: an approval that expired."""
 Answer = Literal["approve", "reject", "change"]
+Graph = CompiledStateGraph[TurnState, TurnContext, TurnState, TurnState]
 
 
 class Assistant:
-    def __init__(
-        self, graph: CompiledStateGraph[TurnState, TurnContext, TurnState, TurnState]
-    ) -> None:
+    def __init__(self, graph: Graph, ledger: ApprovalLedger) -> None:
         self.graph = graph
+        self.ledger = ledger
 
     def handle(self, session_id: str, user: User, text: str) -> Iterator[Event]:
         """A message. While a confirmation is pending, "yes"/"no" decide it and anything
         else is taken as a change to the request ("no, make it $40")."""
+        yield from self._recovered(session_id)
+        yield from self._notices(session_id, user)
         if self.pending(session_id) is not None:
             if _YES.match(text):
                 yield from self.resume(session_id, user, "approve")
@@ -67,6 +76,7 @@ class Assistant:
         self, session_id: str, user: User, answer: Answer, text: str | None = None
     ) -> Iterator[Event]:
         """A decision on the pending confirmation or approval, checked against who may give it."""
+        yield from self._recovered(session_id)
         pending = self.pending(session_id)
         if pending is None:
             yield ErrorEvent(
@@ -74,36 +84,110 @@ class Assistant:
             )
             yield DoneEvent(status="failed")
             return
-        refusal = self._refusal(pending, user, answer)
-        if refusal:
-            yield ErrorEvent(code="not_allowed", message=refusal)
+        try:
+            self._check(pending, user, answer)
+        except ApprovalRefused as refused:
+            yield ErrorEvent(code=refused.code, message=refused.message)
             yield DoneEvent(status="awaiting_confirmation")
             return
         decision: Decision = {"answer": answer, "user": user.name, "role": user.role}
         if text:
             decision["text"] = text
-        yield from self._run(Command(resume=decision), session_id, user)
+        yield from self._decided(session_id, user, decision, pending)
 
     def pending(self, session_id: str) -> ConfirmationRequired | None:
+        """What the session waits on; for four-eyes, with the role the ledger asks for now."""
         state = self.graph.get_state(_config(session_id))
         if not state.interrupts:
             return None
-        return ConfirmationRequired.model_validate(state.interrupts[0].value)
+        pending = ConfirmationRequired.model_validate(state.interrupts[0].value)
+        approval = self.ledger.get(pending.approval_id) if pending.approval_id else None
+        if approval is not None:
+            return pending.model_copy(update={"approver_role": approval.required_role})
+        return pending
 
-    def _refusal(self, pending: ConfirmationRequired, user: User, answer: Answer) -> str | None:
+    def recover(self, session_id: str) -> Iterator[Event]:
+        """Finish what a crash or another process left half done in ``session_id``.
+
+        A run cut short between its steps continues from its last checkpoint (a write that
+        did reach the system is not repeated: its idempotency key is the same). A pause whose
+        approval the ledger already decided resumes with that decision.
+        """
+        state = self.graph.get_state(_config(session_id))
+        values = state.values
+        if state.next and not state.interrupts:
+            requester = User(name=values["requester"], role=values["requester_role"])
+            log.warning("finishing an interrupted run in session %s", session_id)
+            yield from self._run(None, session_id, requester)
+            return
+        pending = self.pending(session_id)
+        approval = self.ledger.get(pending.approval_id) if pending and pending.approval_id else None
+        if approval is None or approval.status is ApprovalStatus.PENDING:
+            return
+        yield from self._decided(session_id, *_ledger_decision(approval), pending)
+
+    def _recovered(self, session_id: str) -> Iterator[Event]:
+        """What recovery did, inside another turn's stream (which ends with its own done)."""
+        return (e for e in self.recover(session_id) if not isinstance(e, DoneEvent))
+
+    def sweep(self) -> list[Approval]:
+        """Escalate overdue approvals, expire those past the top of the ladder, and resume
+        every conversation whose approval was decided but not yet carried out."""
+        changed = self.ledger.escalate_overdue()
+        for approval in self.ledger.find():
+            if approval.status is not ApprovalStatus.PENDING and approval.outcome is None:
+                for _event in self.recover(approval.session_id):
+                    pass
+        return changed
+
+    def _check(self, pending: ConfirmationRequired, user: User, answer: Answer) -> None:
+        """Raise ApprovalRefused unless ``user`` may give ``answer``; take it into the ledger."""
         requester = pending.requester
-        if pending.decision == "confirm" or answer == "change":
+        if pending.approval_id is None or user.name == requester:
             if user.name != requester:
-                return f"Only {requester}, who asked for this, can confirm or change it."
-            return None
-        if user.name == requester:
-            return (
-                f"This needs approval by someone else with the {pending.approver_role} role "
-                "(four-eyes); you cannot approve your own request."
+                raise ApprovalRefused(
+                    "not_allowed",
+                    f"Only {requester}, who asked for this, can confirm or change it.",
+                )
+            if pending.approval_id is None:
+                return
+            if answer == "approve":
+                raise ApprovalRefused(
+                    "not_allowed",
+                    f"This needs approval by someone else with the {pending.approver_role} role "
+                    "(four-eyes); you cannot approve your own request.",
+                )
+            self.ledger.withdraw(pending.approval_id)
+            return
+        if answer == "change":
+            raise ApprovalRefused(
+                "not_allowed", f"Only {requester}, who asked for this, can change it."
             )
-        if user.role != pending.approver_role:
-            return f"Only a user with the {pending.approver_role} role can approve this."
-        return None
+        self.ledger.decide(pending.approval_id, user, answer, pending.args)
+
+    def _decided(
+        self,
+        session_id: str,
+        user: User,
+        decision: Decision,
+        pending: ConfirmationRequired | None,
+    ) -> Iterator[Event]:
+        said: list[str] = []
+        for event in self._run(Command(resume=decision), session_id, user):
+            if isinstance(event, MessageEvent | ErrorEvent):
+                said.append(event.message if isinstance(event, ErrorEvent) else event.text)
+            yield event
+        if pending is not None and pending.approval_id and user.name != pending.requester:
+            self.ledger.record_outcome(pending.approval_id, "\n\n".join(said) or "Done.")
+
+    def _notices(self, session_id: str, user: User) -> Iterator[Event]:
+        """Tell the requester what happened to their approvals while they were away."""
+        for approval in self.ledger.take_notifications(session_id, user.name):
+            by = f" by {approval.decided_by}" if approval.decided_by else ""
+            yield MessageEvent(
+                text=f"Your request {approval.id} ({approval.description}) was "
+                f"{approval.status.value}{by}. {approval.outcome}"
+            )
 
     def _run(self, payload: Any, session_id: str, user: User) -> Iterator[Event]:
         config = _config(session_id)
@@ -129,6 +213,17 @@ class Assistant:
             return
         outcome = str(state.values.get("outcome", "completed"))
         yield DoneEvent(status=_STATUS.get(outcome, "completed"))
+
+
+def _ledger_decision(approval: Approval) -> tuple[User, Decision]:
+    """The resume a decided approval stands for: who decided it, and how."""
+    if approval.status is ApprovalStatus.EXPIRED:
+        return SYSTEM, {"answer": "reject", "user": SYSTEM.name, "expired": True}
+    user = User(name=approval.decided_by or SYSTEM.name, role=approval.decided_role or "system")
+    answer: Literal["approve", "reject"] = (
+        "approve" if approval.status is ApprovalStatus.APPROVED else "reject"
+    )
+    return user, {"answer": answer, "user": user.name, "role": user.role}
 
 
 def _config(session_id: str) -> Any:

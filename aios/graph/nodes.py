@@ -1,25 +1,21 @@
-"""The graph's nodes: understand → (answer | guard ⇄ act) → respond.
+"""The graph's nodes: understand → (answer | guard → await_decision → act) → respond.
 
-Side effects happen only in ``act``, never before an ``interrupt()`` in the same node: a
-node that was interrupted runs again from its start on resume, so ``guard`` only decides.
+Side effects happen only in ``act``, after the gate (``aios.graph.gate``) let the step through.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-from langgraph.config import get_stream_writer
 from langgraph.graph import END
 from langgraph.runtime import Runtime
-from langgraph.types import Command, interrupt
-from pydantic import BaseModel
+from langgraph.types import Command
 
+from aios.approvals import ApprovalStatus, args_hash
 from aios.assistant.events import (
     Citation,
     ClarificationEvent,
-    ConfirmationRequired,
     ErrorEvent,
     MessageEvent,
     PlanEvent,
@@ -28,44 +24,19 @@ from aios.assistant.events import (
     StepStarted,
 )
 from aios.audit import AuditUnavailable
+from aios.graph._common import GraphDeps, caller, emit
 from aios.graph.plan_steps import flatten, idempotency_key
-from aios.graph.state import Decision, TurnContext, TurnState
-from aios.knowledge.answer import Answerer
+from aios.graph.state import TurnContext, TurnState
 from aios.knowledge.retriever import QuestionError
-from aios.planner.protocol import Memory, Plan, Planner, PlanRequest
+from aios.planner.protocol import Memory, Plan, PlannedStep, PlanRequest
 from aios.planner.templates import render
-from aios.policy import Decision as PolicyVerdict
-from aios.policy import PolicyDecision, PolicyEngine, PolicyRequest
-from aios.policy.masking import Masker
-from aios.toolbox import BoundReader, Caller, Toolbox
+from aios.policy import Decision as Verdict
+from aios.policy import PolicyDecision
+from aios.toolbox import BoundReader
 from connectors.errors import ConnectorError
 from connectors.operation import Kind
 
 NOTHING_FOUND = "I couldn't find anything about that in the company's documents."
-
-
-@dataclass(frozen=True)
-class GraphDeps:
-    planner: Planner
-    toolbox: Toolbox
-    policy: PolicyEngine
-    knowledge: Answerer | None = None
-    masker: Masker | None = None
-
-
-def _emit(event: BaseModel) -> None:
-    get_stream_writer()(event.model_dump(mode="json"))
-
-
-def _caller(state: TurnState, runtime: Runtime[TurnContext], step: str) -> Caller:
-    requester = state.get("requester") or runtime.context.user.name
-    actor = runtime.context.user.name
-    return Caller(
-        actor=actor,
-        session_id=runtime.context.session_id,
-        step=step,
-        on_behalf_of=requester if requester != actor else None,
-    )
 
 
 class Nodes:
@@ -85,8 +56,9 @@ class Nodes:
             "errors": [],
             "confirmed_by": None,
             "decision": None,
+            "approval": None,
         }
-        reader = BoundReader(self.deps.toolbox, _caller(state, runtime, "understand"))
+        reader = BoundReader(self.deps.toolbox, caller(state, runtime, "understand"))
         request = PlanRequest(text=state["text"], user=user.name, role=user.role, memory=memory)
         try:
             result = self.deps.planner.plan(request, reader)
@@ -99,128 +71,85 @@ class Nodes:
                 PlannedStepView(index=i, tool=s.tool, args=s.args, description=s.description)
                 for i, (_, s) in enumerate(flatten(output))
             ]
-            _emit(
-                PlanEvent(understood=output.understood, steps=steps, confidence=output.confidence)
-            )
+            emit(PlanEvent(understood=output.understood, steps=steps, confidence=output.confidence))
             return Command(goto="guard", update={**fresh, "plan": output.model_dump(mode="json")})
         if output.kind == "knowledge":
             return Command(goto="answer", update={**fresh, "text": output.question})
         if output.kind == "clarify":
-            _emit(ClarificationEvent(question=output.question, options=output.options))
+            emit(ClarificationEvent(question=output.question, options=output.options))
             return Command(goto=END, update={**fresh, "outcome": "needs_input"})
-        _emit(MessageEvent(text=output.text))
+        emit(MessageEvent(text=output.text))
         return Command(goto=END, update={**fresh, "outcome": "answered"})
 
     def answer(self, state: TurnState) -> dict[str, Any]:
         if self.deps.knowledge is None:
-            _emit(MessageEvent(text=NOTHING_FOUND))
+            emit(MessageEvent(text=NOTHING_FOUND))
             return {"outcome": "answered"}
         try:
             found = self.deps.knowledge.answer(state["text"])
         except QuestionError as exc:
-            _emit(ErrorEvent(code="invalid_question", message=str(exc)))
+            emit(ErrorEvent(code="invalid_question", message=str(exc)))
             return {"outcome": "failed"}
         if not found.found:
-            _emit(MessageEvent(text=NOTHING_FOUND))
+            emit(MessageEvent(text=NOTHING_FOUND))
             return {"outcome": "answered"}
         citations = [Citation(**hit.citation.model_dump()) for hit in found.passages]
         text = "\n\n".join(f"> {hit.text.strip()}" for hit in found.passages)
-        _emit(MessageEvent(text=f"{found.message}\n\n{text}", citations=citations))
+        emit(MessageEvent(text=f"{found.message}\n\n{text}", citations=citations))
         return {"outcome": "answered"}
-
-    def guard(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
-        plan = Plan.model_validate(state["plan"])
-        steps = flatten(plan)
-        cursor = state.get("cursor", 0)
-        if cursor >= len(steps):
-            return Command(goto="respond", update={"outcome": "completed"})
-        _, step = steps[cursor]
-        op = self.deps.toolbox.connectors.registry.get(step.tool)
-        verdict = self.deps.policy.decide(
-            PolicyRequest(
-                role=state.get("requester_role") or runtime.context.user.role,
-                tool=step.tool,
-                kind=op.kind.value,
-                args=step.args,
-                account_tier=step.account_tier,
-                confidence=plan.confidence,
-            )
-        )
-        update: dict[str, Any] = {"decision": verdict.model_dump(mode="json")}
-        if verdict.decision is PolicyVerdict.DENY:
-            self.deps.toolbox.record(
-                _caller(state, runtime, "guard"),
-                "policy.decided",
-                tool=step.tool,
-                decision="deny",
-                reason=verdict.reason,
-                rule=verdict.rule,
-            )
-            _emit(ErrorEvent(code="policy_denied", message=f"Not allowed: {verdict.reason}"))
-            return Command(goto="respond", update={**update, "outcome": "denied"})
-        if verdict.decision is PolicyVerdict.ALLOW:
-            return Command(goto="act", update=update)
-        answer: Decision = interrupt(
-            ConfirmationRequired(
-                index=cursor,
-                tool=step.tool,
-                args=step.args,
-                text=step.description,
-                decision="approve" if verdict.decision is PolicyVerdict.APPROVE else "confirm",
-                approver_role=verdict.approver_role,
-                reason=verdict.reason,
-                requester=state.get("requester"),
-            ).model_dump(mode="json")
-        )
-        # Only reached on resume, once per decision.
-        self.deps.toolbox.record(
-            _caller(state, runtime, "guard"),
-            "confirmation.given"
-            if verdict.decision is PolicyVerdict.CONFIRM
-            else "approval.decided",
-            tool=step.tool,
-            answer=answer.get("answer"),
-            by=answer.get("user"),
-            args=step.args,
-        )
-        if answer.get("answer") == "approve":
-            return Command(goto="act", update={**update, "confirmed_by": answer.get("user")})
-        if answer.get("answer") == "change" and answer.get("text"):
-            return Command(goto="understand", update={"text": answer["text"]})
-        _emit(MessageEvent(text="Cancelled. Nothing was changed by that step."))
-        return Command(goto="respond", update={**update, "outcome": "cancelled"})
 
     def act(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
         plan = Plan.model_validate(state["plan"])
         cursor = state.get("cursor", 0)
         part, step = flatten(plan)[cursor]
         op = self.deps.toolbox.connectors.registry.get(step.tool)
-        caller = _caller(state, runtime, f"act:{cursor}")
-        _emit(StepStarted(index=cursor, tool=step.tool, args=step.args))
+        who = caller(state, runtime, f"act:{cursor}")
+        decision = PolicyDecision.model_validate(state["decision"])
+        if missing := self._unapproved(state, step, decision):
+            emit(ErrorEvent(code="approval_missing", message=missing))
+            return Command(goto="respond", update={"outcome": "denied"})
+        emit(StepStarted(index=cursor, tool=step.tool, args=step.args))
         try:
             if op.kind is Kind.READ:
-                result = self.deps.toolbox.read(step.tool, step.args, caller)
+                result = self.deps.toolbox.read(step.tool, step.args, who)
             else:
                 result = self.deps.toolbox.write(
                     step.tool,
                     step.args,
-                    caller,
+                    who,
                     idempotency_key=idempotency_key(
                         runtime.context.session_id, state["turn"], cursor, step.args
                     ),
-                    decision=PolicyDecision.model_validate(state["decision"]),
+                    decision=decision,
                     confirmed_by=state.get("confirmed_by"),
+                    approval_id=state.get("approval"),
                 )
         except (ConnectorError, AuditUnavailable) as exc:
             message = exc.message if isinstance(exc, ConnectorError) else str(exc)
-            _emit(StepFinished(index=cursor, tool=step.tool, ok=False, error=message))
+            emit(StepFinished(index=cursor, tool=step.tool, ok=False, error=message))
             return self._fail(exc, {"errors": [*state.get("errors", []), message]}, goto="respond")
         shown = self._shown(result, runtime)
-        _emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown))
+        emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown))
         results = dict(state.get("results", {}))
         results[str(part)] = {**results.get(str(part), {}), step.name: result}
-        update = {"results": results, "cursor": cursor + 1, "confirmed_by": None}
+        update = {"results": results, "cursor": cursor + 1, "confirmed_by": None, "approval": None}
         return Command(goto="guard", update=update)
+
+    def _unapproved(
+        self, state: TurnState, step: PlannedStep, decision: PolicyDecision
+    ) -> str | None:
+        """Why a step that needs four-eyes may not run yet, read from the ledger itself."""
+        if decision.decision is not Verdict.APPROVE:
+            return None
+        approval = self.deps.ledger.get(state.get("approval") or "")
+        if approval is None or approval.status is not ApprovalStatus.APPROVED:
+            return "This step needs an approval that has not been given; nothing was changed."
+        if approval.args_hash != args_hash(step.args) or approval.decided_by in (
+            None,
+            approval.requester,
+        ):
+            return "The approval does not match this step; nothing was changed."
+        return None
 
     def _shown(self, data: Any, runtime: Runtime[TurnContext]) -> Any:
         """``data`` as the person reading this turn may see it (personal data masked)."""
@@ -237,7 +166,7 @@ class Nodes:
                 values = self._shown({**part.values, "results": done}, runtime)
                 lines.append(render(part.reply, values, strict=False) or "Done.")
         if lines:
-            _emit(MessageEvent(text="\n\n".join(lines)))
+            emit(MessageEvent(text="\n\n".join(lines)))
         return {"outcome": state.get("outcome") or "completed"}
 
     @staticmethod
@@ -245,7 +174,7 @@ class Nodes:
         exc: ConnectorError | AuditUnavailable, update: dict[str, Any], goto: str = END
     ) -> Command[str]:
         if isinstance(exc, ConnectorError):
-            _emit(ErrorEvent(code=exc.code, message=exc.message))
+            emit(ErrorEvent(code=exc.code, message=exc.message))
         else:
-            _emit(ErrorEvent(code="audit_unavailable", message=f"{exc}; nothing was changed."))
+            emit(ErrorEvent(code="audit_unavailable", message=f"{exc}; nothing was changed."))
         return Command(goto=goto, update={**update, "outcome": "failed"})

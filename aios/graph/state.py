@@ -7,7 +7,9 @@ from typing import Any, Literal, TypedDict
 
 from aios.identity import User
 
-Outcome = Literal["completed", "cancelled", "failed", "denied", "needs_input", "answered"]
+Outcome = Literal[
+    "completed", "cancelled", "expired", "failed", "denied", "needs_input", "answered"
+]
 
 
 class TurnState(TypedDict, total=False):
@@ -20,6 +22,7 @@ class TurnState(TypedDict, total=False):
     requester: str  # who asked; confirmations and approvals are checked against it
     requester_role: str
     decision: dict[str, Any] | None  # the policy decision for the step at the cursor
+    approval: str | None  # the ledger's approval id when that decision is APPROVE
     confirmed_by: str | None
     outcome: Outcome
     errors: list[str]
@@ -40,3 +43,4 @@ class Decision(TypedDict, total=False):
     user: str
     role: str
     text: str
+    expired: bool  # nobody decided in time; the ledger expired the request

@@ -36,6 +36,10 @@ class PolicyEngine:
         """Every tool pattern ``role`` may use, inherited grants included."""
         return list(_granted(self.policy, role))
 
+    def holds(self, role: str, required: str) -> bool:
+        """Whether ``role`` is ``required`` or inherits it (a manager holds finance)."""
+        return required in _lineage(self.policy, role)
+
     def decide(self, request: PolicyRequest) -> PolicyDecision:
         if request.role not in self.policy.roles:
             return self._result(Decision.DENY, f"unknown role {request.role!r}")
@@ -84,6 +88,18 @@ class PolicyEngine:
             approver_role=approver_role,
             policy_version=self.version,
         )
+
+
+def _lineage(policy: PolicyFile, role: str) -> set[str]:
+    """``role`` and every role it inherits from, however deep (cycles end the walk)."""
+    found: set[str] = set()
+    todo = [role] if role in policy.roles else []
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo += policy.roles[current].inherits
+    return found
 
 
 def _granted(policy: PolicyFile, role: str, seen: frozenset[str] = frozenset()) -> list[str]:

@@ -53,11 +53,22 @@ class Defaults(_Strict):
     write: Decision = Decision.CONFIRM
 
 
+class ApprovalRules(_Strict):
+    due_within_minutes: int = Field(
+        240, gt=0, description="How long an approver has before the request escalates."
+    )
+    escalate_to: dict[str, str] = Field(
+        default_factory=dict,
+        description="Role -> the role an overdue request moves to; at the top it expires.",
+    )
+
+
 class PolicyFile(_Strict):
     version: str = Field(min_length=1, description="Written into every audit row.")
     roles: dict[str, RoleGrant]
     defaults: Defaults = Defaults()
     rules: list[Rule] = Field(default_factory=list, description="First match wins.")
+    approvals: ApprovalRules = ApprovalRules()
 
     @model_validator(mode="after")
     def _roles_exist(self) -> PolicyFile:
@@ -69,6 +80,16 @@ class PolicyFile(_Strict):
             named = set(rule.roles or []) | ({rule.approver_role} if rule.approver_role else set())
             if missing := named - known:
                 raise ValueError(f"rule {rule.id} names unknown roles {sorted(missing)}")
+        ladder = self.approvals.escalate_to
+        if missing := (set(ladder) | set(ladder.values())) - known:
+            raise ValueError(f"approvals.escalate_to names unknown roles {sorted(missing)}")
+        for start in ladder:
+            seen, role = {start}, ladder[start]
+            while role in ladder:
+                if role in seen:
+                    raise ValueError(f"approvals.escalate_to loops through {role}")
+                seen.add(role)
+                role = ladder[role]
         return self
 
 

@@ -101,6 +101,7 @@ def test_every_write_is_in_the_audit_trail_before_and_after(runtime, users, demo
     session_kinds = [(r.kind, r.tool) for r in trail.records(session_id="s6")]
     write = [k for k in session_kinds if k[1] == "erp.create_refund"]
     assert write == [
+        ("policy.decided", "erp.create_refund"),
         ("confirmation.given", "erp.create_refund"),
         ("tool.requested", "erp.create_refund"),
         ("tool.succeeded", "erp.create_refund"),

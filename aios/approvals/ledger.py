@@ -1,0 +1,267 @@
+"""The approval ledger: one table every channel reads and decides through.
+
+An APPROVE decision opens a request here before the conversation pauses; a decision is
+accepted only from someone other than the requester who holds the required role, and only
+while the arguments still hash as they did when the request was made. The decision is taken
+with a conditional update, so two approvers racing cannot both win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, SQLModel, col, select
+
+from aios.approvals.models import Approval, ApprovalRow, ApprovalStatus, args_hash
+from aios.db import make_engine
+from aios.identity import User
+from aios.policy import PolicyEngine
+from aios.settings import Settings
+from connectors.clock import utc_now
+
+Answer = Literal["approve", "reject"]
+_DECIDED = {"approve": ApprovalStatus.APPROVED, "reject": ApprovalStatus.REJECTED}
+
+
+class ApprovalRefused(Exception):
+    """A decision that may not be taken; the message says why, for the person who tried."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def approval_id(session_id: str, turn: str, step_index: int) -> str:
+    """The same step of the same message always names the same approval (opening is idempotent)."""
+    digest = hashlib.sha256(f"{session_id}:{turn}:{step_index}".encode()).hexdigest()
+    return f"AP-{digest[:12].upper()}"
+
+
+class ApprovalLedger:
+    def __init__(
+        self, engine: Engine, policy: PolicyEngine, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.engine = engine
+        self.policy = policy
+        self.clock = clock
+        self.rules = policy.policy.approvals
+
+    def create_tables(self) -> None:
+        SQLModel.metadata.create_all(self.engine, tables=[ApprovalRow.__table__])  # type: ignore[attr-defined]
+
+    def open(
+        self,
+        *,
+        session_id: str,
+        turn: str,
+        step_index: int,
+        tool: str,
+        args: dict[str, object],
+        description: str,
+        reason: str,
+        requester: str,
+        required_role: str,
+    ) -> tuple[Approval, bool]:
+        """The pending request for this step, and whether this call created it."""
+        ident = approval_id(session_id, turn, step_index)
+        with Session(self.engine) as session:
+            existing = session.get(ApprovalRow, ident)
+            if existing is not None:
+                return Approval.from_row(existing), False
+            now = self.clock()
+            row = ApprovalRow(
+                id=ident,
+                session_id=session_id,
+                step_index=step_index,
+                tool=tool,
+                arguments=json.dumps(args, sort_keys=True, default=str),
+                args_hash=args_hash(args),
+                description=description,
+                reason=reason,
+                requester=requester,
+                required_role=required_role,
+                status=ApprovalStatus.PENDING,
+                created_at=now,
+                due_at=now + self._sla,
+            )
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return Approval.from_row(row), True
+
+    def get(self, ident: str) -> Approval | None:
+        with Session(self.engine) as session:
+            row = session.get(ApprovalRow, ident)
+            return Approval.from_row(row) if row else None
+
+    def find(
+        self,
+        *,
+        status: ApprovalStatus | None = None,
+        session_id: str | None = None,
+        requester: str | None = None,
+    ) -> list[Approval]:
+        query = select(ApprovalRow).order_by(col(ApprovalRow.created_at))
+        if status is not None:
+            query = query.where(ApprovalRow.status == status)
+        if session_id is not None:
+            query = query.where(ApprovalRow.session_id == session_id)
+        if requester is not None:
+            query = query.where(ApprovalRow.requester == requester)
+        with Session(self.engine) as session:
+            return [Approval.from_row(row) for row in session.exec(query)]
+
+    def decidable_by(self, user: User) -> list[Approval]:
+        """Pending requests ``user`` may approve: someone else's, needing a role they hold."""
+        return [
+            a for a in self.find(status=ApprovalStatus.PENDING) if self.refusal(a, user) is None
+        ]
+
+    def refusal(self, approval: Approval, user: User) -> str | None:
+        """Why ``user`` may not decide ``approval``, or None when they may."""
+        if approval.requester == user.name:
+            return (
+                f"This needs approval by someone else with the {approval.required_role} role "
+                "(four-eyes); you cannot approve your own request."
+            )
+        if not self.policy.holds(user.role, approval.required_role):
+            return f"Only a user with the {approval.required_role} role can approve this."
+        return None
+
+    def decide(self, ident: str, user: User, answer: Answer, args: dict[str, object]) -> Approval:
+        """Take ``user``'s decision on exactly ``args``; ApprovalRefused says why not.
+
+        Deciding again the same way is accepted (a retry after a crash); anything else on a
+        decided request is refused.
+        """
+        approval = self.get(ident)
+        if approval is None:
+            raise ApprovalRefused("not_found", f"There is no approval request {ident}.")
+        if approval.status is not ApprovalStatus.PENDING:
+            if approval.decided_by == user.name and approval.status is _DECIDED[answer]:
+                return approval
+            raise ApprovalRefused("already_decided", _decided_text(approval))
+        if why := self.refusal(approval, user):
+            raise ApprovalRefused("not_allowed", why)
+        if args_hash(args) != approval.args_hash:
+            raise ApprovalRefused(
+                "arguments_changed",
+                "The request changed after approval was asked for; nothing was approved.",
+            )
+        self._transition(approval, _DECIDED[answer], decided_by=user.name, role=user.role)
+        decided = self.get(ident)
+        assert decided is not None
+        if decided.decided_by != user.name:
+            raise ApprovalRefused("already_decided", _decided_text(decided))
+        return decided
+
+    def withdraw(self, ident: str) -> None:
+        """The requester took the request back (cancelled or changed it)."""
+        approval = self.get(ident)
+        if approval is not None:
+            self._transition(approval, ApprovalStatus.WITHDRAWN, decided_by=approval.requester)
+
+    def escalate_overdue(self) -> list[Approval]:
+        """Move every overdue request one role up the ladder, or expire it at the top.
+
+        Returns the requests that changed, as they are now.
+        """
+        now = self.clock()
+        changed = []
+        for approval in self.find(status=ApprovalStatus.PENDING):
+            if not approval.overdue(now):
+                continue
+            higher = self.rules.escalate_to.get(approval.required_role)
+            if higher is None:
+                self._transition(approval, ApprovalStatus.EXPIRED, decided_by=None)
+            else:
+                self._escalate(approval, higher, now)
+            if (now_approval := self.get(approval.id)) is not None:
+                changed.append(now_approval)
+        return changed
+
+    def record_outcome(self, ident: str, outcome: str) -> None:
+        with Session(self.engine) as session:
+            session.execute(
+                update(ApprovalRow).where(col(ApprovalRow.id) == ident).values(outcome=outcome)
+            )
+            session.commit()
+
+    def take_notifications(self, session_id: str, requester: str) -> list[Approval]:
+        """Decided requests of ``requester`` in ``session_id`` they were not told of; marks them."""
+        told = []
+        with Session(self.engine) as session:
+            query = select(ApprovalRow).where(
+                ApprovalRow.session_id == session_id,
+                ApprovalRow.requester == requester,
+                ApprovalRow.status != ApprovalStatus.PENDING,
+                ApprovalRow.status != ApprovalStatus.WITHDRAWN,
+                col(ApprovalRow.requester_notified).is_(False),
+                col(ApprovalRow.outcome).is_not(None),
+            )
+            for row in session.exec(query):
+                row.requester_notified = True
+                session.add(row)
+                told.append(Approval.from_row(row))
+            session.commit()
+        return told
+
+    @property
+    def _sla(self) -> timedelta:
+        return timedelta(minutes=self.rules.due_within_minutes)
+
+    def _transition(
+        self,
+        approval: Approval,
+        status: ApprovalStatus,
+        *,
+        decided_by: str | None,
+        role: str | None = None,
+    ) -> None:
+        with Session(self.engine) as session:
+            session.execute(
+                update(ApprovalRow)
+                .where(
+                    col(ApprovalRow.id) == approval.id,
+                    col(ApprovalRow.status) == ApprovalStatus.PENDING,
+                )
+                .values(
+                    status=status,
+                    decided_by=decided_by,
+                    decided_role=role,
+                    decided_at=self.clock(),
+                )
+            )
+            session.commit()
+
+    def _escalate(self, approval: Approval, role: str, now: datetime) -> None:
+        with Session(self.engine) as session:
+            session.execute(
+                update(ApprovalRow)
+                .where(
+                    col(ApprovalRow.id) == approval.id,
+                    col(ApprovalRow.status) == ApprovalStatus.PENDING,
+                    col(ApprovalRow.level) == approval.level,
+                )
+                .values(required_role=role, level=approval.level + 1, due_at=now + self._sla)
+            )
+            session.commit()
+
+
+def _decided_text(approval: Approval) -> str:
+    who = f" by {approval.decided_by}" if approval.decided_by else ""
+    return f"Request {approval.id} was already {approval.status.value}{who}; nothing more was done."
+
+
+def open_ledger(settings: Settings, policy: PolicyEngine) -> ApprovalLedger:
+    """The ledger in aios' state database, next to the audit trail."""
+    settings.ensure_data_dir()
+    ledger = ApprovalLedger(make_engine(settings.db_url("state")), policy)
+    ledger.create_tables()
+    return ledger

@@ -1,0 +1,152 @@
+"""The gate before every step: the policy decides, then a person confirms or approves.
+
+``guard`` decides and records; it never pauses, so it runs once per step. ``await_decision``
+does nothing but pause (``interrupt``): LangGraph re-runs a paused node from its start on
+resume, and here that re-runs nothing with an effect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from aios.assistant.events import ConfirmationRequired, ErrorEvent, MessageEvent
+from aios.graph._common import GraphDeps, caller, emit
+from aios.graph.plan_steps import flatten
+from aios.graph.state import Decision, TurnContext, TurnState
+from aios.planner.protocol import Plan, PlannedStep
+from aios.policy import Decision as Verdict
+from aios.policy import PolicyDecision, PolicyRequest
+from connectors.errors import InvalidInput
+
+
+class Gate:
+    def __init__(self, deps: GraphDeps) -> None:
+        self.deps = deps
+
+    def guard(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
+        plan = Plan.model_validate(state["plan"])
+        steps = flatten(plan)
+        cursor = state.get("cursor", 0)
+        if cursor >= len(steps):
+            return Command(goto="respond", update={"outcome": "completed"})
+        _, step = steps[cursor]
+        who = caller(state, runtime, "guard")
+        try:
+            # Whatever proposed the step (skills or a model), it must be a known tool with
+            # arguments of the right shape before policy is even asked.
+            op = self.deps.toolbox.connectors.registry.get(step.tool)
+            op.check_args(step.args)
+        except InvalidInput as exc:
+            self.deps.toolbox.record(who, "plan.rejected", tool=step.tool, reason=exc.message)
+            emit(ErrorEvent(code="invalid_plan", message=f"I can't run that step: {exc.message}"))
+            return Command(goto="respond", update={"outcome": "failed"})
+        verdict = self.deps.policy.decide(
+            PolicyRequest(
+                role=state.get("requester_role") or runtime.context.user.role,
+                tool=step.tool,
+                kind=op.kind.value,
+                args=step.args,
+                account_tier=step.account_tier,
+                confidence=plan.confidence,
+            )
+        )
+        self.deps.toolbox.record(
+            who,
+            "policy.decided",
+            tool=step.tool,
+            decision=verdict,
+            args=step.args,
+            rule=verdict.rule,
+            reason=verdict.reason,
+        )
+        update: dict[str, Any] = {"decision": verdict.model_dump(mode="json"), "approval": None}
+        if verdict.decision is Verdict.DENY:
+            emit(ErrorEvent(code="policy_denied", message=f"Not allowed: {verdict.reason}"))
+            return Command(goto="respond", update={**update, "outcome": "denied"})
+        if verdict.decision is Verdict.ALLOW:
+            return Command(goto="act", update=update)
+        if verdict.decision is Verdict.APPROVE:
+            update["approval"] = self._open_approval(state, runtime, cursor, step, verdict)
+        return Command(goto="await_decision", update=update)
+
+    def _open_approval(
+        self,
+        state: TurnState,
+        runtime: Runtime[TurnContext],
+        cursor: int,
+        step: PlannedStep,
+        verdict: PolicyDecision,
+    ) -> str:
+        assert verdict.approver_role is not None
+        approval, created = self.deps.ledger.open(
+            session_id=runtime.context.session_id,
+            turn=state["turn"],
+            step_index=cursor,
+            tool=step.tool,
+            args=step.args,
+            description=step.description,
+            reason=verdict.reason,
+            requester=state.get("requester") or runtime.context.user.name,
+            required_role=verdict.approver_role,
+        )
+        if created:
+            self.deps.toolbox.record(
+                caller(state, runtime, "guard"),
+                "approval.requested",
+                tool=step.tool,
+                decision=verdict,
+                approval_id=approval.id,
+                args=step.args,
+                required_role=approval.required_role,
+                due_at=approval.due_at.isoformat(),
+            )
+        return approval.id
+
+    def await_decision(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
+        plan = Plan.model_validate(state["plan"])
+        cursor = state.get("cursor", 0)
+        _, step = flatten(plan)[cursor]
+        verdict = PolicyDecision.model_validate(state["decision"])
+        approval_id = state.get("approval")
+        answer: Decision = interrupt(
+            ConfirmationRequired(
+                index=cursor,
+                tool=step.tool,
+                args=step.args,
+                text=step.description,
+                decision="approve" if approval_id else "confirm",
+                approver_role=verdict.approver_role,
+                reason=verdict.reason,
+                requester=state.get("requester"),
+                approval_id=approval_id,
+            ).model_dump(mode="json")
+        )
+        self.deps.toolbox.record(
+            caller(state, runtime, "await_decision"),
+            "approval.decided" if approval_id else "confirmation.given",
+            tool=step.tool,
+            decision=verdict,
+            approval_id=approval_id,
+            answer=answer.get("answer"),
+            by=answer.get("user"),
+            role=answer.get("role"),
+            args=step.args,
+        )
+        if answer.get("answer") == "approve":
+            return Command(goto="act", update={"confirmed_by": answer.get("user")})
+        if answer.get("answer") == "change" and answer.get("text"):
+            return Command(goto="understand", update={"text": answer["text"]})
+        emit(MessageEvent(text=_not_done(answer, state.get("requester"))))
+        outcome = "expired" if answer.get("expired") else "cancelled"
+        return Command(goto="respond", update={"outcome": outcome})
+
+
+def _not_done(answer: Decision, requester: str | None) -> str:
+    if answer.get("expired"):
+        return "The approval request expired before anyone decided it. Nothing was changed."
+    if answer.get("user") != requester:
+        return f"Rejected by {answer.get('user')}. Nothing was changed by that step."
+    return "Cancelled. Nothing was changed by that step."
