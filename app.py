@@ -33,7 +33,7 @@ from aios.assistant.events import (
 )
 from aios.assistant.factory import Runtime, build_runtime
 from aios.assistant.service import Assistant
-from aios.identity import User, demo_users
+from aios.identity import User
 from aios.settings import Settings
 from aios.web import commands, login, render
 from aios.web.offline import strip_external
@@ -59,6 +59,10 @@ STARTERS = {
 }
 STREAM_PAUSE_S = 0.01
 """Between two streamed words: a reply appears as it would be typed, but never slowly."""
+NOTICE_EVERY_S = 2.0
+"""How often a chat looks for decisions on its approval requests."""
+SWEEP_EVERY_S = 60.0
+"""How often overdue approval requests are escalated or expired."""
 
 log = logging.getLogger("aios.web")
 _runtime: Runtime | None = None
@@ -66,24 +70,61 @@ _runtime_lock = threading.Lock()
 _decisions = KeyedLocks[str]()
 
 
-def assistant() -> Assistant:
-    """The process's assistant, built on first use (it loads the embedding model: seconds)."""
+def runtime() -> Runtime:
+    """The process's runtime, built on first use (it loads the embedding model: seconds)."""
     global _runtime
     with _runtime_lock:
         if _runtime is None:
             _runtime = build_runtime(Settings())
-        return _runtime.assistant
+        return _runtime
+
+
+def assistant() -> Assistant:
+    return runtime().assistant
 
 
 @cl.on_app_startup
 async def warm_up() -> None:
-    await asyncio.to_thread(assistant)
+    await asyncio.to_thread(runtime)
+    asyncio.get_running_loop().create_task(_sweep_forever())
+
+
+async def _sweep_forever() -> None:
+    """Escalate and expire overdue approvals while the chat runs (``aios approvals sweep``)."""
+    while True:
+        try:
+            await asyncio.to_thread(assistant().sweep)
+        except Exception:
+            log.exception("approval sweep failed; trying again later")
+        await asyncio.sleep(SWEEP_EVERY_S)
+
+
+@cl.on_chat_start
+async def start_listening() -> None:
+    """Tell the requester in their chat, as soon as it happens, what an approver decided."""
+    cl.user_session.set("notices", asyncio.create_task(_notices_forever(_session(), _me())))
+
+
+@cl.on_chat_end
+async def stop_listening() -> None:
+    task: asyncio.Task[None] | None = cl.user_session.get("notices")
+    if task is not None:
+        task.cancel()
+
+
+async def _notices_forever(session: str, me: User) -> None:
+    while True:
+        await asyncio.sleep(NOTICE_EVERY_S)
+        async with _decisions(session):
+            notices = await asyncio.to_thread(lambda: list(assistant().notices(session, me)))
+        for notice in notices:
+            await _send(render.reply_card(notice))
 
 
 @cl.password_auth_callback
 async def sign_in(username: str, password: str) -> cl.User | None:
     expected = os.environ.get("AIOS_DEMO_PASSWORD", login.DEFAULT_PASSWORD)
-    user = login.check(username, password, demo_users(), expected)
+    user = login.check(username, password, runtime().users.get, expected)
     if user is None:
         return None
     name = user.display_name or user.name
@@ -101,6 +142,8 @@ async def on_message(message: cl.Message) -> None:
     command = commands.parse(message.content)
     if isinstance(command, commands.Pending):
         await _show_pending(command.session or session, me)
+    elif isinstance(command, commands.Approvals):
+        await _show_approvals(me)
     elif isinstance(command, commands.Unknown):
         await cl.Message(f"There is no `/{command.name}` command. {commands.HELP}").send()
     else:
@@ -135,7 +178,7 @@ async def on_choose(action: cl.Action) -> None:
 
 def _me() -> User:
     signed_in = cl.user_session.get("user")
-    user = demo_users().get(signed_in.identifier) if signed_in else None
+    user = runtime().users.get(signed_in.identifier) if signed_in else None
     if user is None:
         raise PermissionError("not signed in as a known operator")
     return user
@@ -151,7 +194,31 @@ async def _show_pending(session: str, me: User) -> None:
         await cl.Message(f"Nothing is waiting for a decision in session `{session}`.").send()
         return
     await _clear_buttons()
-    await _send(render.confirmation_card(pending, session, me))
+    await _send(
+        render.confirmation_card(pending, session, me, may_approve=_may_approve(pending, me))
+    )
+
+
+async def _show_approvals(me: User) -> None:
+    ledger = runtime().ledger
+    mine = await asyncio.to_thread(lambda: ledger.decidable_by(me))
+    await _clear_buttons()
+    for approval in mine:
+        pending = await asyncio.to_thread(assistant().pending, approval.session_id)
+        if pending is not None:
+            await _send(
+                render.confirmation_card(pending, approval.session_id, me, may_approve=True)
+            )
+    asked = await asyncio.to_thread(lambda: ledger.find(requester=me.name))
+    await cl.Message(render.approvals_summary(len(mine), asked[-10:])).send()
+
+
+def _may_approve(pending: ConfirmationRequired, me: User) -> bool:
+    """Whether the ledger would take ``me``'s decision on ``pending`` (four-eyes only)."""
+    if pending.approval_id is None:
+        return False
+    approval = runtime().ledger.get(pending.approval_id)
+    return approval is not None and runtime().ledger.refusal(approval, me) is None
 
 
 async def _play(session: str, me: User, produce: Callable[[], Iterator[Event]]) -> None:
@@ -197,7 +264,10 @@ class _Turn:
         elif isinstance(event, StepFinished):
             await self._finished(event)
         elif isinstance(event, ConfirmationRequired):
-            await _send(render.confirmation_card(event, self.session, self.me))
+            card = render.confirmation_card(
+                event, self.session, self.me, may_approve=_may_approve(event, self.me)
+            )
+            await _send(card)
         elif isinstance(event, MessageEvent):
             await _send(render.reply_card(event), stream=True)
         elif isinstance(event, ClarificationEvent):

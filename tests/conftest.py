@@ -11,7 +11,9 @@ from sqlmodel import select
 from aios.assistant.factory import build_runtime
 from aios.identity import demo_users
 from aios.knowledge.embedder import Embedder, load_embedder
+from aios.policy import load_policy
 from aios.settings import Settings
+from aios.users import open_directory
 from aios.wiring import open_systems
 from connectors.demo.seeding import seed
 
@@ -38,6 +40,9 @@ def demo_settings(tmp_path, monkeypatch) -> Settings:
     seed(systems, seed=42, today=datetime.now(UTC).date())
     for system in systems.values():
         system.engine.dispose()
+    directory = open_directory(settings, load_policy(settings.policy_file).policy.roles)
+    directory.seed(demo_users().values())
+    directory.engine.dispose()
     return settings
 
 

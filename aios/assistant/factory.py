@@ -23,6 +23,7 @@ from aios.policy import load_policy
 from aios.policy.masking import load_masker
 from aios.settings import Settings
 from aios.toolbox import Toolbox
+from aios.users import UserDirectory, open_directory
 from aios.wiring import open_connectors
 
 
@@ -35,6 +36,7 @@ class Runtime:
     toolbox: Toolbox
     embedder: Embedder
     ledger: ApprovalLedger
+    users: UserDirectory
 
 
 def build_runtime(
@@ -61,4 +63,5 @@ def build_runtime(
         planner, toolbox, policy, ledger, knowledge, load_masker(settings.masking_file)
     )
     graph = build_graph(deps, SqliteSaver(conn))
-    return Runtime(settings, Assistant(graph, ledger), toolbox, embedder, ledger)
+    users = open_directory(settings, policy.policy.roles)
+    return Runtime(settings, Assistant(graph, ledger), toolbox, embedder, ledger, users)

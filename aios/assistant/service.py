@@ -61,7 +61,7 @@ class Assistant:
         """A message. While a confirmation is pending, "yes"/"no" decide it and anything
         else is taken as a change to the request ("no, make it $40")."""
         yield from self._recovered(session_id)
-        yield from self._notices(session_id, user)
+        yield from self.notices(session_id, user)
         if self.pending(session_id) is not None:
             if _YES.match(text):
                 yield from self.resume(session_id, user, "approve")
@@ -180,7 +180,7 @@ class Assistant:
         if pending is not None and pending.approval_id and user.name != pending.requester:
             self.ledger.record_outcome(pending.approval_id, "\n\n".join(said) or "Done.")
 
-    def _notices(self, session_id: str, user: User) -> Iterator[Event]:
+    def notices(self, session_id: str, user: User) -> Iterator[MessageEvent]:
         """Tell the requester what happened to their approvals while they were away."""
         for approval in self.ledger.take_notifications(session_id, user.name):
             by = f" by {approval.decided_by}" if approval.decided_by else ""

@@ -11,7 +11,6 @@ from rich.markdown import Markdown
 
 from aios.assistant.events import Event
 from aios.assistant.factory import build_runtime
-from aios.identity import demo_users
 from aios.settings import Settings
 
 console = Console()
@@ -49,17 +48,17 @@ def render(event: Event) -> None:
 
 
 def chat(
-    user: str = typer.Option("alice", "--user", "-u", help="Demo operator to act as."),
+    user: str = typer.Option("alice", "--user", "-u", help="The user to act as (aios users list)."),
     session: str | None = typer.Option(None, help="Continue this session id."),
 ) -> None:
     """Chat with the assistant in the terminal (reads lines from stdin when piped)."""
-    users = demo_users()
-    if user not in users:
-        raise typer.BadParameter(f"unknown user {user!r}; try one of {', '.join(users)}")
-    me = users[user]
-    session_id = session or f"cli-{uuid.uuid4().hex[:8]}"
     with console.status("Loading the assistant…"):
         runtime = build_runtime(Settings())
+    me = runtime.users.get(user)
+    if me is None:
+        known = ", ".join(u.name for u in runtime.users.all()) or "none; run `aios demo seed`"
+        raise typer.BadParameter(f"unknown user {user!r}; users: {known}")
+    session_id = session or f"cli-{uuid.uuid4().hex[:8]}"
     console.print(f"[bold]aios[/] — {me.name} ({me.role}), session {session_id}. Ctrl-D to leave.")
     interactive = sys.stdin.isatty()
     while True:

@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from aios.cli.users import directory
+from aios.identity import demo_users
 from aios.settings import Settings
 from aios.wiring import open_systems
 from connectors.demo import SeedReport
@@ -31,12 +33,15 @@ def seed_command(
         None, "--seed", help="Seed of the generator (default: AIOS_DEMO_SEED, 42)."
     ),
 ) -> None:
-    """Seed the CRM and ERP databases, dated relative to today (UTC).
+    """Seed the CRM and ERP databases (dated relative to today, UTC) and the demo operators.
 
     The same seed on the same day always gives the same rows. Does nothing when the systems
     already hold data, unless --force is given.
     """
     settings = Settings()
+    added = directory(settings).seed(demo_users().values())
+    if added:
+        console.print(f"{added} demo operators added (password: AIOS_DEMO_PASSWORD, or demo)")
     systems = open_systems(settings)
     try:
         report = seed_demo(

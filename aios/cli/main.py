@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from aios.cli import audit, bench, chat, demo, knowledge, systems, tools
+from aios.cli import approvals, audit, bench, chat, demo, knowledge, policy, systems, tools, users
 from aios.cli import eval as evaluation
 
 app = typer.Typer(
@@ -13,10 +13,13 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 app.command("chat")(chat.chat)
+app.add_typer(approvals.app, name="approvals")
 app.add_typer(audit.app, name="audit")
 app.add_typer(bench.app, name="bench")
 app.add_typer(demo.app, name="demo")
 app.add_typer(evaluation.app, name="eval")
 app.add_typer(knowledge.app, name="knowledge")
+app.add_typer(policy.app, name="policy")
 app.add_typer(systems.app, name="systems")
 app.add_typer(tools.app, name="tools")
+app.add_typer(users.app, name="users")

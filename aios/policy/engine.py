@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from aios.config_files import load_yaml_model
-from aios.policy.models import Decision, PolicyDecision, PolicyFile, PolicyRequest, Rule
+from aios.policy.models import (
+    Decision,
+    Explanation,
+    PolicyDecision,
+    PolicyFile,
+    PolicyRequest,
+    Rule,
+    RuleCheck,
+)
 
 
 def load_policy(path: Path) -> PolicyEngine:
@@ -48,31 +56,24 @@ class PolicyEngine:
                 Decision.DENY, f"the {request.role} role may not use {request.tool}", "rbac"
             )
         for rule in self.policy.rules:
-            if self._applies(rule, request):
+            if _mismatch(rule, request) is None:
                 return self._result(rule.decision, rule.reason, rule.id, rule.approver_role)
         default = (
             self.policy.defaults.write if request.kind == "write" else self.policy.defaults.read
         )
         return self._result(default, f"default for {request.kind} operations")
 
-    @staticmethod
-    def _applies(rule: Rule, request: PolicyRequest) -> bool:
-        if not _matches(rule.tools, request.tool):
-            return False
-        if rule.kinds is not None and request.kind not in rule.kinds:
-            return False
-        if rule.roles is not None and request.role not in rule.roles:
-            return False
-        if rule.tiers is not None and request.account_tier not in rule.tiers:
-            return False
-        if rule.confidence_below is not None and (
-            request.confidence is None or request.confidence >= rule.confidence_below
-        ):
-            return False
-        return all(
-            name in request.args and _exceeds(request.args[name], limit)
-            for name, limit in rule.arg_over.items()
-        )
+    def explain(self, request: PolicyRequest) -> Explanation:
+        """The decision, and for every rule up to the deciding one why it did or did not match."""
+        decision = self.decide(request)
+        checked = []
+        if decision.rule != "rbac" and request.role in self.policy.roles:
+            for rule in self.policy.rules:
+                why_not = _mismatch(rule, request)
+                checked.append(RuleCheck(rule=rule.id, matched=why_not is None, why_not=why_not))
+                if why_not is None:
+                    break
+        return Explanation(request=request, decision=decision, rules=checked)
 
     def _result(
         self,
@@ -88,6 +89,26 @@ class PolicyEngine:
             approver_role=approver_role,
             policy_version=self.version,
         )
+
+
+def _mismatch(rule: Rule, request: PolicyRequest) -> str | None:
+    """The first condition of ``rule`` that ``request`` fails, or None when the rule applies."""
+    if not _matches(rule.tools, request.tool):
+        return f"tool is not one of {rule.tools}"
+    if rule.kinds is not None and request.kind not in rule.kinds:
+        return f"kind is not one of {rule.kinds}"
+    if rule.roles is not None and request.role not in rule.roles:
+        return f"role is not one of {rule.roles}"
+    if rule.tiers is not None and request.account_tier not in rule.tiers:
+        return f"account tier is not one of {rule.tiers}"
+    if rule.confidence_below is not None and (
+        request.confidence is None or request.confidence >= rule.confidence_below
+    ):
+        return f"confidence is not below {rule.confidence_below}"
+    for name, limit in rule.arg_over.items():
+        if name not in request.args or not _exceeds(request.args[name], limit):
+            return f"{name} does not exceed {limit}"
+    return None
 
 
 def _lineage(policy: PolicyFile, role: str) -> set[str]:

@@ -110,3 +110,17 @@ class PolicyDecision(BaseModel):
     rule: str | None = Field(None, description="The rule that decided, or None for a default.")
     approver_role: str | None = None
     policy_version: str
+
+
+class RuleCheck(BaseModel):
+    rule: str
+    matched: bool
+    why_not: str | None = Field(None, description="The first condition the request failed.")
+
+
+class Explanation(BaseModel):
+    """Why a request gets its decision: what ``aios policy check`` prints."""
+
+    request: PolicyRequest
+    decision: PolicyDecision
+    rules: list[RuleCheck] = Field(description="Rules checked in order, up to the deciding one.")

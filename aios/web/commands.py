@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 HELP = (
-    "Commands: `/pending` shows what this chat is waiting on; `/pending <session>` shows another "
-    "chat's request so that someone with the approver role can approve or reject it."
+    "Commands: `/approvals` lists the requests you may approve and your own requests' state; "
+    "`/pending` shows what this chat is waiting on."
 )
 
 
@@ -17,11 +17,16 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class Approvals:
+    """The approval requests the viewer may decide, and their own."""
+
+
+@dataclass(frozen=True)
 class Unknown:
     name: str
 
 
-Command = Pending | Unknown
+Command = Pending | Approvals | Unknown
 
 
 def parse(text: str) -> Command | None:
@@ -32,6 +37,8 @@ def parse(text: str) -> Command | None:
     name, args = words[0][1:].lower(), words[1:]
     if name == "pending" and len(args) <= 1:
         return Pending(args[0] if args else None)
+    if name == "approvals" and not args:
+        return Approvals()
     return Unknown(name)
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from aios.approvals import Approval
 from aios.assistant.events import (
     Citation,
     ClarificationEvent,
@@ -82,9 +83,12 @@ def confirmation_key(event: ConfirmationRequired) -> str:
     return hashlib.sha256(what.encode()).hexdigest()[:16]
 
 
-def confirmation_card(event: ConfirmationRequired, session_id: str, viewer: User) -> Card:
+def confirmation_card(
+    event: ConfirmationRequired, session_id: str, viewer: User, *, may_approve: bool = False
+) -> Card:
     """What ``viewer`` sees of a pending confirmation or approval, with Approve/Reject buttons
-    only when the event names them as the one to decide (``Assistant.resume`` still checks)."""
+    only for the requester of a confirmation, or when the ledger says ``viewer`` may approve
+    (``Assistant.resume`` checks again)."""
     reason = f"*{event.reason}*"
     if event.decision == "confirm":
         if viewer.name != event.requester:
@@ -96,11 +100,11 @@ def confirmation_card(event: ConfirmationRequired, session_id: str, viewer: User
     role = event.approver_role
     if viewer.name == event.requester:
         how = (
-            f"Someone else with the {role} role can review and decide it by typing "
-            f"`/pending {session_id}` in their chat."
+            f"Someone else with the {role} role sees it under `/approvals` in their chat "
+            f"(request {event.approval_id}); you will be told here what they decide."
         )
         return Card(f"**Needs approval by {role}** (four-eyes): {event.text}\n\n{reason}\n\n{how}")
-    if viewer.role != role:
+    if not may_approve:
         return Card(f"**Waiting for approval by {role}:** {event.text}\n\n{reason}")
     return Card(
         f"**{event.requester} asks for your approval** as {role}: {event.text}\n\n{reason}",
@@ -153,3 +157,20 @@ def error_text(event: ErrorEvent) -> str:
 def tokens(text: str) -> list[str]:
     """``text`` in word-sized pieces, whitespace kept, to stream it as it would be typed."""
     return _TOKEN.findall(text)
+
+
+def approvals_summary(to_decide: int, asked: list[Approval]) -> str:
+    """The closing line of ``/approvals``: what waits on the viewer, and their own requests."""
+    head = (
+        f"**{to_decide} request(s) wait for your decision** (above)."
+        if to_decide
+        else "Nothing waits for your approval."
+    )
+    if not asked:
+        return head
+    lines = [
+        f"- `{a.id}` {a.description} — **{a.status.value}**"
+        + (f" by {a.decided_by}" if a.decided_by else f", with {a.required_role}")
+        for a in reversed(asked)
+    ]
+    return head + "\n\nYour requests, newest first:\n" + "\n".join(lines)

@@ -114,3 +114,55 @@ def test_chat_reads_a_script_from_stdin(demo_settings):
     assert done.returncode == 0, done.stderr
     assert "Needs your confirmation: Refund $7.00 to Blue Harbor Logistics" in done.stdout
     assert "Refunded $7.00 to Blue Harbor Logistics as credit note" in done.stdout
+
+
+def test_users_and_their_keys(demo_settings):
+    listed = runner.invoke(app, ["users", "list"])
+    assert "dave" in listed.output and "finance" in listed.output
+    bad = runner.invoke(app, ["users", "add", "jo", "--role", "intern"])
+    assert bad.exit_code == 2 and "unknown role 'intern'" in bad.output
+    added = runner.invoke(app, ["users", "add", "jo", "--role", "agent", "--name", "Jo Park"])
+    assert added.exit_code == 0, added.output
+    made = runner.invoke(app, ["users", "add-key", "jo", "--label", "portal"])
+    assert made.exit_code == 0, made.output
+    token = made.output.strip().splitlines()[-1]
+    assert token.startswith("aios_")
+    key_id = made.output.split()[0]
+    listed = runner.invoke(app, ["users", "keys", "jo"])
+    assert key_id in listed.output and token not in listed.output
+    assert runner.invoke(app, ["users", "revoke-key", key_id]).exit_code == 0
+    assert runner.invoke(app, ["users", "revoke-key", "key_nope"]).exit_code == 2
+
+
+def test_policy_check_explains_a_decision(demo_settings):
+    args = '{"invoice_id": "INV-2131", "amount": "600", "reason": "damaged"}'
+    checked = runner.invoke(
+        app, ["policy", "check", "--user", "alice", "--tool", "erp.create_refund", "--args", args]
+    )
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.startswith("APPROVE by finance: Refunds from $500.01")
+    assert "refund-above-5000: no: amount does not exceed 5000" in checked.output
+    assert "refund-above-500: matched" in checked.output
+    denied = runner.invoke(
+        app, ["policy", "check", "--role", "auditor", "--tool", "crm.add_note", "--json"]
+    )
+    assert json.loads(denied.output)["decision"]["decision"] == "deny"
+    unknown = runner.invoke(app, ["policy", "check", "--user", "zed", "--tool", "crm.add_note"])
+    assert unknown.exit_code == 2 and "unknown user" in unknown.output
+
+
+def test_approvals_listed_and_decided_from_the_terminal(runtime, users, demo_settings):
+    asked = list(runtime.assistant.handle("cli-ap", users["alice"], "refund $600 on INV-2131"))
+    approval_id = asked[1].approval_id
+    listed = runner.invoke(app, ["approvals", "list", "--for", "dave"])
+    assert approval_id in listed.output and "alice" in listed.output
+    assert approval_id not in runner.invoke(app, ["approvals", "list", "--for", "bob"]).output
+    refused = runner.invoke(app, ["approvals", "decide", approval_id, "--as", "alice"])
+    assert refused.exit_code == 1 and "cannot approve your own request" in refused.output
+    approved = runner.invoke(app, ["approvals", "decide", approval_id, "--as", "dave"])
+    assert approved.exit_code == 0, approved.output
+    assert "Refunded $600.00" in approved.output
+    shown = json.loads(runner.invoke(app, ["approvals", "list", "--all", "--json"]).output)
+    assert [(a["id"], a["status"], a["decided_by"]) for a in shown] == [
+        (approval_id, "approved", "dave")
+    ]

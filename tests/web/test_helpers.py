@@ -21,6 +21,8 @@ def test_pending_takes_an_optional_session() -> None:
     assert commands.parse("  /PENDING web-42 ") == commands.Pending("web-42")
     assert commands.parse("/pending a b") == commands.Unknown("pending")
     assert commands.parse("/approve web-42") == commands.Unknown("approve")
+    assert commands.parse("/approvals") == commands.Approvals()
+    assert commands.parse("/approvals all") == commands.Unknown("approvals")
 
 
 def test_anything_else_is_a_message_for_the_assistant() -> None:
@@ -35,10 +37,10 @@ def test_a_thread_maps_to_one_assistant_session() -> None:
 
 def test_demo_sign_in_needs_a_demo_user_and_the_password() -> None:
     users = demo_users()
-    assert login.check("dave", "s3cret", users, "s3cret") == users["dave"]
-    assert login.check(" Dave@example.com", "s3cret", users, "s3cret") == users["dave"]
-    assert login.check("dave", "demo", users, "s3cret") is None
-    assert login.check("mallory", "s3cret", users, "s3cret") is None
+    assert login.check("dave", "s3cret", users.get, "s3cret") == users["dave"]
+    assert login.check(" Dave@example.com", "s3cret", users.get, "s3cret") == users["dave"]
+    assert login.check("dave", "demo", users.get, "s3cret") is None
+    assert login.check("mallory", "s3cret", users.get, "s3cret") is None
 
 
 def test_events_arrive_as_they_are_made_all_from_one_worker_thread() -> None:

@@ -77,16 +77,17 @@ def test_someone_else_sees_a_confirmation_without_buttons() -> None:
 def test_the_requester_of_an_approval_is_told_who_decides_and_how() -> None:
     card = render.confirmation_card(_refund("approve", "900.00"), SESSION, ALICE)
     assert card.text.startswith("**Needs approval by finance** (four-eyes)")
-    assert f"`/pending {SESSION}`" in card.text
+    assert "`/approvals`" in card.text
     assert card.buttons == []
 
 
 def test_an_approver_gets_the_buttons_and_a_wrong_role_does_not() -> None:
     approval = _refund("approve", "900.00")
-    card = render.confirmation_card(approval, SESSION, DAVE)
+    card = render.confirmation_card(approval, SESSION, DAVE, may_approve=True)
     assert card.text.startswith("**alice asks for your approval** as finance")
     assert [b.label for b in card.buttons] == ["Approve", "Reject"]
-    assert render.confirmation_card(approval, SESSION, BOB).buttons == []
+    waiting = render.confirmation_card(approval, SESSION, BOB)
+    assert waiting.buttons == [] and waiting.text.startswith("**Waiting for approval by finance")
 
 
 def test_a_button_names_exactly_the_request_it_answers() -> None:

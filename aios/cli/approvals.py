@@ -1,0 +1,106 @@
+"""``aios approvals …``: the four-eyes ledger from a terminal (list, decide, sweep)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Literal
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from aios.approvals import Approval, ApprovalStatus, open_ledger
+from aios.assistant.factory import build_runtime
+from aios.cli.chat import render
+from aios.cli.users import directory
+from aios.policy import load_policy
+from aios.settings import Settings
+from connectors.clock import utc_now
+
+app = typer.Typer(help="Four-eyes approval requests.", no_args_is_help=True)
+console = Console()
+
+
+@app.command("list")
+def list_approvals(
+    status: ApprovalStatus | None = typer.Option(
+        ApprovalStatus.PENDING, "--status", help="Only requests in this state."
+    ),
+    every: bool = typer.Option(False, "--all", help="Requests in every state."),
+    for_user: str | None = typer.Option(None, "--for", help="Only what this user may decide."),
+    as_json: bool = typer.Option(False, "--json", help="Print the requests as JSON."),
+) -> None:
+    """Approval requests, oldest first, with who may decide them and when they fall due."""
+    settings = Settings()
+    ledger = open_ledger(settings, load_policy(settings.policy_file))
+    if for_user is not None:
+        user = directory(settings).get(for_user)
+        if user is None:
+            raise typer.BadParameter(f"unknown user {for_user!r}")
+        found = ledger.decidable_by(user)
+    else:
+        found = ledger.find(status=None if every else status)
+    if as_json:
+        typer.echo(json.dumps([a.model_dump(mode="json") for a in found], indent=2))
+        return
+    table = Table()
+    table.add_column("id", no_wrap=True)  # ids are copied into `decide`; never split them
+    for heading in ("status", "requested by", "approver", "due", "what"):
+        table.add_column(heading)
+    now = utc_now()
+    for approval in found:
+        table.add_row(
+            approval.id,
+            approval.status.value,
+            approval.requester,
+            approval.required_role + (f" (escalated {approval.level}x)" if approval.level else ""),
+            _due(approval, now),
+            escape(approval.description),
+        )
+    console.print(table)
+
+
+@app.command()
+def decide(
+    approval_id: str = typer.Argument(help="The request, e.g. AP-1A2B3C4D5E6F."),
+    user: str = typer.Option(..., "--as", help="Who decides: a user holding the approver role."),
+    reject: bool = typer.Option(False, "--reject", help="Reject instead of approving."),
+) -> None:
+    """Approve (or --reject) a request; the requester's conversation then carries it out."""
+    settings = Settings()
+    with console.status("Loading the assistant…"):
+        runtime = build_runtime(settings)
+    me = runtime.users.get(user)
+    if me is None:
+        raise typer.BadParameter(f"unknown user {user!r}")
+    approval = runtime.ledger.get(approval_id)
+    if approval is None:
+        raise typer.BadParameter(f"unknown approval request {approval_id!r}")
+    answer: Literal["approve", "reject"] = "reject" if reject else "approve"
+    failed = False
+    for event in runtime.assistant.resume(approval.session_id, me, answer):
+        render(event)
+        failed = failed or event.type == "error"
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sweep() -> None:
+    """Escalate overdue requests, expire those at the top of the ladder, and finish decided
+    ones a crash left undone. Run it every few minutes (cron, a systemd timer)."""
+    with console.status("Loading the assistant…"):
+        runtime = build_runtime(Settings())
+    changed = runtime.assistant.sweep()
+    for approval in changed:
+        console.print(f"{approval.id}: {approval.status.value}, now {approval.required_role}")
+    console.print(f"{len(changed)} request(s) escalated or expired")
+
+
+def _due(approval: Approval, now: datetime) -> str:
+    if approval.status is not ApprovalStatus.PENDING:
+        return f"decided by {approval.decided_by or 'nobody'}"
+    minutes = int((approval.due_at - now).total_seconds() // 60)
+    return f"in {minutes} min" if minutes >= 0 else f"[red]{-minutes} min overdue[/]"

@@ -1,0 +1,86 @@
+"""``aios users …``: who may use aios, with which role, and their API keys."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aios.policy import load_policy
+from aios.settings import Settings
+from aios.users import UnknownRole, UserDirectory, open_directory
+
+app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
+console = Console()
+
+
+def directory(settings: Settings | None = None) -> UserDirectory:
+    settings = settings or Settings()
+    return open_directory(settings, load_policy(settings.policy_file).policy.roles)
+
+
+@app.command("list")
+def list_users() -> None:
+    """Every active user with their role."""
+    table = Table("user", "role", "name")
+    for user in directory().all():
+        table.add_row(user.name, user.role, user.display_name)
+    console.print(table)
+
+
+@app.command()
+def add(
+    name: str = typer.Argument(help="Username, lower case, e.g. jo."),
+    role: str = typer.Option(..., "--role", help="A role of the policy file, e.g. agent."),
+    display_name: str = typer.Option("", "--name", help="Full name, shown in the chat."),
+) -> None:
+    """Add a user, or change an existing user's role."""
+    try:
+        user = directory().add(name, role, display_name)
+    except (UnknownRole, ValueError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+    console.print(f"{user.name} is now {user.role}")
+
+
+@app.command()
+def deactivate(name: str = typer.Argument(help="Username.")) -> None:
+    """Stop a user from acting anywhere; their API keys stop working too."""
+    try:
+        directory().deactivate(name)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    console.print(f"{name} is deactivated")
+
+
+@app.command("add-key")
+def add_key(
+    name: str = typer.Argument(help="The user the key stands for."),
+    label: str = typer.Option("", "--label", help="What the key is for, e.g. intranet portal."),
+) -> None:
+    """Create an API key. It is printed once; only its hash is stored."""
+    try:
+        key, token = directory().add_key(name, label)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    console.print(f"[bold]{key.id}[/] for {key.user} — keep this key, it is not shown again:")
+    typer.echo(token)
+
+
+@app.command()
+def keys(name: str | None = typer.Argument(None, help="Only this user's keys.")) -> None:
+    """API keys (never the keys themselves): id, user, label, when created and revoked."""
+    table = Table("id", "user", "label", "created", "revoked")
+    for key in directory().keys(name):
+        revoked = f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
+        table.add_row(key.id, key.user, key.label, f"{key.created_at:%Y-%m-%d %H:%M}", revoked)
+    console.print(table)
+
+
+@app.command("revoke-key")
+def revoke_key(key_id: str = typer.Argument(help="The key's id, e.g. key_3f2a…")) -> None:
+    """Revoke an API key at once."""
+    try:
+        directory().revoke_key(key_id)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    console.print(f"{key_id} is revoked")

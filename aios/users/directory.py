@@ -1,0 +1,168 @@
+"""The user directory: every channel maps its caller to one of these users before anything runs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, col, select
+
+from aios.db import make_engine
+from aios.identity import User
+from aios.settings import Settings
+from aios.users.tables import ApiKeyRow, UserRow
+from connectors.clock import utc_now
+
+KEY_PREFIX = "aios_"
+_NAME = re.compile(r"^[a-z][a-z0-9._-]{0,63}$")
+
+
+class UnknownRole(ValueError):
+    pass
+
+
+class ApiKey(BaseModel):
+    id: str
+    user: str
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UserDirectory:
+    def __init__(
+        self, engine: Engine, roles: Iterable[str], clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.engine = engine
+        self.roles = frozenset(roles)
+        self.clock = clock
+
+    def create_tables(self) -> None:
+        tables = [UserRow.__table__, ApiKeyRow.__table__]  # type: ignore[attr-defined]
+        SQLModel.metadata.create_all(self.engine, tables=tables)
+
+    def get(self, name: str) -> User | None:
+        """The active user ``name``, or None."""
+        with Session(self.engine) as session:
+            row = session.get(UserRow, name.strip().lower())
+            return _user(row) if row is not None and row.active else None
+
+    def all(self) -> list[User]:
+        with Session(self.engine) as session:
+            query = select(UserRow).where(col(UserRow.active)).order_by(col(UserRow.name))
+            return [_user(row) for row in session.exec(query)]
+
+    def add(self, name: str, role: str, display_name: str = "") -> User:
+        """Create ``name`` or change its role; UnknownRole unless the policy file has ``role``."""
+        if role not in self.roles:
+            raise UnknownRole(f"unknown role {role!r}; the policy file has {sorted(self.roles)}")
+        if not _NAME.match(name):
+            raise ValueError(f"invalid username {name!r}: lower-case letters, digits, . _ -")
+        with Session(self.engine) as session:
+            row = session.get(UserRow, name) or UserRow(
+                name=name, role=role, created_at=self.clock()
+            )
+            row.role, row.active = role, True
+            row.display_name = display_name or row.display_name
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return _user(row)
+
+    def deactivate(self, name: str) -> None:
+        """The user can no longer act; their keys stop working with them."""
+        with Session(self.engine) as session:
+            row = session.get(UserRow, name)
+            if row is None:
+                raise KeyError(f"unknown user {name!r}")
+            row.active = False
+            session.add(row)
+            session.commit()
+
+    def add_key(self, name: str, label: str = "") -> tuple[ApiKey, str]:
+        """A new API key for ``name``: its record, and the key itself (shown once, never stored)."""
+        if self.get(name) is None:
+            raise KeyError(f"unknown user {name!r}")
+        token = KEY_PREFIX + secrets.token_urlsafe(32)
+        row = ApiKeyRow(
+            id=f"key_{secrets.token_hex(6)}",
+            user_name=name,
+            key_hash=_digest(token),
+            label=label,
+            created_at=self.clock(),
+        )
+        with Session(self.engine) as session:
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return _key(row), token
+
+    def keys(self, name: str | None = None) -> list[ApiKey]:
+        query = select(ApiKeyRow).order_by(col(ApiKeyRow.created_at))
+        if name is not None:
+            query = query.where(ApiKeyRow.user_name == name)
+        with Session(self.engine) as session:
+            return [_key(row) for row in session.exec(query)]
+
+    def revoke_key(self, key_id: str) -> None:
+        with Session(self.engine) as session:
+            row = session.get(ApiKeyRow, key_id)
+            if row is None:
+                raise KeyError(f"unknown key {key_id!r}")
+            row.revoked_at = row.revoked_at or self.clock()
+            session.add(row)
+            session.commit()
+
+    def user_for_key(self, token: str) -> User | None:
+        """The active user an unrevoked ``token`` stands for, or None."""
+        if not token.startswith(KEY_PREFIX):
+            return None
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(ApiKeyRow).where(ApiKeyRow.key_hash == _digest(token))
+            ).first()
+            if row is None or row.revoked_at is not None:
+                return None
+        return self.get(row.user_name)
+
+    def seed(self, users: Iterable[User]) -> int:
+        """Add the users that are missing; existing ones, deactivated too, stay as they are."""
+        added = 0
+        with Session(self.engine) as session:
+            known = set(session.exec(select(UserRow.name)))
+        for user in users:
+            if user.name not in known:
+                self.add(user.name, user.role, user.display_name)
+                added += 1
+        return added
+
+
+def _user(row: UserRow) -> User:
+    return User(name=row.name, role=row.role, display_name=row.display_name)
+
+
+def _key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        user=row.user_name,
+        label=row.label,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def open_directory(settings: Settings, roles: Iterable[str]) -> UserDirectory:
+    """The directory in aios' state database; ``roles`` are the policy file's."""
+    settings.ensure_data_dir()
+    directory = UserDirectory(make_engine(settings.db_url("state")), roles)
+    directory.create_tables()
+    return directory

@@ -1,0 +1,30 @@
+"""The users and API keys tables in aios' state database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "users"
+
+    name: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=64)
+    display_name: str = ""
+    active: bool = True
+    created_at: datetime
+
+
+class ApiKeyRow(SQLModel, table=True):
+    __tablename__ = "api_keys"
+
+    id: str = Field(primary_key=True, max_length=24)
+    user_name: str = Field(foreign_key="users.name", index=True)
+    # Only the SHA-256 of the key is kept: a stolen database holds no usable key. The key is
+    # 256 random bits, so a plain hash is as strong as a slow one here.
+    key_hash: str = Field(unique=True, max_length=64)
+    label: str = ""
+    created_at: datetime
+    revoked_at: datetime | None = None
