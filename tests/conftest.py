@@ -40,10 +40,15 @@ def demo_settings(tmp_path, monkeypatch) -> Settings:
     seed(systems, seed=42, today=datetime.now(UTC).date())
     for system in systems.values():
         system.engine.dispose()
+    seed_demo_users(settings)
+    return settings
+
+
+def seed_demo_users(settings: Settings) -> None:
+    """The demo operators in the user directory, as `aios demo seed` adds them."""
     directory = open_directory(settings, load_policy(settings.policy_file).policy.roles)
     directory.seed(demo_users().values())
     directory.engine.dispose()
-    return settings
 
 
 @pytest.fixture

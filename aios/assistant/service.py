@@ -93,7 +93,7 @@ class Assistant:
         decision: Decision = {"answer": answer, "user": user.name, "role": user.role}
         if text:
             decision["text"] = text
-        yield from self._decided(session_id, user, decision, pending)
+        yield from self._reported(self._resumed(session_id, user, decision), pending.approval_id)
 
     def pending(self, session_id: str) -> ConfirmationRequired | None:
         """What the session waits on; for four-eyes, with the role the ledger asks for now."""
@@ -118,13 +118,15 @@ class Assistant:
         if state.next and not state.interrupts:
             requester = User(name=values["requester"], role=values["requester_role"])
             log.warning("finishing an interrupted run in session %s", session_id)
-            yield from self._run(None, session_id, requester)
+            run = self._run(None, session_id, requester)
+            yield from self._reported(run, values.get("approval"))
             return
         pending = self.pending(session_id)
         approval = self.ledger.get(pending.approval_id) if pending and pending.approval_id else None
         if approval is None or approval.status is ApprovalStatus.PENDING:
             return
-        yield from self._decided(session_id, *_ledger_decision(approval), pending)
+        user, decision = _ledger_decision(approval)
+        yield from self._reported(self._resumed(session_id, user, decision), approval.id)
 
     def _recovered(self, session_id: str) -> Iterator[Event]:
         """What recovery did, inside another turn's stream (which ends with its own done)."""
@@ -165,20 +167,25 @@ class Assistant:
             )
         self.ledger.decide(pending.approval_id, user, answer, pending.args)
 
-    def _decided(
-        self,
-        session_id: str,
-        user: User,
-        decision: Decision,
-        pending: ConfirmationRequired | None,
-    ) -> Iterator[Event]:
+    def _resumed(self, session_id: str, user: User, decision: Decision) -> Iterator[Event]:
+        return self._run(Command(resume=decision), session_id, user)
+
+    def _reported(self, run: Iterator[Event], approval_id: str | None) -> Iterator[Event]:
+        """``run``'s events; when it carried out an approval someone else decided, what it
+        said is kept in the ledger for the requester (``notices``)."""
         said: list[str] = []
-        for event in self._run(Command(resume=decision), session_id, user):
+        for event in run:
             if isinstance(event, MessageEvent | ErrorEvent):
                 said.append(event.message if isinstance(event, ErrorEvent) else event.text)
             yield event
-        if pending is not None and pending.approval_id and user.name != pending.requester:
-            self.ledger.record_outcome(pending.approval_id, "\n\n".join(said) or "Done.")
+        approval = self.ledger.get(approval_id) if approval_id else None
+        if (
+            approval is not None
+            and approval.status is not ApprovalStatus.PENDING
+            and approval.decided_by != approval.requester
+            and approval.outcome is None
+        ):
+            self.ledger.record_outcome(approval.id, "\n\n".join(said) or "Done.")
 
     def notices(self, session_id: str, user: User) -> Iterator[MessageEvent]:
         """Tell the requester what happened to their approvals while they were away."""

@@ -11,6 +11,7 @@ from aios.cli.demo import app
 from aios.settings import Settings
 from aios.wiring import open_systems
 from connectors.crm.models import Account
+from tests.conftest import REPO
 
 from .conftest import close, rows
 
@@ -23,6 +24,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("AIOS_CRM_URL", "AIOS_ERP_URL", "AIOS_DEMO_SEED"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("AIOS_POLICY_FILE", str(REPO / "policies" / "actions.yaml"))
     return tmp_path / "data"
 
 

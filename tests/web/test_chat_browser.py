@@ -28,6 +28,7 @@ from aios.settings import Settings
 from aios.wiring import open_systems
 from connectors.demo import _planted
 from connectors.demo.seeding import seed
+from tests.conftest import seed_demo_users
 from tests.loopback import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
@@ -88,6 +89,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[App
     seed(systems, seed=42, today=datetime.now(UTC).date())
     for system in systems.values():
         system.engine.dispose()
+    seed_demo_users(Settings(data_dir=data_dir, policy_file=REPO / "policies" / "actions.yaml"))
     port = free_port()
     log = data_dir / "chainlit.log"
     env = {
@@ -229,14 +231,17 @@ def test_a_large_refund_waits_for_finance_and_another_user_approves_it(
     _say(alice, f"refund $900 on {_planted.PLATINUM_ORDER}")
     expect(_said(alice, r"^Needs approval by finance \(four-eyes\): Refund \$900")).to_be_visible()
     expect(alice.get_by_role("button", name="Approve")).to_have_count(0)
-    command = alice.locator("code", has_text="/pending web-").inner_text()
 
     dave = _sign_in(browser, app, offline, "dave")
-    _say(dave, command)
+    _say(dave, "/approvals")
     expect(_said(dave, r"^alice asks for your approval as finance: Refund \$900")).to_be_visible()
     dave.get_by_role("button", name="Approve").click()
     expect(_said(dave, r"^Refunded \$900\.00 to Kestrel")).to_be_visible()
 
+    # alice's open chat is told without her asking.
+    expect(
+        _said(alice, r"^Your request AP-\w+ \(Refund \$900.* was approved by dave")
+    ).to_be_visible()
     _say(alice, "/pending")
     expect(_said(alice, r"^Nothing is waiting for a decision")).to_be_visible()
     assert _count(erp, refunds, _planted.PLATINUM_PAID_INVOICE) == 1
