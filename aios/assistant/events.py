@@ -8,26 +8,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, Field, TypeAdapter
+
+from aios.assistant.inert import inert
+
+ShownText = Annotated[str, AfterValidator(inert)]
+"""Text a person reads, made inert (``aios.assistant.inert``) whoever built the event."""
 
 
 class Citation(BaseModel):
     source: str = Field(description="Document path relative to the knowledge folder.")
-    title: str
-    heading: str = ""
-    snippet: str = ""
+    title: ShownText
+    heading: ShownText = ""
+    snippet: ShownText = ""
 
 
 class PlannedStepView(BaseModel):
     index: int
     tool: str
     args: dict[str, Any]
-    description: str
+    description: ShownText
 
 
 class PlanEvent(BaseModel):
     type: Literal["plan"] = "plan"
-    understood: str = Field(description="What the assistant understood, in one sentence.")
+    understood: ShownText = Field(description="What the assistant understood, in one sentence.")
     steps: list[PlannedStepView]
     confidence: float
 
@@ -53,7 +58,7 @@ class ConfirmationRequired(BaseModel):
     index: int
     tool: str
     args: dict[str, Any]
-    text: str = Field(description="Exactly what will be done, for the person to confirm.")
+    text: ShownText = Field(description="Exactly what will be done, for the person to confirm.")
     decision: Literal["confirm", "approve"]
     approver_role: str | None = Field(None, description="Who must approve, for four-eyes.")
     requester: str | None = Field(None, description="Who asked; only they may confirm.")
@@ -63,20 +68,20 @@ class ConfirmationRequired(BaseModel):
 
 class MessageEvent(BaseModel):
     type: Literal["message"] = "message"
-    text: str
+    text: ShownText
     citations: list[Citation] = Field(default_factory=list)
 
 
 class ClarificationEvent(BaseModel):
     type: Literal["clarification"] = "clarification"
-    question: str
-    options: list[str] = Field(default_factory=list)
+    question: ShownText
+    options: list[ShownText] = Field(default_factory=list)
 
 
 class ErrorEvent(BaseModel):
     type: Literal["error"] = "error"
     code: str
-    message: str
+    message: ShownText
 
 
 class DoneEvent(BaseModel):
