@@ -12,6 +12,7 @@ from typing import Any
 
 from aios.audit import AuditEvent, AuditTrail
 from aios.policy import PolicyDecision
+from aios.policy.masking import Masker
 from connectors.client import Connectors
 from connectors.errors import ConnectorError, InvalidInput
 from connectors.operation import Kind
@@ -28,9 +29,14 @@ class Caller:
 
 
 class Toolbox:
-    def __init__(self, connectors: Connectors, trail: AuditTrail) -> None:
+    """``masker``, when given, decides what personal data the trail stores in full."""
+
+    def __init__(
+        self, connectors: Connectors, trail: AuditTrail, masker: Masker | None = None
+    ) -> None:
         self.connectors = connectors
         self.trail = trail
+        self.masker = masker
 
     def read(self, tool: str, args: dict[str, Any], caller: Caller) -> dict[str, Any]:
         op = self.connectors.registry.get(tool)
@@ -90,6 +96,8 @@ class Toolbox:
         decision: PolicyDecision | None = None,
         approval_id: str | None = None,
     ) -> None:
+        if self.masker is not None:
+            args, result = self.masker.for_audit(args), self.masker.for_audit(result)
         self.trail.append(
             AuditEvent(
                 kind=kind,

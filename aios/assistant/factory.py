@@ -48,7 +48,8 @@ def build_runtime(
     data_dir = settings.ensure_data_dir()
     embedder = embedder or load_embedder()
     connectors = open_connectors(settings)
-    toolbox = Toolbox(connectors, open_trail(settings))
+    masker = load_masker(settings.masking_file)
+    toolbox = Toolbox(connectors, open_trail(settings), masker)
     skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
     planner = EmbeddedPlanner(
         skills, IntentClassifier(embedder, skills), threshold=settings.planner_threshold
@@ -59,9 +60,7 @@ def build_runtime(
         knowledge = Answerer(Retriever(KnowledgeIndex(data_dir, embedder), embedder))
     policy = load_policy(settings.policy_file)
     ledger = open_ledger(settings, policy)
-    deps = GraphDeps(
-        planner, toolbox, policy, ledger, knowledge, load_masker(settings.masking_file)
-    )
+    deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
     graph = build_graph(deps, SqliteSaver(conn))
     users = open_directory(settings, policy.policy.roles)
     return Runtime(settings, Assistant(graph, ledger), toolbox, embedder, ledger, users)

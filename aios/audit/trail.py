@@ -100,9 +100,21 @@ class AuditTrail:
         with _unavailable("read"):
             return verify_chain(self.engine, self.head, self.page_size)
 
-    def export(self, session_id: str, fmt: ExportFormat | str) -> Iterator[str]:
-        """One session's records as JSON Lines or CSV text, line by line."""
-        return export_lines(self.records(session_id), ExportFormat(fmt))
+    def export(
+        self,
+        session_id: str,
+        fmt: ExportFormat | str,
+        view: Callable[[Any], Any] | None = None,
+    ) -> Iterator[str]:
+        """One session's records as JSON Lines or CSV text, line by line; ``view`` (e.g. masking
+        for a reader's role) applies to each record's arguments and result."""
+        records = self.records(session_id)
+        if view is not None:
+            records = (
+                r.model_copy(update={"arguments": view(r.arguments), "result": view(r.result)})
+                for r in records
+            )
+        return export_lines(records, ExportFormat(fmt))
 
     def _insert(self, events: Sequence[AuditEvent]) -> list[dict[str, Any]]:
         seq_column, hash_column = AUDIT_TABLE.c.seq, AUDIT_TABLE.c.hash

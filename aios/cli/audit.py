@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from aios.audit import AuditTrail, AuditUnavailable, ExportFormat, open_trail
+from aios.policy.masking import load_masker
 from aios.settings import Settings
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
@@ -63,9 +64,16 @@ def export(
     session: str = typer.Option(..., "--session", help="The session whose records to export."),
     fmt: ExportFormat = typer.Option(ExportFormat.JSONL, "--format", help="Output format."),
     output: Path | None = typer.Option(None, "--output", help="Write here instead of stdout."),
+    role: str = typer.Option(
+        "auditor", "--role", help="Mask personal data as this role may see it (masking.yaml)."
+    ),
 ) -> None:
-    """Export one session's audit records, oldest first, as JSON Lines or CSV."""
-    lines = _trail().export(session, fmt)
+    """Export one session's audit records, oldest first, as JSON Lines or CSV.
+
+    Personal data is masked for ``--role`` (an auditor, by default, sees none in full)."""
+    settings = Settings()
+    masker = load_masker(settings.masking_file)
+    lines = _trail().export(session, fmt, view=lambda data: masker.mask(data, role))
     try:
         if output is None:
             for line in lines:

@@ -81,7 +81,7 @@ class Nodes:
         emit(MessageEvent(text=output.text))
         return Command(goto=END, update={**fresh, "outcome": "answered"})
 
-    def answer(self, state: TurnState) -> dict[str, Any]:
+    def answer(self, state: TurnState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         if self.deps.knowledge is None:
             emit(MessageEvent(text=NOTHING_FOUND))
             return {"outcome": "answered"}
@@ -90,11 +90,26 @@ class Nodes:
         except QuestionError as exc:
             emit(ErrorEvent(code="invalid_question", message=str(exc)))
             return {"outcome": "failed"}
+        # Answers are traceable to their sources (audit-trail-and-four-eyes.md).
+        self.deps.toolbox.record(
+            caller(state, runtime, "answer"),
+            "knowledge.answered",
+            question=state["text"],
+            sources=[f"{h.citation.source}#{h.citation.heading}" for h in found.passages],
+        )
         if not found.found:
             emit(MessageEvent(text=NOTHING_FOUND))
             return {"outcome": "answered"}
-        citations = [Citation(**hit.citation.model_dump()) for hit in found.passages]
-        text = "\n\n".join(f"> {hit.text.strip()}" for hit in found.passages)
+        citations = [
+            Citation(
+                **{
+                    **hit.citation.model_dump(),
+                    "snippet": self._text(hit.citation.snippet, runtime),
+                }
+            )
+            for hit in found.passages
+        ]
+        text = "\n\n".join(f"> {self._text(hit.text.strip(), runtime)}" for hit in found.passages)
         emit(MessageEvent(text=f"{found.message}\n\n{text}", citations=citations))
         return {"outcome": "answered"}
 
@@ -156,6 +171,11 @@ class Nodes:
         masker = self.deps.masker
         return masker.mask(data, runtime.context.user.role) if masker else data
 
+    def _text(self, text: str, runtime: Runtime[TurnContext]) -> str:
+        """Free text (a document, a note) with the personal data the reader may not see masked."""
+        masker = self.deps.masker
+        return masker.mask_text(text, runtime.context.user.role) if masker else text
+
     def respond(self, state: TurnState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         plan = Plan.model_validate(state["plan"])
         results = state.get("results", {})
@@ -166,7 +186,7 @@ class Nodes:
                 values = self._shown({**part.values, "results": done}, runtime)
                 lines.append(render(part.reply, values, strict=False) or "Done.")
         if lines:
-            emit(MessageEvent(text="\n\n".join(lines)))
+            emit(MessageEvent(text=self._text("\n\n".join(lines), runtime)))
         return {"outcome": state.get("outcome") or "completed"}
 
     @staticmethod

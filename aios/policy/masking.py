@@ -23,6 +23,10 @@ class MaskingPolicy(BaseModel):
     clearance: dict[str, list[DataClass]] = Field(
         description="Role -> classes it sees in full. billing_email: only billing emails."
     )
+    audit_keeps: list[DataClass] = Field(
+        default_factory=list,
+        description="Classes the audit trail stores in full; the rest is stored masked.",
+    )
 
 
 def _mask_email(value: str) -> str:
@@ -42,6 +46,13 @@ def _mask_address(value: str) -> str:
 
 
 _MASKS = {"email": _mask_email, "phone": _mask_phone, "address": _mask_address}
+_IN_TEXT = {
+    "email": re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    "phone": re.compile(r"(?<!\w)(?:\+1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\w)"),
+}
+"""Personal data that free text (documents, notes) can carry and a pattern can find."""
+AUDIT = "audit trail"
+"""The pseudo-role of the audit trail: it sees what ``audit_keeps`` names."""
 
 
 class Masker:
@@ -52,7 +63,7 @@ class Masker:
         kind = self.policy.fields.get(field)
         if kind is None:
             return True
-        cleared = self.policy.clearance.get(role, [])
+        cleared = self._cleared(role)
         return kind in cleared or (field == "billing_email" and "billing_email" in cleared)
 
     def mask(self, data: Any, role: str) -> Any:
@@ -67,6 +78,25 @@ class Masker:
         if isinstance(data, list):
             return [self.mask(item, role) for item in data]
         return data
+
+    def mask_text(self, text: str, role: str) -> str:
+        """``text`` with the emails and phone numbers ``role`` may not see masked."""
+        cleared = self._cleared(role)
+        for kind, pattern in _IN_TEXT.items():
+            if kind not in cleared:
+                mask = _MASKS[kind]
+                # The lambda runs within this iteration, so it sees this iteration's mask.
+                text = pattern.sub(lambda found: mask(found.group(0)), text)  # noqa: B023
+        return text
+
+    def for_audit(self, data: Any) -> Any:
+        """``data`` as the audit trail stores it (the data protection policy's rule)."""
+        return self.mask(data, AUDIT)
+
+    def _cleared(self, role: str) -> list[DataClass]:
+        if role == AUDIT:
+            return list(self.policy.audit_keeps)
+        return self.policy.clearance.get(role, [])
 
 
 def load_masker(path: Path) -> Masker:

@@ -37,7 +37,7 @@ def decide(engine, role, tool, **args):
 def test_refund_thresholds(engine, amount, decision, approver):
     result = decide(engine, "agent", "erp.create_refund", amount=amount)
     assert (result.decision, result.approver_role) == (decision, approver)
-    assert result.policy_version == "2026.11.1"
+    assert result.policy_version == "2026.12.1"
 
 
 def test_every_read_is_allowed_for_every_role_and_no_write_runs_unconfirmed(engine):

@@ -67,3 +67,33 @@ def test_masking_leaves_the_rest_alone_and_does_not_mutate():
 
 def test_an_unknown_role_sees_nothing_personal():
     assert _fields(MASKER.mask(RECORD, "intern")) == MASKED
+
+
+def test_the_audit_trail_keeps_addresses_and_masks_contact_details():
+    stored = _fields(MASKER.for_audit(RECORD))
+    real = _fields(RECORD)
+    for field in ("billing_address", "shipping_address"):
+        assert stored[field] == real[field]
+    for field in ("email", "phone", "billing_email", "to"):
+        assert stored[field] == MASKED[field], field
+
+
+TEXT = "Call Maya on (207) 555-0142 or write to maya.f@blueharbor.example by 2026-03-01."
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("agent", "Call Maya on ***-***-0142 or write to m***@blueharbor.example by 2026-03-01."),
+        ("finance", "Call Maya on ***-***-0142 or write to m***@blueharbor.example by 2026-03-01."),
+        ("senior_agent", TEXT),
+        ("auditor", "Call Maya on ***-***-0142 or write to m***@blueharbor.example by 2026-03-01."),
+    ],
+)
+def test_free_text_is_masked_by_role(role, shown):
+    assert MASKER.mask_text(TEXT, role) == shown
+
+
+def test_amounts_ids_and_dates_are_not_mistaken_for_phones():
+    text = "Refund $5,000.00 on INV-2038 (order SO-1042) before 2026-03-01, case CS-1007."
+    assert MASKER.mask_text(text, "agent") == text
