@@ -23,6 +23,8 @@ def inert(text: str) -> str:
     """``text`` with everything that could run, fetch or notify on its own made harmless."""
     text = _TAG.sub("&lt;", text)
     text = _IMAGE.sub(lambda m: f"[image removed: {m.group(1)}]", text)
+    # What is left of image syntax (cut short, or spread over lines) must not start one.
+    text = text.replace("![", "!\u200b[")
     text = _UNSAFE_LINK.sub(lambda m: m.group(1), text)
     text = _BARE_SCHEME.sub(lambda m: f"{m.group(1)}\u200b:", text)
     # A zero-width joiner after the @ keeps the word readable and keeps it from notifying.

@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from aios.audit import AuditTrail, open_trail
 from aios.cli.audit import app
+from aios.safety.tamper import T
 from aios.settings import Settings
-from tests.audit._tamper import T
 from tests.audit.conftest import event
+from tests.conftest import REPO
 
 runner = CliRunner()
 
@@ -23,6 +24,7 @@ def trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuditTrail:
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.delenv("AIOS_STATE_URL", raising=False)
     monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("AIOS_MASKING_FILE", str(REPO / "policies" / "masking.yaml"))
     trail = open_trail(Settings())
     trail.append_many([event(i, session_id=f"s-{i % 2}") for i in range(5)])
     return trail

@@ -15,6 +15,7 @@ from aios.assistant.inert import inert
         ('<img src=x onerror="alert(1)">', '&lt;img src=x onerror="alert(1)">'),
         ("![pixel](https://evil.example/p.png)", "[image removed: pixel]"),
         ("[click](javascript:alert(1))", "click"),
+        ("cut short ![status](https://ev", "cut short !\u200b[status](https://ev"),
         ("[docs](https://intranet.example/refunds)", "[docs](https://intranet.example/refunds)"),
         ("write to [us](mailto:ops@example.com)", "write to [us](mailto:ops@example.com)"),
         ("open javascript:void(0) now", "open javascript\u200b:void(0) now"),

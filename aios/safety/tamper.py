@@ -1,13 +1,19 @@
-"""What an attacker with database access does, as direct SQL, each with a way to undo it."""
+"""What an attacker with database access does to the audit table, as direct SQL, each with a
+way to undo it; and the drill that does it at random and counts what verify caught."""
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Engine, delete, func, insert, select, update
 
+from aios.audit.models import AuditEvent
 from aios.audit.table import AUDIT_TABLE
+from aios.audit.trail import AuditTrail
 
 Undo = Callable[[], None]
 T = AUDIT_TABLE
@@ -79,3 +85,62 @@ def swap(engine: Engine, i: int, j: int) -> Undo:
 def truncate(engine: Engine, count: int) -> Undo:
     last = last_seq(engine)
     return remove(engine, *range(last - count + 1, last + 1))
+
+
+class TamperDrill(BaseModel):
+    rows: int
+    tamperings: int
+    detected: int
+    at_the_right_seq: int
+    detection_rate: float
+    seconds: float
+
+
+def _event(i: int) -> AuditEvent:
+    return AuditEvent(
+        kind="tool.succeeded",
+        actor="drill",
+        session_id=f"drill-{i % 50}",
+        step="act:0",
+        tool="erp.create_refund",
+        arguments={"invoice_id": f"INV-{i}", "amount_cents": 100 + i},
+        result={"id": f"CN-{i}"},
+    )
+
+
+def tamper_drill(
+    trail: AuditTrail, rows: int = 10_000, tamperings: int = 1_000, seed: int = 20261201
+) -> TamperDrill:
+    """Fill ``trail`` (empty, with a head store) with ``rows`` rows, then ``tamperings`` times
+    edit, delete, swap or truncate at random, verify, and undo."""
+    for start in range(0, rows, 1000):
+        trail.append_many([_event(i) for i in range(start, min(start + 1000, rows))])
+    rng, engine = random.Random(seed), trail.engine
+    detected = right = 0
+    started = time.perf_counter()
+    for _ in range(tamperings):
+        mode = rng.choice(("edit", "remove", "swap", "truncate"))
+        if mode == "edit":
+            seq = rng.randint(1, rows)
+            undo, expected = edit(engine, seq, rng.choice(COLUMNS)), seq
+        elif mode == "remove":
+            seq = rng.randint(1, rows - 1)
+            undo, expected = remove(engine, seq), seq
+        elif mode == "swap":
+            i, j = sorted(rng.sample(range(1, rows + 1), 2))
+            undo, expected = swap(engine, i, j), i
+        else:
+            count = rng.randint(1, 50)
+            undo, expected = truncate(engine, count), rows - count + 1
+        report = trail.verify()
+        detected += not report.ok
+        right += report.first_broken_seq == expected
+        undo()
+    return TamperDrill(
+        rows=rows,
+        tamperings=tamperings,
+        detected=detected,
+        at_the_right_seq=right,
+        detection_rate=round(detected / tamperings, 4),
+        seconds=round(time.perf_counter() - started, 2),
+    )
