@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from aios.assistant.factory import build_runtime
+from aios.demo import seed_demo
 from aios.identity import demo_users
 from aios.knowledge.embedder import Embedder, load_embedder
-from aios.policy import load_policy
 from aios.settings import Settings
-from aios.users import open_directory
 from aios.wiring import open_systems
-from connectors.demo.seeding import seed
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,19 +33,8 @@ def demo_settings(tmp_path, monkeypatch) -> Settings:
         masking_file=REPO / "policies" / "masking.yaml",
         knowledge_dir=REPO / "knowledge",
     )
-    systems = open_systems(settings)
-    seed(systems, seed=42, today=datetime.now(UTC).date())
-    for system in systems.values():
-        system.engine.dispose()
-    seed_demo_users(settings)
+    seed_demo(settings)
     return settings
-
-
-def seed_demo_users(settings: Settings) -> None:
-    """The demo operators in the user directory, as `aios demo seed` adds them."""
-    directory = open_directory(settings, load_policy(settings.policy_file).policy.roles)
-    directory.seed(demo_users().values())
-    directory.engine.dispose()
 
 
 @pytest.fixture

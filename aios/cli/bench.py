@@ -13,11 +13,13 @@ from aios.assistant.bench import run_turn_bench
 from aios.cli.knowledge import KnowledgeDeps
 from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
 from aios.knowledge.bench_scale import ScaleBench, run_scale_bench
+from aios.safety.bench import run_safety_bench
 from aios.settings import Settings
 
 app = typer.Typer(help="Benchmarks of aios.", no_args_is_help=True)
 
 DEFAULT_QUESTIONS = Path("tests/knowledge_questions/questions.yaml")
+DEFAULT_INJECTIONS = Path("tests/governance/injections.yaml")
 
 
 @app.callback()
@@ -64,6 +66,30 @@ def turn(
     deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
     result = run_turn_bench(deps.settings, deps.get_embedder(), runs=runs)
     typer.echo(result.model_dump_json(indent=2))
+
+
+@app.command()
+def safety(
+    ctx: typer.Context,
+    corpus: Path = typer.Option(DEFAULT_INJECTIONS, help="The prompt-injection corpus (YAML)."),
+    rows: int = typer.Option(10_000, min=100, help="Rows of the audit chain to tamper with."),
+    tamperings: int = typer.Option(1_000, min=1, help="Random tamperings of that chain."),
+    crash: bool = typer.Option(True, help="Run the kill-at-every-point drill (minutes)."),
+) -> None:
+    """Tampering detected, approvals misused, PII leaked, injections obeyed, crashes survived:
+    every drill on throw-away demo data, as JSON. Every count of harm must be 0."""
+    deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
+    err = Console(stderr=True)
+    report = run_safety_bench(
+        deps.settings,
+        deps.get_embedder(),
+        corpus,
+        rows=rows,
+        tamperings=tamperings,
+        crash=crash,
+        progress=lambda step: err.print(f"[dim]{step}…[/]"),
+    )
+    typer.echo(report.model_dump_json(indent=2))
 
 
 def _json(payload: object) -> str:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from aios.cli.users import directory
-from aios.identity import demo_users
+from aios.demo import seed_demo
 from aios.settings import Settings
-from aios.wiring import open_systems
 from connectors.demo import SeedReport
-from connectors.demo import seed as seed_demo
 
 app = typer.Typer(help="The deterministic demo dataset.", no_args_is_help=True)
 console = Console()
@@ -38,21 +33,7 @@ def seed_command(
     The same seed on the same day always gives the same rows. Does nothing when the systems
     already hold data, unless --force is given.
     """
-    settings = Settings()
-    added = directory(settings).seed(demo_users().values())
-    if added:
-        console.print(f"{added} demo operators added (password: AIOS_DEMO_PASSWORD, or demo)")
-    systems = open_systems(settings)
-    try:
-        report = seed_demo(
-            systems,
-            seed=settings.demo_seed if seed is None else seed,
-            today=datetime.now(UTC).date(),
-            force=force,
-        )
-    finally:
-        for system in systems.values():
-            system.engine.dispose()
+    report = seed_demo(Settings(), seed=seed, force=force)
     if report.already_seeded:
         console.print("[yellow]already seeded; use --force to start over[/]")
         return

@@ -126,7 +126,7 @@ def crash_case(settings: Settings, embedder: Embedder, answer: Answer, point: st
         answer=answer,
         point=point,
         killed=killed,
-        refunds=_refunds(settings),
+        refunds=refunds_of_the_request(settings),
         ledger_status=approval.status.value,
         requester_told=len(told) == 1 and f"{approval.status.value} by {APPROVER}" in told[0].text,
         still_paused=restarted.assistant.pending(SESSION) is not None,
@@ -153,7 +153,8 @@ def _decide_and_die(settings: Settings, answer: Answer, point: str) -> bool:
     return done.returncode == -signal.SIGKILL
 
 
-def _refunds(settings: Settings) -> int:
+def refunds_of_the_request(settings: Settings) -> int:
+    """How many refunds of the drill's request the ERP holds."""
     erp = open_systems(settings)["erp"]
     try:
         with erp.session() as session:

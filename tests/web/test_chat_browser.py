@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,11 +23,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
 
+from aios.demo import seed_demo
 from aios.settings import Settings
-from aios.wiring import open_systems
 from connectors.demo import _planted
-from connectors.demo.seeding import seed
-from tests.conftest import seed_demo_users
 from tests.loopback import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
@@ -85,11 +82,7 @@ def chromium() -> str:
 def app(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[App]:
     """``chainlit run app.py`` on a free port, over a freshly seeded demo company."""
     data_dir = tmp_path_factory.mktemp("web") / "data"
-    systems = open_systems(Settings(data_dir=data_dir))
-    seed(systems, seed=42, today=datetime.now(UTC).date())
-    for system in systems.values():
-        system.engine.dispose()
-    seed_demo_users(Settings(data_dir=data_dir, policy_file=REPO / "policies" / "actions.yaml"))
+    seed_demo(Settings(data_dir=data_dir, policy_file=REPO / "policies" / "actions.yaml"))
     port = free_port()
     log = data_dir / "chainlit.log"
     env = {

@@ -1,0 +1,37 @@
+"""The demo company in one call: the stub systems' rows and the demo operators."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aios.identity import demo_users
+from aios.policy import load_policy
+from aios.settings import Settings
+from aios.users import open_directory
+from aios.wiring import open_systems
+from connectors.demo import SeedReport
+from connectors.demo import seed as seed_systems
+
+
+def seed_demo(settings: Settings, *, seed: int | None = None, force: bool = False) -> SeedReport:
+    """Seed the CRM and ERP (dated relative to today, UTC) and add the missing demo operators.
+
+    Systems that already hold data are left alone unless ``force`` is set (see
+    ``connectors.demo.seed``); operators that exist, deactivated ones too, stay as they are.
+    """
+    directory = open_directory(settings, load_policy(settings.policy_file).policy.roles)
+    try:
+        directory.seed(demo_users().values())
+    finally:
+        directory.engine.dispose()
+    systems = open_systems(settings)
+    try:
+        return seed_systems(
+            systems,
+            seed=settings.demo_seed if seed is None else seed,
+            today=datetime.now(UTC).date(),
+            force=force,
+        )
+    finally:
+        for system in systems.values():
+            system.engine.dispose()
