@@ -29,14 +29,20 @@ class Caller:
 
 
 class Toolbox:
-    """``masker``, when given, decides what personal data the trail stores in full."""
+    """``masker``, when given, decides what personal data the trail stores in full;
+    ``policy_version`` is written into every row that carries no decision of its own."""
 
     def __init__(
-        self, connectors: Connectors, trail: AuditTrail, masker: Masker | None = None
+        self,
+        connectors: Connectors,
+        trail: AuditTrail,
+        masker: Masker | None = None,
+        policy_version: str | None = None,
     ) -> None:
         self.connectors = connectors
         self.trail = trail
         self.masker = masker
+        self.policy_version = policy_version
 
     def read(self, tool: str, args: dict[str, Any], caller: Caller) -> dict[str, Any]:
         op = self.connectors.registry.get(tool)
@@ -109,7 +115,7 @@ class Toolbox:
                 arguments=args,
                 result=result,
                 policy_decision=decision.decision.value if decision else None,
-                policy_version=decision.policy_version if decision else None,
+                policy_version=decision.policy_version if decision else self.policy_version,
                 approval_id=approval_id,
             )
         )

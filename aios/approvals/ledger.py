@@ -157,6 +157,10 @@ class ApprovalLedger:
         self._transition(approval, _DECIDED[answer], decided_by=user.name, role=user.role)
         decided = self.get(ident)
         assert decided is not None
+        if decided.status is ApprovalStatus.PENDING:
+            raise ApprovalRefused(
+                "changed", f"Request {ident} escalated while you decided; look at it again."
+            )
         if decided.decided_by != user.name:
             raise ApprovalRefused("already_decided", _decided_text(decided))
         return decided
@@ -224,23 +228,17 @@ class ApprovalLedger:
         decided_by: str | None,
         role: str | None = None,
     ) -> None:
-        with Session(self.engine) as session:
-            session.execute(
-                update(ApprovalRow)
-                .where(
-                    col(ApprovalRow.id) == approval.id,
-                    col(ApprovalRow.status) == ApprovalStatus.PENDING,
-                )
-                .values(
-                    status=status,
-                    decided_by=decided_by,
-                    decided_role=role,
-                    decided_at=self.clock(),
-                )
-            )
-            session.commit()
+        values = {"decided_by": decided_by, "decided_role": role, "decided_at": self.clock()}
+        self._update_pending(approval, status=status, **values)
 
     def _escalate(self, approval: Approval, role: str, now: datetime) -> None:
+        self._update_pending(
+            approval, required_role=role, level=approval.level + 1, due_at=now + self._sla
+        )
+
+    def _update_pending(self, approval: Approval, **values: object) -> None:
+        """Change ``approval`` only if it is still pending and unchanged since it was read:
+        of two writers racing, the second changes nothing."""
         with Session(self.engine) as session:
             session.execute(
                 update(ApprovalRow)
@@ -249,7 +247,7 @@ class ApprovalLedger:
                     col(ApprovalRow.status) == ApprovalStatus.PENDING,
                     col(ApprovalRow.level) == approval.level,
                 )
-                .values(required_role=role, level=approval.level + 1, due_at=now + self._sla)
+                .values(**values)
             )
             session.commit()
 

@@ -48,8 +48,9 @@ def build_runtime(
     data_dir = settings.ensure_data_dir()
     embedder = embedder or load_embedder()
     connectors = open_connectors(settings)
+    policy = load_policy(settings.policy_file)
     masker = load_masker(settings.masking_file)
-    toolbox = Toolbox(connectors, open_trail(settings), masker)
+    toolbox = Toolbox(connectors, open_trail(settings), masker, policy.version)
     skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
     planner = EmbeddedPlanner(
         skills, IntentClassifier(embedder, skills), threshold=settings.planner_threshold
@@ -58,7 +59,6 @@ def build_runtime(
     conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
     if knowledge is None:
         knowledge = Answerer(Retriever(KnowledgeIndex(data_dir, embedder), embedder))
-    policy = load_policy(settings.policy_file)
     ledger = open_ledger(settings, policy)
     deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
     graph = build_graph(deps, SqliteSaver(conn))

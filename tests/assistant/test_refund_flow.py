@@ -108,3 +108,10 @@ def test_every_write_is_in_the_audit_trail_before_and_after(runtime, users, demo
     ]
     assert ("tool.read", "erp.get_order") in session_kinds
     assert trail.verify().ok
+
+
+def test_every_row_of_a_turn_names_the_policy_version(runtime, users, demo_settings):
+    list(runtime.assistant.handle("s7", users["alice"], "refund $10 on SO-1042"))
+    list(runtime.assistant.handle("s7", users["alice"], "yes"))
+    rows = list(open_trail(demo_settings).records(session_id="s7"))
+    assert {r.policy_version for r in rows} == {"2026.12.1"}
