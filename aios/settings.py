@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -49,6 +50,18 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(Path("knowledge"), description="The company's documents.")
     planner_threshold: float = Field(
         0.45, ge=0, le=1, description="Least similarity for the embedded planner to act on."
+    )
+    planner: Literal["embedded", "llm"] = Field(
+        "embedded", description="embedded (offline, no LLM) or llm (a chat model with tools)."
+    )
+    llm_provider: Literal["openai", "ollama"] = Field(
+        "openai", description="openai: any OpenAI-compatible endpoint; ollama: an Ollama server."
+    )
+    llm_model: str = Field("gpt-4o-mini", description="The chat model's name at the provider.")
+    llm_base_url: str | None = Field(None, description="The endpoint, e.g. http://127.0.0.1:11434.")
+    llm_api_key: SecretStr | None = Field(None, description="The endpoint's key, if it needs one.")
+    llm_max_rounds: int = Field(
+        4, ge=1, le=10, description="Model calls per message (lookups in between)."
     )
 
     def db_url(self, name: str) -> str:

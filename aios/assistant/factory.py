@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from aios.approvals import ApprovalLedger, open_ledger
@@ -16,8 +17,11 @@ from aios.knowledge.answer import Answerer
 from aios.knowledge.embedder import Embedder, load_embedder
 from aios.knowledge.index import KnowledgeIndex
 from aios.knowledge.retriever import Retriever
+from aios.planner.chat_models import load_chat_model
 from aios.planner.embedded import EmbeddedPlanner
 from aios.planner.intents import IntentClassifier
+from aios.planner.llm import LLMPlanner
+from aios.planner.protocol import Planner
 from aios.planner.skills import load_skills
 from aios.policy import load_policy
 from aios.policy.masking import load_masker
@@ -44,17 +48,24 @@ def build_runtime(
     *,
     embedder: Embedder | None = None,
     knowledge: Answerer | None = None,
+    chat_model: BaseChatModel | None = None,
 ) -> Runtime:
+    """``chat_model`` overrides the one ``AIOS_PLANNER=llm`` would load (tests pass a fake)."""
     data_dir = settings.ensure_data_dir()
     embedder = embedder or load_embedder()
     connectors = open_connectors(settings)
     policy = load_policy(settings.policy_file)
     masker = load_masker(settings.masking_file)
     toolbox = Toolbox(connectors, open_trail(settings), masker, policy.version)
-    skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
-    planner = EmbeddedPlanner(
-        skills, IntentClassifier(embedder, skills), threshold=settings.planner_threshold
-    )
+    planner: Planner
+    if settings.planner == "llm":
+        model = chat_model or load_chat_model(settings)
+        planner = LLMPlanner(model, connectors.registry, masker, max_rounds=settings.llm_max_rounds)
+    else:
+        skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
+        planner = EmbeddedPlanner(
+            skills, IntentClassifier(embedder, skills), threshold=settings.planner_threshold
+        )
     # One connection shared by the graph's threads; SqliteSaver serialises access to it.
     conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
     if knowledge is None:

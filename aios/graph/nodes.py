@@ -78,7 +78,7 @@ class Nodes:
         if output.kind == "clarify":
             emit(ClarificationEvent(question=output.question, options=output.options))
             return Command(goto=END, update={**fresh, "outcome": "needs_input"})
-        emit(MessageEvent(text=output.text))
+        emit(MessageEvent(text=self._text(output.text, runtime)))
         return Command(goto=END, update={**fresh, "outcome": "answered"})
 
     def answer(self, state: TurnState, runtime: Runtime[TurnContext]) -> dict[str, Any]:

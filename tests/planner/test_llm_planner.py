@@ -1,0 +1,154 @@
+"""The LLM planner over LangChain's fake chat model: lookups run, writes only become a plan,
+and the plan goes through the same policy, confirmation, approval and audit as any other."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, ToolMessage
+from pydantic import Field
+
+from aios.assistant.factory import build_runtime
+from aios.audit import open_trail
+from aios.planner.chat_models import ChatModelUnavailable, load_chat_model
+from connectors.demo import _planted as planted
+from connectors.erp.models import Refund
+from tests.assistant.conftest import kinds
+
+
+class ToolCallingFake(GenericFakeChatModel):
+    """LangChain's fake chat model that also takes tools, and keeps what it was sent."""
+
+    tools: list[dict[str, Any]] = Field(default_factory=list)
+    seen: list[list[Any]] = Field(default_factory=list)
+
+    def bind_tools(self, tools, **kwargs):
+        self.tools = list(tools)
+        return self
+
+    def _generate(self, messages, *args, **kwargs):
+        self.seen.append(list(messages))
+        return super()._generate(messages, *args, **kwargs)
+
+
+def _call(name: str, **args: Any) -> dict[str, Any]:
+    return {"name": name, "args": args, "id": f"call-{name}"}
+
+
+def _fake(*replies: AIMessage) -> ToolCallingFake:
+    return ToolCallingFake(messages=iter(replies))
+
+
+@pytest.fixture
+def llm_runtime(demo_settings, embedder):
+    def make(model):
+        settings = demo_settings.model_copy(update={"planner": "llm"})
+        return build_runtime(settings, embedder=embedder, chat_model=model)
+
+    return make
+
+
+REFUND = {"invoice_id": planted.DAMAGED_INVOICE, "amount": "45.00", "reason": "arrived broken"}
+
+
+def _refunds(rows, cents):
+    return [
+        r
+        for r in rows("erp", Refund)
+        if r.invoice_id == REFUND["invoice_id"] and r.amount_cents == cents
+    ]
+
+
+def test_every_operation_is_offered_with_its_derived_schema(llm_runtime):
+    model = _fake()
+    llm_runtime(model)
+    names = {tool["function"]["name"] for tool in model.tools}
+    assert {"crm__find_accounts", "erp__create_refund"} <= names
+    refund = next(t for t in model.tools if t["function"]["name"] == "erp__create_refund")
+    assert "amount" in refund["function"]["parameters"]["properties"]
+
+
+def test_a_lookup_runs_then_the_write_waits_for_confirmation(
+    llm_runtime, users, rows, demo_settings
+):
+    model = _fake(
+        AIMessage("", tool_calls=[_call("erp__get_invoice", invoice_id=REFUND["invoice_id"])]),
+        AIMessage(
+            "Refund $45 on the damaged delivery.",
+            tool_calls=[_call("erp__create_refund", **REFUND)],
+        ),
+    )
+    runtime = llm_runtime(model)
+    events = list(runtime.assistant.handle("llm1", users["alice"], "refund them $45, it broke"))
+    assert kinds(events) == ["plan", "confirmation_required", "done"]
+    assert events[1].args == REFUND and "amount='45.00'" in events[1].text
+    assert _refunds(rows, 4500) == []
+    fed_back = [m for m in model.seen[1] if isinstance(m, ToolMessage)]
+    assert json.loads(fed_back[0].content)["invoice"]["id"] == REFUND["invoice_id"]
+
+    done = list(runtime.assistant.handle("llm1", users["alice"], "yes"))
+    assert done[-1].status == "completed"
+    assert len(_refunds(rows, 4500)) == 1
+    trail = [(r.kind, r.tool) for r in open_trail(demo_settings).records(session_id="llm1")]
+    assert ("tool.read", "erp.get_invoice") in trail
+    assert trail.index(("confirmation.given", "erp.create_refund")) < trail.index(
+        ("tool.requested", "erp.create_refund")
+    )
+
+
+def test_a_large_refund_still_needs_four_eyes(llm_runtime, users, rows):
+    big = {**REFUND, "amount": "600"}
+    runtime = llm_runtime(_fake(AIMessage("", tool_calls=[_call("erp__create_refund", **big)])))
+    events = list(runtime.assistant.handle("llm2", users["alice"], "refund $600"))
+    assert events[1].decision == "approve" and events[1].approver_role == "finance"
+    refused = list(runtime.assistant.handle("llm2", users["alice"], "yes"))
+    assert refused[0].code == "not_allowed"
+    assert _refunds(rows, 60000) == []
+
+
+def test_what_policy_denies_the_model_cannot_do(llm_runtime, users, rows):
+    runtime = llm_runtime(_fake(AIMessage("", tool_calls=[_call("erp__create_refund", **REFUND)])))
+    events = list(runtime.assistant.handle("llm3", users["frank"], "refund $45"))
+    assert [e.code for e in events if e.type == "error"] == ["policy_denied"]
+    assert _refunds(rows, 4500) == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        _call("erp__wire_money", to="attacker"),
+        _call("erp__create_refund", invoice_id=REFUND["invoice_id"], amount="lots"),
+    ],
+)
+def test_an_unknown_tool_or_bad_arguments_are_refused_before_policy(llm_runtime, users, rows, call):
+    runtime = llm_runtime(_fake(AIMessage("", tool_calls=[call])))
+    events = list(runtime.assistant.handle("llm4", users["alice"], "do it"))
+    assert [e.code for e in events if e.type == "error"] == ["invalid_plan"]
+    assert not any(e.type == "confirmation_required" for e in events)
+
+
+def test_lookups_reach_the_model_masked_for_the_caller(llm_runtime, users):
+    model = _fake(
+        AIMessage("", tool_calls=[_call("crm__get_account", account_id=planted.BLUE_HARBOR)]),
+        AIMessage("Their contact is maya.fischer@blueharbor.example."),
+    )
+    runtime = llm_runtime(model)
+    events = list(runtime.assistant.handle("llm5", users["alice"], "who is their contact?"))
+    fed_back = next(m for m in model.seen[1] if isinstance(m, ToolMessage)).content
+    assert "***@" in fed_back
+    assert not any("@blueharbor" in str(e) and "***" not in str(e) for e in events)
+    assert events[0].text == "Their contact is m***@blueharbor.example."
+
+
+def test_a_missing_provider_package_is_named(demo_settings):
+    settings = demo_settings.model_copy(update={"planner": "llm", "llm_provider": "ollama"})
+    try:
+        import langchain_ollama  # noqa: F401
+    except ImportError:
+        with pytest.raises(ChatModelUnavailable, match="pip install langchain-ollama"):
+            load_chat_model(settings)
+    else:
+        pytest.skip("langchain-ollama is installed here")
