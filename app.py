@@ -15,6 +15,7 @@ import os
 import secrets
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Literal
 
 import chainlit as cl
@@ -210,7 +211,7 @@ async def _show_approvals(me: User) -> None:
                 render.confirmation_card(pending, approval.session_id, me, may_approve=True)
             )
     asked = await asyncio.to_thread(lambda: ledger.find(requester=me.name))
-    await cl.Message(render.approvals_summary(len(mine), asked[-10:])).send()
+    await cl.Message(render.approvals_summary(len(mine), asked[-10:], datetime.now(UTC))).send()
 
 
 def _may_approve(pending: ConfirmationRequired, me: User) -> bool:

@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from aios.approvals import ApprovalStatus, args_hash
+from aios.approvals.summary import overview
 from aios.assistant.events import (
     Citation,
     ClarificationEvent,
@@ -75,6 +76,12 @@ class Nodes:
             return Command(goto="guard", update={**fresh, "plan": output.model_dump(mode="json")})
         if output.kind == "knowledge":
             return Command(goto="answer", update={**fresh, "text": output.question})
+        if output.kind == "approvals":
+            waiting = self.deps.ledger.decidable_by(user)
+            mine = self.deps.ledger.find(requester=user.name)[-10:]
+            text = overview(waiting, mine, self.deps.ledger.clock())
+            emit(MessageEvent(text=self._text(text, runtime)))
+            return Command(goto=END, update={**fresh, "outcome": "answered"})
         if output.kind == "clarify":
             emit(ClarificationEvent(question=output.question, options=output.options))
             return Command(goto=END, update={**fresh, "outcome": "needs_input"})

@@ -17,6 +17,7 @@ from aios.planner.choices import choose
 from aios.planner.entities import extract
 from aios.planner.intents import IntentClassifier, IntentScore
 from aios.planner.protocol import (
+    ApprovalsQuery,
     Clarify,
     DirectReply,
     KnowledgeQuery,
@@ -116,6 +117,8 @@ class EmbeddedPlanner:
         skill = self.skills[parts[0][1].skill]
         if skill.answer_from_knowledge:
             return PlanResult(output=KnowledgeQuery(question=text), memory=memory)
+        if skill.lists_approvals:
+            return PlanResult(output=ApprovalsQuery(), memory=memory)
         if not skill.steps:
             reply = DirectReply(text=render(skill.reply, {**values, "skills": self._catalogue()}))
             return PlanResult(output=reply, memory=memory)
@@ -140,7 +143,7 @@ class EmbeddedPlanner:
         return [
             {"name": s.name, "description": s.description, "example": s.examples[0]}
             for s in self.skills.values()
-            if s.steps or s.answer_from_knowledge
+            if s.steps or s.answer_from_knowledge or s.lists_approvals
         ]
 
     # -- follow-ups ----------------------------------------------------------------------

@@ -83,13 +83,19 @@ class KnowledgeQuery(BaseModel):
     question: str
 
 
+class ApprovalsQuery(BaseModel):
+    """The user asks what waits for their decision, and where their own requests stand."""
+
+    kind: Literal["approvals"] = "approvals"
+
+
 class DirectReply(BaseModel):
     kind: Literal["reply"] = "reply"
     text: str
 
 
 PlannerOutput = Annotated[
-    Plan | Clarify | KnowledgeQuery | DirectReply, Field(discriminator="kind")
+    Plan | Clarify | KnowledgeQuery | ApprovalsQuery | DirectReply, Field(discriminator="kind")
 ]
 
 

@@ -132,6 +132,9 @@ class Skill(BaseModel):
     answer_from_knowledge: bool = Field(
         False, description="Answer from the company's documents instead of running steps."
     )
+    lists_approvals: bool = Field(
+        False, description="List the approval requests waiting on the user, and their own."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Skill:

@@ -11,9 +11,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from aios.approvals import Approval
+from aios.approvals.summary import request_lines
 from aios.assistant.events import (
     Citation,
     ClarificationEvent,
@@ -159,8 +161,9 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def approvals_summary(to_decide: int, asked: list[Approval]) -> str:
-    """The closing line of ``/approvals``: what waits on the viewer, and their own requests."""
+def approvals_summary(to_decide: int, asked: list[Approval], now: datetime) -> str:
+    """The closing line of ``/approvals``: what waits on the viewer (shown above), and their
+    own requests."""
     head = (
         f"**{to_decide} request(s) wait for your decision** (above)."
         if to_decide
@@ -168,9 +171,4 @@ def approvals_summary(to_decide: int, asked: list[Approval]) -> str:
     )
     if not asked:
         return head
-    lines = [
-        f"- `{a.id}` {a.description} — **{a.status.value}**"
-        + (f" by {a.decided_by}" if a.decided_by else f", with {a.required_role}")
-        for a in reversed(asked)
-    ]
-    return head + "\n\nYour requests, newest first:\n" + "\n".join(lines)
+    return head + "\n\n**Your requests:**\n" + "\n".join(request_lines(asked, now))

@@ -135,3 +135,25 @@ def test_resuming_the_graph_around_the_ledger_writes_nothing(runtime, users, row
     )
     assert {"type": "error", "code": "approval_missing"}.items() <= chunks[-1].items()
     assert _refunds(rows) == []
+
+
+def test_asking_what_waits_lists_the_ledger(runtime, users):
+    asked = _ask(runtime, users, "fe9")
+    [waiting] = [
+        e
+        for e in runtime.assistant.handle(
+            "dave-1", users["dave"], "anything waiting for my approval?"
+        )
+        if e.type == "message"
+    ]
+    assert "Waiting for your decision" in waiting.text and asked.approval_id in waiting.text
+    assert "alice: Refund $600.00" in waiting.text
+    [mine] = [
+        e
+        for e in runtime.assistant.handle(
+            "alice-2", users["alice"], "has my refund been approved yet?"
+        )
+        if e.type == "message"
+    ]
+    assert "Nothing waits for your approval" in mine.text
+    assert asked.approval_id in mine.text and "waiting for finance" in mine.text
