@@ -34,11 +34,11 @@ from aios.assistant.events import (
 )
 from aios.assistant.factory import Runtime, build_runtime
 from aios.assistant.service import Assistant
+from aios.assistant.threads import KeyedLocks, iterate_in_thread
 from aios.identity import User
 from aios.settings import Settings
 from aios.web import commands, login, render
 from aios.web.offline import strip_external
-from aios.web.threads import KeyedLocks, iterate_in_thread
 
 # Chainlit signs its login cookie with this secret. A fresh one per process is enough for a
 # demo (everyone signs in again after a restart); set it in the environment to keep sessions.

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from aios.cli import approvals, audit, bench, chat, demo, knowledge, policy, systems, tools, users
+from aios.cli import (
+    api,
+    approvals,
+    audit,
+    bench,
+    chat,
+    demo,
+    knowledge,
+    policy,
+    systems,
+    tools,
+    users,
+)
 from aios.cli import eval as evaluation
 
 app = typer.Typer(
@@ -12,6 +24,7 @@ app = typer.Typer(
     help="aios: an operator assistant that gets real work done across business systems, safely.",
     no_args_is_help=True,
 )
+app.command("api")(api.api)
 app.command("chat")(chat.chat)
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(audit.app, name="audit")

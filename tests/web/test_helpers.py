@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from aios.assistant.threads import KeyedLocks, iterate_in_thread
 from aios.identity import demo_users
 from aios.web import commands, login
 from aios.web.offline import strip_external
-from aios.web.threads import KeyedLocks, iterate_in_thread
 
 
 def test_pending_takes_an_optional_session() -> None:

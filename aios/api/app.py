@@ -1,0 +1,232 @@
+"""The HTTP API over the one assistant: sessions, messages (JSON or Server-Sent Events),
+decisions, approvals and transcripts under ``/v1``. Every route but health needs an API key
+(``Authorization: Bearer aios_…``, from ``aios users add-key``); the key's user and role drive
+everything the policy decides. Errors are RFC 9457 problem+json with stable codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sse_starlette.sse import EventSourceResponse
+from starlette.exceptions import HTTPException
+
+from aios.api.models import (
+    ApprovalDecisionIn,
+    ApprovalsOut,
+    DecisionIn,
+    MessageIn,
+    Problem,
+    SessionOut,
+    TranscriptItem,
+    TurnOut,
+)
+from aios.api.store import ApiStore
+from aios.assistant.events import ConfirmationRequired, DoneEvent, Event
+from aios.assistant.factory import Runtime
+from aios.assistant.threads import KeyedLocks, iterate_in_thread
+from aios.identity import User
+
+PROBLEM = "application/problem+json"
+
+
+class ApiError(HTTPException):
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(status, detail)
+        self.code = code
+
+
+def _caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> User:
+    """The user the request's API key stands for; 401 without a valid, unrevoked key."""
+    scheme, _, token = (authorization or "").partition(" ")
+    users = request.app.state.runtime.users
+    user: User | None = users.user_for_key(token) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiError(401, "unauthorized", "A valid API key is required (Bearer aios_…).")
+    return user
+
+
+Caller = Annotated[User, Depends(_caller)]
+
+
+def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
+    app = FastAPI(
+        title="aios API",
+        version="1.0.0",
+        description="The operator assistant for intranets and their services.",
+    )
+    app.state.runtime = runtime
+    turns = KeyedLocks[str]()
+
+    def owned(session_id: str, user: User) -> None:
+        found = store.session(session_id)
+        if found is None or found.owner != user.name:
+            raise ApiError(404, "not_found", f"There is no session {session_id}.")
+
+    async def play(
+        request: Request,
+        session_id: str,
+        user: User,
+        said: str | None,
+        run: Callable[[], Iterator[Event]],
+    ) -> Any:
+        def recorded() -> Iterator[Event]:
+            events = list(run())
+            store.record(session_id, user.name, said, [e.model_dump(mode="json") for e in events])
+            yield from events
+
+        if "text/event-stream" in request.headers.get("accept", ""):
+            return EventSourceResponse(_stream(turns, session_id, recorded))
+        async with turns(session_id):
+            events = [e async for e in iterate_in_thread(recorded)]
+        return _turn(session_id, events)
+
+    @app.exception_handler(HTTPException)
+    async def _http_problem(_: Request, exc: HTTPException) -> JSONResponse:
+        code = getattr(exc, "code", "http_error")
+        return _problem(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return _problem(422, "invalid_input", f"{where}: {first.get('msg')}")
+
+    @app.get("/v1/health", tags=["operations"])
+    def health() -> dict[str, str]:
+        """Liveness; needs no key."""
+        return {"status": "ok"}
+
+    @app.get("/v1/me", tags=["sessions"])
+    def me(user: Caller) -> User:
+        """Who the key stands for."""
+        return user
+
+    @app.post("/v1/sessions", status_code=201, tags=["sessions"])
+    def create_session(user: Caller) -> SessionOut:
+        """A new conversation, owned by the caller."""
+        row = store.open_session(f"api-{uuid.uuid4().hex}", user.name)
+        return SessionOut.model_validate(row, from_attributes=True)
+
+    @app.get("/v1/sessions", tags=["sessions"])
+    def list_sessions(user: Caller) -> list[SessionOut]:
+        return [
+            SessionOut.model_validate(r, from_attributes=True) for r in store.sessions(user.name)
+        ]
+
+    @app.post(
+        "/v1/sessions/{session_id}/messages",
+        tags=["sessions"],
+        responses={200: {"content": {"text/event-stream": {}}}},
+    )
+    async def post_message(
+        session_id: str,
+        body: MessageIn,
+        request: Request,
+        user: Caller,
+        idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    ) -> TurnOut:
+        """Say something; the turn's events come back as JSON, or as Server-Sent Events with
+        ``Accept: text/event-stream``. A retry with the same ``Idempotency-Key`` gets the same
+        turn, not a second one."""
+        owned(session_id, user)
+        if idempotency_key is None:
+            run = lambda: runtime.assistant.handle(session_id, user, body.text)  # noqa: E731
+            return await play(request, session_id, user, body.text, run)  # type: ignore[no-any-return]
+        digest = hashlib.sha256(f"{session_id}\n{body.text}".encode()).hexdigest()
+        claimed = store.reserve(user.name, idempotency_key, digest)
+        if claimed is not None:
+            first_hash, response = claimed
+            if first_hash != digest:
+                raise ApiError(
+                    422, "idempotency_conflict", "That key was used for another request."
+                )
+            if response is None:
+                raise ApiError(
+                    409, "in_progress", "The first request with that key is still running."
+                )
+            return TurnOut.model_validate_json(response)
+        try:
+            async with turns(session_id):
+                events = [
+                    e
+                    async for e in iterate_in_thread(
+                        lambda: runtime.assistant.handle(session_id, user, body.text)
+                    )
+                ]
+        except Exception:
+            store.release(user.name, idempotency_key)
+            raise
+        store.record(session_id, user.name, body.text, [e.model_dump(mode="json") for e in events])
+        turn = _turn(session_id, events)
+        store.complete(user.name, idempotency_key, turn.model_dump_json())
+        return turn
+
+    @app.get("/v1/sessions/{session_id}/pending", tags=["sessions"])
+    def pending(session_id: str, user: Caller) -> ConfirmationRequired | None:
+        """What the session waits for, if anything."""
+        owned(session_id, user)
+        return runtime.assistant.pending(session_id)
+
+    @app.post("/v1/sessions/{session_id}/decision", tags=["sessions"])
+    async def decide(session_id: str, body: DecisionIn, request: Request, user: Caller) -> TurnOut:
+        """Confirm, reject or change what the session waits for (the requester only)."""
+        owned(session_id, user)
+        run = lambda: runtime.assistant.resume(session_id, user, body.answer, body.text)  # noqa: E731
+        return await play(request, session_id, user, None, run)  # type: ignore[no-any-return]
+
+    @app.get("/v1/sessions/{session_id}/transcript", tags=["sessions"])
+    def transcript(session_id: str, user: Caller) -> list[TranscriptItem]:
+        owned(session_id, user)
+        return [
+            TranscriptItem(actor=e.actor, said=e.said, event=json.loads(e.event), at=e.at)
+            for e in store.transcript(session_id)
+        ]
+
+    @app.get("/v1/approvals", tags=["approvals"])
+    def approvals(user: Caller) -> ApprovalsOut:
+        """Four-eyes requests the caller may decide, and the caller's own."""
+        ledger = runtime.ledger
+        return ApprovalsOut(
+            waiting=ledger.decidable_by(user), mine=ledger.find(requester=user.name)
+        )
+
+    @app.post("/v1/approvals/{approval_id}/decision", tags=["approvals"])
+    async def decide_approval(
+        approval_id: str, body: ApprovalDecisionIn, request: Request, user: Caller
+    ) -> TurnOut:
+        """Approve or reject someone else's request; their conversation then carries it out."""
+        approval = runtime.ledger.get(approval_id)
+        if approval is None:
+            raise ApiError(404, "not_found", f"There is no approval request {approval_id}.")
+        session_id = approval.session_id
+        run = lambda: runtime.assistant.resume(session_id, user, body.answer)  # noqa: E731
+        return await play(request, session_id, user, None, run)  # type: ignore[no-any-return]
+
+    return app
+
+
+async def _stream(
+    turns: KeyedLocks[str], session_id: str, produce: Callable[[], Iterator[Event]]
+) -> AsyncIterator[dict[str, str]]:
+    async with turns(session_id):
+        async for event in iterate_in_thread(produce):
+            yield {"event": event.type, "data": event.model_dump_json()}
+
+
+def _turn(session_id: str, events: list[Event]) -> TurnOut:
+    done = next((e for e in reversed(events) if isinstance(e, DoneEvent)), None)
+    return TurnOut(session_id=session_id, status=done.status if done else "failed", events=events)
+
+
+def _problem(status: int, code: str, detail: str) -> JSONResponse:
+    title = {401: "Unauthorized", 404: "Not found", 409: "Conflict", 422: "Invalid request"}
+    body = Problem(title=title.get(status, "Error"), status=status, detail=detail, code=code)
+    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM)

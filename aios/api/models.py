@@ -1,0 +1,64 @@
+"""What crosses the API's boundary. The events are the core's own typed events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from aios.approvals import Approval
+from aios.assistant.events import Event
+
+MAX_TEXT = 4000
+
+
+class MessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="What the user says.")
+
+
+class DecisionIn(BaseModel):
+    answer: Literal["approve", "reject", "change"] = Field(
+        description="Decide the session's pending confirmation; change needs text."
+    )
+    text: str | None = Field(None, max_length=MAX_TEXT, description="The change, for change.")
+
+
+class ApprovalDecisionIn(BaseModel):
+    answer: Literal["approve", "reject"]
+
+
+class SessionOut(BaseModel):
+    id: str
+    owner: str
+    created_at: datetime
+
+
+class TurnOut(BaseModel):
+    """One turn, when the client waits for all of it (without ``Accept: text/event-stream``)."""
+
+    session_id: str
+    status: str = Field(description="The done event's status: completed, awaiting_confirmation…")
+    events: list[Event]
+
+
+class TranscriptItem(BaseModel):
+    actor: str = Field(description="Who spoke or decided in that turn.")
+    said: str | None = Field(None, description="The message, on a turn's first event.")
+    event: dict[str, Any]
+    at: datetime
+
+
+class ApprovalsOut(BaseModel):
+    waiting: list[Approval] = Field(description="Requests the caller may decide.")
+    mine: list[Approval] = Field(description="The caller's own requests, newest last.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; ``code`` is stable across versions."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    code: str
