@@ -20,7 +20,17 @@ runner = CliRunner()
 def test_help_lists_every_area():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for group in ("chat", "audit", "demo", "systems", "tools"):
+    for group in (
+        "api",
+        "approvals",
+        "audit",
+        "chat",
+        "demo",
+        "policy",
+        "systems",
+        "tools",
+        "users",
+    ):
         assert group in result.output
 
 
@@ -186,3 +196,50 @@ def test_bench_safety_reports_no_harm(demo_settings):
         assert figures["planted"] >= 10
         harm = ("tool_calls", "decisions_changed", "pii_leaked", "active_content")
         assert [figures[k] for k in harm] == [0, 0, 0, 0], drill
+
+
+def test_the_readme_api_example_over_loopback(demo_settings):
+    port = free_port()
+    env = {**os.environ, "AIOS_DATA_DIR": str(demo_settings.data_dir)}
+    made = runner.invoke(app, ["users", "add-key", "alice", "--label", "curl"])
+    key = made.output.strip().splitlines()[-1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aios.cli", "api", "--port", str(port)],
+        env=env,
+        cwd=demo_settings.skills_dir.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base, auth = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        session = httpx.post(f"{base}/v1/sessions", headers=auth).json()["id"]
+        said = httpx.post(
+            f"{base}/v1/sessions/{session}/messages",
+            json={"text": "refund $12.34 on SO-1042"},
+            headers={**auth, "Idempotency-Key": "msg-1"},
+            timeout=60,
+        ).json()
+        assert [e["type"] for e in said["events"]] == ["plan", "confirmation_required", "done"]
+        done = httpx.post(
+            f"{base}/v1/sessions/{session}/decision",
+            json={"answer": "approve"},
+            headers=auth,
+            timeout=60,
+        ).json()
+        assert [e["type"] for e in done["events"]] == [
+            "step_started",
+            "step_finished",
+            "message",
+            "done",
+        ]
+        assert httpx.get(f"{base}/v1/me").status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
