@@ -191,7 +191,9 @@ def _session() -> str:
 
 async def _show_pending(session: str, me: User) -> None:
     pending = await asyncio.to_thread(lambda: assistant().pending(session))
-    if pending is None:
+    mine = pending is not None and pending.requester == me.name
+    if pending is None or not (mine or _may_approve(pending, me)):
+        # Someone else's conversation is none of the viewer's business unless they decide it.
         await cl.Message(f"Nothing is waiting for a decision in session `{session}`.").send()
         return
     await _clear_buttons()

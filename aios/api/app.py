@@ -207,7 +207,9 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         if approval is None:
             raise ApiError(404, "not_found", f"There is no approval request {approval_id}.")
         session_id = approval.session_id
-        run = lambda: runtime.assistant.resume(session_id, user, body.answer)  # noqa: E731
+        run = lambda: runtime.assistant.resume(  # noqa: E731
+            session_id, user, body.answer, expected=approval_id
+        )
         return await play(request, session_id, user, None, run)  # type: ignore[no-any-return]
 
     return app

@@ -161,15 +161,21 @@ class ApprovalLedger:
             raise ApprovalRefused(
                 "changed", f"Request {ident} escalated while you decided; look at it again."
             )
-        if decided.decided_by != user.name:
+        if decided.decided_by != user.name or decided.status is not _DECIDED[answer]:
             raise ApprovalRefused("already_decided", _decided_text(decided))
         return decided
 
     def withdraw(self, ident: str) -> None:
-        """The requester took the request back (cancelled or changed it)."""
+        """The requester took the request back (cancelled or changed it); ApprovalRefused
+        when an approver decided it first."""
         approval = self.get(ident)
-        if approval is not None:
-            self._transition(approval, ApprovalStatus.WITHDRAWN, decided_by=approval.requester)
+        if approval is None:
+            return
+        self._transition(approval, ApprovalStatus.WITHDRAWN, decided_by=approval.requester)
+        now = self.get(ident)
+        if now is None or now.status is not ApprovalStatus.WITHDRAWN:
+            raise ApprovalRefused("already_decided", _decided_text(now or approval))
+        self.record_outcome(ident, "Withdrawn by the requester.")
 
     def escalate_overdue(self) -> list[Approval]:
         """Move every overdue request one role up the ladder, or expire it at the top.
@@ -209,10 +215,18 @@ class ApprovalLedger:
                 col(ApprovalRow.requester_notified).is_(False),
                 col(ApprovalRow.outcome).is_not(None),
             )
-            for row in session.exec(query):
-                row.requester_notified = True
-                session.add(row)
-                told.append(Approval.from_row(row))
+            for row in list(session.exec(query)):
+                # Only the process that flips the flag tells; a racing one finds it flipped.
+                flipped = session.execute(
+                    update(ApprovalRow)
+                    .where(
+                        col(ApprovalRow.id) == row.id,
+                        col(ApprovalRow.requester_notified).is_(False),
+                    )
+                    .values(requester_notified=True)
+                )
+                if flipped.rowcount:  # type: ignore[attr-defined]
+                    told.append(Approval.from_row(row))
             session.commit()
         return told
 

@@ -50,7 +50,7 @@ class StepFinished(BaseModel):
     tool: str
     ok: bool
     result: Any = None
-    error: str | None = None
+    error: ShownText | None = None
 
 
 class ConfirmationRequired(BaseModel):
@@ -62,7 +62,7 @@ class ConfirmationRequired(BaseModel):
     decision: Literal["confirm", "approve"]
     approver_role: str | None = Field(None, description="Who must approve, for four-eyes.")
     requester: str | None = Field(None, description="Who asked; only they may confirm.")
-    reason: str
+    reason: ShownText
     approval_id: str | None = Field(None, description="The ledger's request, for four-eyes.")
 
 

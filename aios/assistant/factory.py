@@ -74,4 +74,4 @@ def build_runtime(
     deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
     graph = build_graph(deps, SqliteSaver(conn))
     users = open_directory(settings, policy.policy.roles)
-    return Runtime(settings, Assistant(graph, ledger), toolbox, embedder, ledger, users)
+    return Runtime(settings, Assistant(graph, ledger, masker), toolbox, embedder, ledger, users)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langgraph.graph.state import CompiledStateGraph
@@ -27,6 +28,7 @@ from aios.assistant.events import (
 )
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.identity import User
+from aios.policy.masking import Masker
 
 log = logging.getLogger(__name__)
 
@@ -48,41 +50,80 @@ _STATUS: dict[str, Status] = {
 }
 SYSTEM = User(name="aios", role="system", display_name="aios (on a schedule)")
 """Who acts when nobody does: an approval that expired."""
+_CHANGE = re.compile(r"^\s*(no\b|nope|actually|instead|rather|change|make it|cancel)", re.I)
+_SETTLED = (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.EXPIRED)
+STALE_S = 60.0
+"""A run not paused whose last checkpoint is older than this died with its process."""
 Answer = Literal["approve", "reject", "change"]
 Graph = CompiledStateGraph[TurnState, TurnContext, TurnState, TurnState]
 
 
 class Assistant:
-    def __init__(self, graph: Graph, ledger: ApprovalLedger) -> None:
+    def __init__(self, graph: Graph, ledger: ApprovalLedger, masker: Masker | None = None) -> None:
         self.graph = graph
         self.ledger = ledger
+        self.masker = masker
 
     def handle(self, session_id: str, user: User, text: str) -> Iterator[Event]:
         """A message. While a confirmation is pending, "yes"/"no" decide it and anything
-        else is taken as a change to the request ("no, make it $40")."""
-        yield from self._recovered(session_id)
+        else is taken as a change to the request ("no, make it $40"). While the requester's
+        own four-eyes request waits on someone else, only "no" or an explicit change touches it."""
+        recovered = list(self._recovered(session_id))
+        yield from recovered
         yield from self.notices(session_id, user)
-        if self.pending(session_id) is not None:
-            if _YES.match(text):
-                yield from self.resume(session_id, user, "approve")
-            elif _NO.match(text):
-                yield from self.resume(session_id, user, "reject")
-            else:
-                yield from self.resume(session_id, user, "change", text)
+        pending = self.pending(session_id)
+        if pending is None:
+            yield from self._run({"text": text}, session_id, user)
             return
-        yield from self._run({"text": text}, session_id, user)
+        if recovered:
+            # The message answered what was asked before recovery, not what is asked now.
+            yield DoneEvent(status="awaiting_confirmation")
+            return
+        waiting_on_others = pending.approval_id is not None and user.name == pending.requester
+        if _YES.match(text):
+            yield from self.resume(session_id, user, "approve")
+        elif _NO.match(text):
+            yield from self.resume(session_id, user, "reject")
+        elif waiting_on_others and not _CHANGE.match(text):
+            yield MessageEvent(
+                text=f"Your request {pending.approval_id} ({pending.text}) waits for approval "
+                f"by {pending.approver_role}; you will be told here when it is decided. Say "
+                "*cancel* to withdraw it, or *no, make it …* to change it."
+            )
+            yield DoneEvent(status="awaiting_confirmation")
+        else:
+            yield from self.resume(session_id, user, "change", text)
 
     def resume(
-        self, session_id: str, user: User, answer: Answer, text: str | None = None
+        self,
+        session_id: str,
+        user: User,
+        answer: Answer,
+        text: str | None = None,
+        *,
+        expected: str | None = None,
     ) -> Iterator[Event]:
-        """A decision on the pending confirmation or approval, checked against who may give it."""
-        yield from self._recovered(session_id)
+        """A decision on the pending confirmation or approval, checked against who may give it.
+
+        ``expected`` names the approval request the decision is about; when something else
+        is pending by the time it arrives (recovery moved the conversation on), nothing is
+        decided."""
+        recovered = list(self._recovered(session_id))
+        yield from recovered
         pending = self.pending(session_id)
         if pending is None:
             yield ErrorEvent(
                 code="nothing_pending", message="There is nothing waiting for a decision."
             )
             yield DoneEvent(status="failed")
+            return
+        if recovered or (expected is not None and expected != pending.approval_id):
+            yield ErrorEvent(
+                code="changed",
+                message="What waits for a decision changed before yours arrived; nothing was "
+                "decided. Look at it again.",
+            )
+            yield DoneEvent(status="awaiting_confirmation")
             return
         try:
             self._check(pending, user, answer)
@@ -93,7 +134,8 @@ class Assistant:
         decision: Decision = {"answer": answer, "user": user.name, "role": user.role}
         if text:
             decision["text"] = text
-        yield from self._reported(self._resumed(session_id, user, decision), pending.approval_id)
+        run = self._resumed(session_id, user, decision)
+        yield from self._reported(run, session_id, pending.approval_id)
 
     def pending(self, session_id: str) -> ConfirmationRequired | None:
         """What the session waits on; for four-eyes, with the role the ledger asks for now."""
@@ -109,37 +151,49 @@ class Assistant:
     def recover(self, session_id: str) -> Iterator[Event]:
         """Finish what a crash or another process left half done in ``session_id``.
 
-        A run cut short between its steps continues from its last checkpoint (a write that
-        did reach the system is not repeated: its idempotency key is the same). A pause whose
-        approval the ledger already decided resumes with that decision.
+        A run cut short between its steps continues from its last checkpoint, as the person
+        whose decision it was carrying out (a write that did reach the system is not repeated:
+        its idempotency key is the same). A pause whose approval the ledger already decided
+        resumes with that decision.
         """
         state = self.graph.get_state(_config(session_id))
         values = state.values
         if state.next and not state.interrupts:
-            requester = User(name=values["requester"], role=values["requester_role"])
+            name = values.get("actor") or values.get("requester")
+            role = values.get("actor_role") or values.get("requester_role")
+            if not name or not role:
+                return  # it failed before it understood anything: nothing to finish
             log.warning("finishing an interrupted run in session %s", session_id)
-            run = self._run(None, session_id, requester)
-            yield from self._reported(run, values.get("approval"))
+            run = self._run(None, session_id, User(name=name, role=role))
+            yield from self._reported(run, session_id, values.get("approval"))
             return
         pending = self.pending(session_id)
         approval = self.ledger.get(pending.approval_id) if pending and pending.approval_id else None
         if approval is None or approval.status is ApprovalStatus.PENDING:
             return
         user, decision = _ledger_decision(approval)
-        yield from self._reported(self._resumed(session_id, user, decision), approval.id)
+        yield from self._reported(
+            self._resumed(session_id, user, decision), session_id, approval.id
+        )
 
     def _recovered(self, session_id: str) -> Iterator[Event]:
         """What recovery did, inside another turn's stream (which ends with its own done)."""
         return (e for e in self.recover(session_id) if not isinstance(e, DoneEvent))
 
     def sweep(self) -> list[Approval]:
-        """Escalate overdue approvals, expire those past the top of the ladder, and resume
-        every conversation whose approval was decided but not yet carried out."""
+        """Escalate overdue approvals, expire those past the top of the ladder, and carry out
+        decided ones a crash left undone. A run that is not paused is finished only once its
+        last checkpoint is older than ``STALE_S``: younger, it is someone's live turn."""
         changed = self.ledger.escalate_overdue()
         for approval in self.ledger.find():
-            if approval.status is not ApprovalStatus.PENDING and approval.outcome is None:
-                for _event in self.recover(approval.session_id):
-                    pass
+            if approval.status in _SETTLED and approval.outcome is None:
+                state = self.graph.get_state(_config(approval.session_id))
+                if state.interrupts or (state.next and _older_than(state.created_at, STALE_S)):
+                    for _event in self.recover(approval.session_id):
+                        pass
+                elif not state.next:
+                    # Carried out, but the crash took what was said about it.
+                    self.ledger.record_outcome(approval.id, "Carried out; see the conversation.")
         return changed
 
     def _check(self, pending: ConfirmationRequired, user: User, answer: Answer) -> None:
@@ -170,31 +224,40 @@ class Assistant:
     def _resumed(self, session_id: str, user: User, decision: Decision) -> Iterator[Event]:
         return self._run(Command(resume=decision), session_id, user)
 
-    def _reported(self, run: Iterator[Event], approval_id: str | None) -> Iterator[Event]:
-        """``run``'s events; when it carried out an approval someone else decided, what it
-        said is kept in the ledger for the requester (``notices``)."""
+    def _reported(
+        self, run: Iterator[Event], session_id: str, approval_id: str | None
+    ) -> Iterator[Event]:
+        """``run``'s events; when it carried out approvals someone else decided, what it said
+        is kept in the ledger for the requester (``notices``). Without ``approval_id`` (the
+        checkpoint had moved past it), the session's decided, unreported requests are meant."""
         said: list[str] = []
         for event in run:
             if isinstance(event, MessageEvent | ErrorEvent):
                 said.append(event.message if isinstance(event, ErrorEvent) else event.text)
             yield event
-        approval = self.ledger.get(approval_id) if approval_id else None
-        if (
-            approval is not None
-            and approval.status is not ApprovalStatus.PENDING
-            and approval.decided_by != approval.requester
-            and approval.outcome is None
-        ):
-            self.ledger.record_outcome(approval.id, "\n\n".join(said) or "Done.")
+        if approval_id is not None:
+            found = self.ledger.get(approval_id)
+            candidates = [found] if found else []
+        else:
+            candidates = self.ledger.find(session_id=session_id)
+        for approval in candidates:
+            if (
+                approval.status in _SETTLED
+                and approval.decided_by != approval.requester
+                and approval.outcome is None
+            ):
+                self.ledger.record_outcome(approval.id, "\n\n".join(said) or "Done.")
 
     def notices(self, session_id: str, user: User) -> Iterator[MessageEvent]:
         """Tell the requester what happened to their approvals while they were away."""
         for approval in self.ledger.take_notifications(session_id, user.name):
             by = f" by {approval.decided_by}" if approval.decided_by else ""
-            yield MessageEvent(
-                text=f"Your request {approval.id} ({approval.description}) was "
+            text = (
+                f"Your request {approval.id} ({approval.description}) was "
                 f"{approval.status.value}{by}. {approval.outcome}"
             )
+            # The outcome was worded for the approver, who may see more than the requester.
+            yield MessageEvent(text=self.masker.mask_text(text, user.role) if self.masker else text)
 
     def _run(self, payload: Any, session_id: str, user: User) -> Iterator[Event]:
         config = _config(session_id)
@@ -231,6 +294,13 @@ def _ledger_decision(approval: Approval) -> tuple[User, Decision]:
         "approve" if approval.status is ApprovalStatus.APPROVED else "reject"
     )
     return user, {"answer": answer, "user": user.name, "role": user.role}
+
+
+def _older_than(created_at: str | None, seconds: float) -> bool:
+    if created_at is None:
+        return True
+    written = datetime.fromisoformat(created_at)
+    return (datetime.now(UTC) - written).total_seconds() > seconds
 
 
 def _config(session_id: str) -> Any:

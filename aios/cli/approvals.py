@@ -80,7 +80,7 @@ def decide(
         raise typer.BadParameter(f"unknown approval request {approval_id!r}")
     answer: Literal["approve", "reject"] = "reject" if reject else "approve"
     failed = False
-    for event in runtime.assistant.resume(approval.session_id, me, answer):
+    for event in runtime.assistant.resume(approval.session_id, me, answer, expected=approval_id):
         render(event)
         failed = failed or event.type == "error"
     if failed:

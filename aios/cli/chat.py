@@ -8,6 +8,7 @@ import uuid
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 
 from aios.assistant.events import Event
 from aios.assistant.factory import build_runtime
@@ -19,13 +20,13 @@ console = Console()
 def render(event: Event) -> None:
     """How each event reads in a terminal."""
     if event.type == "plan":
-        console.print(f"[bold]Plan[/] ({event.confidence:.0%} sure): {event.understood}")
+        console.print(f"[bold]Plan[/] ({event.confidence:.0%} sure): {escape(event.understood)}")
         for step in event.steps:
-            console.print(f"  {step.index + 1}. [cyan]{step.tool}[/] {step.args}")
+            console.print(f"  {step.index + 1}. [cyan]{step.tool}[/] {escape(str(step.args))}")
     elif event.type == "step_started":
         console.print(f"  [dim]running {event.tool}…[/]")
     elif event.type == "step_finished":
-        mark = "[green]✓[/]" if event.ok else f"[red]✗ {event.error}[/]"
+        mark = "[green]✓[/]" if event.ok else f"[red]✗ {escape(event.error or '')}[/]"
         console.print(f"  {mark} {event.tool}")
     elif event.type == "confirmation_required":
         who = (
@@ -33,18 +34,20 @@ def render(event: Event) -> None:
             if event.decision == "approve"
             else "your confirmation"
         )
-        console.print(f"[yellow]Needs {who}:[/] {event.text}\n  [dim]{event.reason}[/]")
+        console.print(
+            f"[yellow]Needs {who}:[/] {escape(event.text)}\n  [dim]{escape(event.reason)}[/]"
+        )
         console.print("  [dim]Reply yes or no, or say what to change.[/]")
     elif event.type == "message":
         console.print(Markdown(event.text))
         for citation in event.citations:
             console.print(f"  [dim]source: {citation.source} > {citation.heading}[/]")
     elif event.type == "clarification":
-        console.print(f"[yellow]?[/] {event.question}")
+        console.print(f"[yellow]?[/] {escape(event.question)}")
         for number, option in enumerate(event.options, 1):
-            console.print(f"  {number}. {option}")
+            console.print(f"  {number}. {escape(option)}")
     elif event.type == "error":
-        console.print(f"[red]{event.code}[/]: {event.message}")
+        console.print(f"[red]{event.code}[/]: {escape(event.message)}")
 
 
 def chat(

@@ -136,7 +136,8 @@ class Gate:
             args=step.args,
         )
         if answer.get("answer") == "approve":
-            return Command(goto="act", update={"confirmed_by": answer.get("user")})
+            actor = {"actor": answer.get("user"), "actor_role": answer.get("role")}
+            return Command(goto="act", update={"confirmed_by": answer.get("user"), **actor})
         if answer.get("answer") == "change" and answer.get("text"):
             return Command(goto="understand", update={"text": answer["text"]})
         emit(MessageEvent(text=_not_done(answer, state.get("requester"))))

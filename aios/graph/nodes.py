@@ -33,7 +33,7 @@ from aios.planner.protocol import Memory, Plan, PlannedStep, PlanRequest
 from aios.planner.templates import render
 from aios.policy import Decision as Verdict
 from aios.policy import PolicyDecision
-from aios.toolbox import BoundReader
+from aios.toolbox import BoundReader, Caller
 from connectors.errors import ConnectorError
 from connectors.operation import Kind
 
@@ -51,6 +51,8 @@ class Nodes:
             "turn": uuid.uuid4().hex,
             "requester": user.name,
             "requester_role": user.role,
+            "actor": user.name,
+            "actor_role": user.role,
             "plan": None,
             "cursor": 0,
             "results": {},
@@ -59,7 +61,11 @@ class Nodes:
             "decision": None,
             "approval": None,
         }
-        reader = BoundReader(self.deps.toolbox, caller(state, runtime, "understand"))
+        # This message's lookups are its sender's, whoever asked in the session before.
+        reader = BoundReader(
+            self.deps.toolbox,
+            Caller(actor=user.name, session_id=runtime.context.session_id, step="understand"),
+        )
         request = PlanRequest(text=state["text"], user=user.name, role=user.role, memory=memory)
         try:
             result = self.deps.planner.plan(request, reader)

@@ -21,6 +21,8 @@ class TurnState(TypedDict, total=False):
     results: dict[str, dict[str, Any]]  # part index -> step name -> result
     requester: str  # who asked; confirmations and approvals are checked against it
     requester_role: str
+    actor: str  # whose decision the run is carrying out (recovery resumes as them)
+    actor_role: str
     decision: dict[str, Any] | None  # the policy decision for the step at the cursor
     approval: str | None  # the ledger's approval id when that decision is APPROVE
     confirmed_by: str | None

@@ -90,8 +90,18 @@ class Masker:
         return text
 
     def for_audit(self, data: Any) -> Any:
-        """``data`` as the audit trail stores it (the data protection policy's rule)."""
-        return self.mask(data, AUDIT)
+        """``data`` as the audit trail stores it (the data protection policy's rule): fields
+        by name, and emails and phone numbers inside any text (a note, a question)."""
+        return self._texts(self.mask(data, AUDIT), AUDIT)
+
+    def _texts(self, data: Any, role: str) -> Any:
+        if isinstance(data, str):
+            return self.mask_text(data, role)
+        if isinstance(data, dict):
+            return {key: self._texts(value, role) for key, value in data.items()}
+        if isinstance(data, list):
+            return [self._texts(item, role) for item in data]
+        return data
 
     def _cleared(self, role: str) -> list[DataClass]:
         if role == AUDIT:

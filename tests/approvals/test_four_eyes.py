@@ -157,3 +157,21 @@ def test_asking_what_waits_lists_the_ledger(runtime, users):
     ]
     assert "Nothing waits for your approval" in mine.text
     assert asked.approval_id in mine.text and "waiting for finance" in mine.text
+
+
+def test_the_requester_asking_about_it_leaves_the_request_alone(runtime, users):
+    asked = _ask(runtime, users, "fe10")
+    events = list(runtime.assistant.handle("fe10", users["alice"], "has it been approved yet?"))
+    assert kinds(events) == ["message", "done"]
+    assert (
+        f"{asked.approval_id}" in events[0].text
+        and "waits for approval by finance" in events[0].text
+    )
+    assert runtime.ledger.get(asked.approval_id).status is ApprovalStatus.PENDING
+
+
+def test_a_decision_about_another_request_decides_nothing(runtime, users, rows):
+    _ask(runtime, users, "fe11")
+    events = list(runtime.assistant.resume("fe11", users["dave"], "approve", expected="AP-OTHER"))
+    assert events[0].code == "changed"
+    assert _refunds(rows) == []

@@ -172,3 +172,14 @@ def test_a_ladder_that_loops_is_refused(tmp_path):
     )
     with pytest.raises(ValueError, match="loops"):
         load_policy(bad)
+
+
+def test_withdrawing_what_an_approver_decided_first_is_refused(ledger):
+    approval, _ = _open(ledger)
+    ledger.decide(approval.id, DAVE, "approve", ARGS)
+    with pytest.raises(ApprovalRefused) as refused:
+        ledger.withdraw(approval.id)
+    assert refused.value.code == "already_decided"
+    assert ledger.get(approval.id).status is ApprovalStatus.APPROVED
+    with pytest.raises(ApprovalRefused):
+        ledger.decide(approval.id, DAVE, "reject", ARGS)  # the same approver, the other answer

@@ -63,3 +63,13 @@ def test_quoted_documents_are_masked_for_the_reader(demo_settings, users, embedd
         assert ("desk@meridian.example" in reply) is sees, user
         assert ("555-0142" in reply) is sees or "***-***-0142" in reply
     base.close()
+
+
+def test_the_trail_masks_contact_details_inside_free_text(runtime, users, demo_settings):
+    alice = users["alice"]
+    note = "add a note to CS-1007: please call (207) 555-0142 or mail ap@kestrel.example"
+    list(runtime.assistant.handle("pii3", alice, note))
+    assert list(runtime.assistant.handle("pii3", alice, "yes"))[-1].status == "completed"
+    stored = json.dumps([r.model_dump(mode="json") for r in open_trail(demo_settings).records()])
+    assert "***-***-0142" in stored and "555-0142" not in stored
+    assert "a***@kestrel.example" in stored and "ap@kestrel.example" not in stored
