@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
@@ -18,12 +19,14 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, SQLModel, col, select
 
 from aios.approvals.models import Approval, ApprovalRow, ApprovalStatus, args_hash
+from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
 from aios.db import make_engine
 from aios.identity import User
 from aios.policy import PolicyEngine
 from aios.settings import Settings
 from connectors.clock import utc_now
 
+log = logging.getLogger(__name__)
 Answer = Literal["approve", "reject"]
 _DECIDED = {"approve": ApprovalStatus.APPROVED, "reject": ApprovalStatus.REJECTED}
 
@@ -45,12 +48,17 @@ def approval_id(session_id: str, turn: str, step_index: int) -> str:
 
 class ApprovalLedger:
     def __init__(
-        self, engine: Engine, policy: PolicyEngine, clock: Callable[[], datetime] = utc_now
+        self,
+        engine: Engine,
+        policy: PolicyEngine,
+        clock: Callable[[], datetime] = utc_now,
+        trail: AuditTrail | None = None,
     ) -> None:
         self.engine = engine
         self.policy = policy
         self.clock = clock
         self.rules = policy.policy.approvals
+        self.trail = trail
 
     def create_tables(self) -> None:
         SQLModel.metadata.create_all(self.engine, tables=[ApprovalRow.__table__])  # type: ignore[attr-defined]
@@ -135,11 +143,28 @@ class ApprovalLedger:
         return None
 
     def decide(self, ident: str, user: User, answer: Answer, args: dict[str, object]) -> Approval:
-        """Take ``user``'s decision on exactly ``args``; ApprovalRefused says why not.
+        """Take ``user``'s decision on exactly ``args``; ApprovalRefused says why not (and the
+        refusal is audited: who tried what is as telling as who succeeded).
 
         Deciding again the same way is accepted (a retry after a crash); anything else on a
         decided request is refused.
         """
+        try:
+            return self._decide(ident, user, answer, args)
+        except ApprovalRefused as refused:
+            found = self.get(ident)
+            self._audit(
+                "approval.refused",
+                found,
+                user.name,
+                answer=answer,
+                role=user.role,
+                code=refused.code,
+                reason=refused.message,
+            )
+            raise
+
+    def _decide(self, ident: str, user: User, answer: Answer, args: dict[str, object]) -> Approval:
         approval = self.get(ident)
         if approval is None:
             raise ApprovalRefused("not_found", f"There is no approval request {ident}.")
@@ -194,6 +219,8 @@ class ApprovalLedger:
                 self._escalate(approval, higher, now)
             if (now_approval := self.get(approval.id)) is not None:
                 changed.append(now_approval)
+                kind = "approval.escalated" if higher else "approval.expired"
+                self._audit(kind, now_approval, "aios", required_role=now_approval.required_role)
         return changed
 
     def record_outcome(self, ident: str, outcome: str) -> None:
@@ -229,6 +256,10 @@ class ApprovalLedger:
                     told.append(Approval.from_row(row))
             session.commit()
         return told
+
+    def _audit(self, kind: str, approval: Approval | None, actor: str, **details: object) -> None:
+        if self.trail is not None and approval is not None:
+            _record(self.trail, kind, approval, actor, self.policy.version, **details)
 
     @property
     def _sla(self) -> timedelta:
@@ -266,14 +297,37 @@ class ApprovalLedger:
             session.commit()
 
 
+def _record(
+    trail: AuditTrail, kind: str, approval: Approval, actor: str, version: str, **details: object
+) -> None:
+    event = AuditEvent(
+        kind=kind,
+        actor=actor,
+        session_id=approval.session_id,
+        step="ledger",
+        tool=approval.tool,
+        arguments=dict(details),
+        approval_id=approval.id,
+        policy_version=version,
+    )
+    try:
+        trail.append(event)
+    except AuditUnavailable:
+        # A refusal or an escalation happens whether or not it can be recorded; only writes
+        # wait for the trail.
+        log.exception("could not audit %s of %s", kind, approval.id)
+
+
 def _decided_text(approval: Approval) -> str:
     who = f" by {approval.decided_by}" if approval.decided_by else ""
     return f"Request {approval.id} was already {approval.status.value}{who}; nothing more was done."
 
 
-def open_ledger(settings: Settings, policy: PolicyEngine) -> ApprovalLedger:
-    """The ledger in aios' state database, next to the audit trail."""
+def open_ledger(
+    settings: Settings, policy: PolicyEngine, trail: AuditTrail | None = None
+) -> ApprovalLedger:
+    """The ledger in aios' state database, next to the audit trail it reports to."""
     settings.ensure_data_dir()
-    ledger = ApprovalLedger(make_engine(settings.db_url("state")), policy)
+    ledger = ApprovalLedger(make_engine(settings.db_url("state")), policy, trail=trail)
     ledger.create_tables()
     return ledger

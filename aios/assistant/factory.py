@@ -70,7 +70,7 @@ def build_runtime(
     conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
     if knowledge is None:
         knowledge = Answerer(Retriever(KnowledgeIndex(data_dir, embedder), embedder))
-    ledger = open_ledger(settings, policy)
+    ledger = open_ledger(settings, policy, toolbox.trail)
     deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
     graph = build_graph(deps, SqliteSaver(conn))
     users = open_directory(settings, policy.policy.roles)

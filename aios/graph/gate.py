@@ -51,6 +51,7 @@ class Gate:
                 args=step.args,
                 account_tier=step.account_tier,
                 confidence=plan.confidence,
+                data_classes=self.deps.masker.classes_in(step.args) if self.deps.masker else [],
             )
         )
         self.deps.toolbox.record(

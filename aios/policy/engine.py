@@ -105,6 +105,8 @@ def _mismatch(rule: Rule, request: PolicyRequest) -> str | None:
         request.confidence is None or request.confidence >= rule.confidence_below
     ):
         return f"confidence is not below {rule.confidence_below}"
+    if rule.data_classes is not None and not set(rule.data_classes) & set(request.data_classes):
+        return f"arguments carry none of {rule.data_classes}"
     for name, limit in rule.arg_over.items():
         if name not in request.args or not _exceeds(request.args[name], limit):
             return f"{name} does not exceed {limit}"

@@ -89,6 +89,16 @@ class Masker:
                 text = pattern.sub(lambda found: mask(found.group(0)), text)  # noqa: B023
         return text
 
+    def classes_in(self, args: dict[str, Any]) -> list[str]:
+        """The classes of personal data ``args`` carry: by field name, or found in the text."""
+        found: set[str] = {
+            self.policy.fields[k] for k, v in args.items() if k in self.policy.fields and v
+        }
+        for value in args.values():
+            if isinstance(value, str):
+                found |= {kind for kind, pattern in _IN_TEXT.items() if pattern.search(value)}
+        return sorted(found)
+
     def for_audit(self, data: Any) -> Any:
         """``data`` as the audit trail stores it (the data protection policy's rule): fields
         by name, and emails and phone numbers inside any text (a note, a question)."""

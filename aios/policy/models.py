@@ -37,6 +37,9 @@ class Rule(_Strict):
     confidence_below: float | None = Field(
         None, ge=0, le=1, description="Matches when the planner was less sure than this."
     )
+    data_classes: list[str] | None = Field(
+        None, description="Matches when the arguments carry personal data of one of these classes."
+    )
     decision: Decision
     approver_role: str | None = None
     reason: str = Field(min_length=3, description="Shown to the user with the decision.")
@@ -102,6 +105,9 @@ class PolicyRequest(BaseModel):
     args: dict[str, Any] = Field(default_factory=dict)
     account_tier: str | None = None
     confidence: float | None = None
+    data_classes: list[str] = Field(
+        default_factory=list, description="Classes of personal data in the arguments (masking)."
+    )
 
 
 class PolicyDecision(BaseModel):

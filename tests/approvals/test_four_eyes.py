@@ -175,3 +175,20 @@ def test_a_decision_about_another_request_decides_nothing(runtime, users, rows):
     events = list(runtime.assistant.resume("fe11", users["dave"], "approve", expected="AP-OTHER"))
     assert events[0].code == "changed"
     assert _refunds(rows) == []
+
+
+def test_refusals_escalations_and_expiry_are_audited(runtime, users, demo_settings):
+    asked = _ask(runtime, users, "fe12")
+    list(runtime.assistant.resume("fe12", users["carol"], "approve"))
+    later = utc_now() + timedelta(hours=5)
+    runtime.ledger.clock = lambda: later
+    runtime.assistant.sweep()
+    later += timedelta(hours=5)
+    runtime.assistant.sweep()
+    rows = [r for r in open_trail(demo_settings).records(session_id="fe12") if r.step == "ledger"]
+    assert [(r.kind, r.actor) for r in rows] == [
+        ("approval.refused", "carol"),
+        ("approval.escalated", "aios"),
+        ("approval.expired", "aios"),
+    ]
+    assert {r.approval_id for r in rows} == {asked.approval_id}

@@ -66,10 +66,16 @@ def test_quoted_documents_are_masked_for_the_reader(demo_settings, users, embedd
 
 
 def test_the_trail_masks_contact_details_inside_free_text(runtime, users, demo_settings):
+    question = "according to our documents, what if ap@kestrel.example calls from (207) 555-0142?"
+    list(runtime.assistant.handle("pii3", users["alice"], question))
+    stored = json.dumps([r.model_dump(mode="json") for r in open_trail(demo_settings).records()])
+    assert "a***@kestrel.example" in stored or "***-***-0142" in stored  # the turn used them
+    assert "555-0142" not in stored and "ap@kestrel.example" not in stored
+
+
+def test_a_note_carrying_contact_details_is_refused(runtime, users, rows):
     alice = users["alice"]
     note = "add a note to CS-1007: please call (207) 555-0142 or mail ap@kestrel.example"
-    list(runtime.assistant.handle("pii3", alice, note))
-    assert list(runtime.assistant.handle("pii3", alice, "yes"))[-1].status == "completed"
-    stored = json.dumps([r.model_dump(mode="json") for r in open_trail(demo_settings).records()])
-    assert "***-***-0142" in stored and "555-0142" not in stored
-    assert "a***@kestrel.example" in stored and "ap@kestrel.example" not in stored
+    events = list(runtime.assistant.handle("pii4", alice, note))
+    assert [e.code for e in events if e.type == "error"] == ["policy_denied"]
+    assert "refer to the contact by ID" in next(e for e in events if e.type == "error").message
