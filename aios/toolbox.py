@@ -7,15 +7,18 @@ Reads are recorded after they return.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
-from aios.audit import AuditEvent, AuditTrail
+from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
 from aios.policy import PolicyDecision
 from aios.policy.masking import Masker
 from connectors.client import Connectors
 from connectors.errors import ConnectorError, InvalidInput
 from connectors.operation import Kind
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,14 @@ class Toolbox:
             problem = exc.to_problem()
             self._record(caller, "tool.failed", tool, args, problem, decision, approval_id)
             raise
-        self._record(caller, "tool.succeeded", tool, args, result, decision, approval_id)
+        try:
+            self._record(caller, "tool.succeeded", tool, args, result, decision, approval_id)
+        except AuditUnavailable:
+            # The system made the change and its request is on the trail. Reporting a failure
+            # now would invite the same change again under a new key.
+            log.exception(
+                "%s succeeded (key %s) but its success could not be audited", tool, idempotency_key
+            )
         return result
 
     def record(

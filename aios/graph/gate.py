@@ -93,7 +93,8 @@ class Gate:
             requester=state.get("requester") or runtime.context.user.name,
             required_role=verdict.approver_role,
         )
-        if created:
+        # Not created means this guard ran before and died; it may have died before the row.
+        if created or not self._announced(approval.id, runtime.context.session_id):
             self.deps.toolbox.record(
                 caller(state, runtime, "guard"),
                 "approval.requested",
@@ -105,6 +106,10 @@ class Gate:
                 due_at=approval.due_at.isoformat(),
             )
         return approval.id
+
+    def _announced(self, approval_id: str, session_id: str) -> bool:
+        rows = self.deps.toolbox.trail.records(session_id=session_id)
+        return any(r.kind == "approval.requested" and r.approval_id == approval_id for r in rows)
 
     def await_decision(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
         plan = Plan.model_validate(state["plan"])

@@ -192,3 +192,21 @@ def test_refusals_escalations_and_expiry_are_audited(runtime, users, demo_settin
         ("approval.expired", "aios"),
     ]
     assert {r.approval_id for r in rows} == {asked.approval_id}
+
+
+def test_a_guard_that_died_before_announcing_the_request_announces_it_again(
+    runtime, users, demo_settings
+):
+    _ask(runtime, users, "fe13")
+    graph = runtime.assistant.graph
+    config = {"configurable": {"thread_id": "fe13"}}
+    # Replay the guard as a crashed process would: the ledger row exists, the audit row
+    # must too, once.
+    trail = runtime.toolbox.trail
+    with trail.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM audit_events WHERE kind = 'approval.requested'")
+    before_guard = next(s for s in graph.get_state_history(config) if s.next == ("guard",))
+    for _ in range(2):
+        list(graph.stream(None, before_guard.config, context=TurnContext(users["alice"], "fe13")))
+    rows = list(open_trail(demo_settings).records(session_id="fe13"))
+    assert sum(r.kind == "approval.requested" for r in rows) == 1

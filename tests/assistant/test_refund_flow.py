@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from aios.audit import open_trail
+from aios.audit import AuditUnavailable, open_trail
 from connectors.crm.models import Note
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
@@ -115,3 +115,22 @@ def test_every_row_of_a_turn_names_the_policy_version(runtime, users, demo_setti
     list(runtime.assistant.handle("s7", users["alice"], "yes"))
     rows = list(open_trail(demo_settings).records(session_id="s7"))
     assert {r.policy_version for r in rows} == {"2026.12.1"}
+
+
+def test_a_change_whose_success_cannot_be_audited_is_still_reported_done(runtime, users, rows):
+    """The system made it and its request is on the trail: saying "nothing was changed"
+    would invite the same refund again under a new key."""
+    list(runtime.assistant.handle("s8", users["alice"], "refund $11 on SO-1042"))
+    trail = runtime.toolbox.trail
+    append = trail.append
+
+    def failing_on_success(event):
+        if event.kind == "tool.succeeded":
+            raise AuditUnavailable("disk full")
+        return append(event)
+
+    trail.append = failing_on_success
+    done = list(runtime.assistant.handle("s8", users["alice"], "yes"))
+    assert done[-1].status == "completed"
+    assert "Refunded $11.00" in next(e.text for e in done if e.type == "message")
+    assert len([r for r in _new_refunds(rows) if r.amount_cents == 1100]) == 1
