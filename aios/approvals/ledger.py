@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from aios.approvals.models import Approval, ApprovalRow, ApprovalStatus, args_hash
@@ -99,7 +100,14 @@ class ApprovalLedger:
                 due_at=now + self._sla,
             )
             session.add(row)
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:
+                # The same step opened it a moment ago in another process: that one stands.
+                session.rollback()
+                raced = session.get(ApprovalRow, ident)
+                assert raced is not None
+                return Approval.from_row(raced), False
             session.refresh(row)
             return Approval.from_row(row), True
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
+from aios.approvals import args_hash
 from aios.planner.protocol import Plan, PlannedStep
 
 
@@ -15,5 +14,4 @@ def flatten(plan: Plan) -> list[tuple[int, PlannedStep]]:
 
 def idempotency_key(session_id: str, turn: str, cursor: int, args: dict[str, Any]) -> str:
     """Same conversation, message, step and arguments: same key, so a retry writes once."""
-    digest = hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{session_id}:{turn}:{cursor}:{digest[:16]}"
+    return f"{session_id}:{turn}:{cursor}:{args_hash(args)[:16]}"
