@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from aios.knowledge.embedder import Embedder, load_embedder
+from aios.knowledge.index import IngestBusy
 from aios.knowledge.models import Answer, Hit, IngestReport
 from aios.knowledge.retriever import QuestionError
 from aios.knowledge.service import KnowledgeBase
@@ -86,7 +87,11 @@ def ingest(
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            report = base.index.ingest(paths or [], knowledge_dir, progress=advance)
+            try:
+                report = base.index.ingest(paths or [], knowledge_dir, progress=advance)
+            except IngestBusy as busy:
+                console.print(f"[red]{escape(str(busy))}[/red]")
+                raise typer.Exit(1) from busy
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
     else:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel
 
 from aios.knowledge._scan import scan
@@ -28,11 +30,18 @@ from aios.knowledge.loaders._read import read_bytes
 from aios.knowledge.models import Chunk, IngestReport, SkippedFile
 from aios.knowledge.supersession import superseded_sources
 
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 """Bump when a loader or the chunker changes its output: every file is then re-ingested."""
+
+LOCK_TIMEOUT_S = 600.0
+"""How long an ingest waits for another one (in any process) to finish before giving up."""
 
 Progress = Callable[[int, int], None]
 """Called with (chunks embedded so far, chunks to embed) as an ingest proceeds."""
+
+
+class IngestBusy(RuntimeError):
+    """Another ingest held the knowledge store for longer than we were willing to wait."""
 
 
 class IndexStats(BaseModel):
@@ -64,6 +73,7 @@ class KnowledgeIndex:
         chunking: ChunkingConfig | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         embed_batch: int = 256,
+        lock_timeout: float = LOCK_TIMEOUT_S,
     ) -> None:
         self.embedder = embedder
         self.chunking = chunking or ChunkingConfig()
@@ -74,6 +84,10 @@ class KnowledgeIndex:
         self._lexical_dir = data_dir / "knowledge" / "bm25"
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
+        # Two ingests planning from the same catalog would both embed the same files and then
+        # overwrite each other's commits: writers take turns, across processes.
+        self._write_lock = FileLock(data_dir / "knowledge" / "ingest.lock")
+        self._lock_timeout = lock_timeout
         # Files are re-read when their bytes change, and also when how we read and cut them
         # changes: the stored hash covers the pipeline version and the chunking settings.
         self._salt = f"{PIPELINE_VERSION}|{self.chunking}|{self.embedder.name}|".encode()
@@ -124,7 +138,26 @@ class KnowledgeIndex:
     ) -> IngestReport:
         """Bring the index in line with ``paths`` (files or folders under ``knowledge_dir``;
         all of it when empty). One bad file is skipped with a reason, never fatal."""
-        started = time.perf_counter()
+        with self._exclusive():
+            started = time.perf_counter()  # after the lock: waiting for it is not ingesting
+            report = self._ingest(paths, knowledge_dir, progress)
+            report.seconds = time.perf_counter() - started
+        return report
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        try:
+            with self._write_lock.acquire(timeout=self._lock_timeout):
+                yield
+        except Timeout as error:
+            raise IngestBusy(
+                f"another ingest has held {self._write_lock.lock_file} for over"
+                f" {self._lock_timeout:.0f} s; try again when it has finished"
+            ) from error
+
+    def _ingest(
+        self, paths: Sequence[Path], knowledge_dir: Path, progress: Progress | None
+    ) -> IngestReport:
         missing = self._reconcile()
         found = scan(paths, knowledge_dir)
         report = IngestReport(skipped=list(found.skipped))
@@ -141,7 +174,6 @@ class KnowledgeIndex:
                     report.removed.append(source)
         self._plan_changes(plan, known, records, loaded, missing)
         self._write(plan, report, progress)
-        report.seconds = time.perf_counter() - started
         return report
 
     def _read_changed(
@@ -177,11 +209,12 @@ class KnowledgeIndex:
 
     def remove(self, sources: Sequence[str]) -> list[str]:
         """Forget ``sources`` entirely; returns those that were indexed."""
-        known = self.catalog.files()
-        gone = [s for s in sources if s in known]
-        plan = _Plan(removed=gone)
-        self._plan_changes(plan, known, {s: r for s, r in known.items() if s not in gone}, {})
-        self._write(plan, IngestReport(), None)
+        with self._exclusive():
+            known = self.catalog.files()
+            gone = [s for s in sources if s in known]
+            plan = _Plan(removed=gone)
+            self._plan_changes(plan, known, {s: r for s, r in known.items() if s not in gone}, {})
+            self._write(plan, IngestReport(), None)
         return gone
 
     def _plan_changes(

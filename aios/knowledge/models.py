@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from aios.knowledge._tables import linearize_tables
+
 
 class DocumentMeta(BaseModel):
     """What a document says about itself (Markdown front matter, HTML meta tags, PDF info)."""
@@ -69,10 +71,11 @@ class Chunk(BaseModel):
 
 
 def contextualize(title: str, heading_path: str, text: str) -> str:
-    """Prepend the document title and heading path to a passage (skipping a repeated title)."""
+    """Prepend the document title and heading path to a passage (skipping a repeated title);
+    tables read as one sentence per row."""
     context = heading_path if heading_path.startswith(title) else f"{title} > {heading_path}"
     context = context.rstrip(" >") or title
-    return f"{context}\n{text}"
+    return f"{context}\n{linearize_tables(text)}"
 
 
 class Citation(BaseModel):

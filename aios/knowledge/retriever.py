@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from aios.knowledge._snippet import best_snippet
 from aios.knowledge.embedder import Embedder
+from aios.knowledge.expansion import QueryExpander
 from aios.knowledge.index import KnowledgeIndex
 from aios.knowledge.lexical import LexicalIndex
 from aios.knowledge.models import Citation, Hit
@@ -74,11 +75,16 @@ def check_question(question: str) -> str:
 
 class Retriever:
     def __init__(
-        self, index: KnowledgeIndex, embedder: Embedder, config: RetrievalConfig | None = None
+        self,
+        index: KnowledgeIndex,
+        embedder: Embedder,
+        config: RetrievalConfig | None = None,
+        expander: QueryExpander | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
+        self.expander = expander or QueryExpander()
 
     def search(
         self,
@@ -106,7 +112,8 @@ class Retriever:
                 found.setdefault(row, _Candidate(row)).dense = similarity
             ranked.append([row for row, _ in dense])
         if mode is not Mode.DENSE:
-            matches = lexical.search(question, self.config.candidates, mask)
+            expanded = self.expander.expand(question)
+            matches = lexical.search(expanded, self.config.candidates, mask)
             for row, score in matches:
                 found.setdefault(row, _Candidate(row)).lexical = score
             ranked.append([row for row, _ in matches])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from aios.knowledge.embedder import Embedder
-from aios.knowledge.index import KnowledgeIndex
+from aios.knowledge.index import IngestBusy, KnowledgeIndex
 from aios.knowledge.service import KnowledgeBase
 
 pytestmark = pytest.mark.slow
@@ -167,3 +169,32 @@ def test_the_index_reopens_from_disk(tmp_path: Path, embedder: Embedder, corpus:
         assert again.retriever.search("restocking fee", 1)[0].citation.heading == "Restocking fee"
     finally:
         again.close()
+
+
+def test_an_ingest_waits_for_another_and_then_finds_nothing_to_do(
+    tmp_path: Path, embedder: Embedder, corpus: Path
+) -> None:
+    first = KnowledgeIndex(tmp_path / "data", embedder)
+    second = KnowledgeIndex(tmp_path / "data", embedder)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = [pool.submit(index.ingest, [], corpus) for index in (first, second)]
+            reports = [run.result() for run in runs]
+        assert sorted(len(r.added) for r in reports) == [0, len(ALL_SOURCES)]
+        assert sorted(len(r.unchanged) for r in reports) == [0, len(ALL_SOURCES)]
+        assert first.stats().vectors == first.stats().chunks
+    finally:
+        first.close()
+        second.close()
+
+
+def test_an_ingest_gives_up_on_a_store_another_holds(
+    tmp_path: Path, embedder: Embedder, corpus: Path
+) -> None:
+    index = KnowledgeIndex(tmp_path / "data", embedder, lock_timeout=0.05)
+    try:
+        with FileLock(tmp_path / "data" / "knowledge" / "ingest.lock"), pytest.raises(IngestBusy):
+            index.ingest([], corpus)
+        assert sorted(index.ingest([], corpus).added) == ALL_SOURCES
+    finally:
+        index.close()
