@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from aios.users.scopes import checked_rate, origin_of
 
 
 class Transport(StrEnum):
@@ -63,6 +65,26 @@ class Settings(BaseSettings):
     llm_max_rounds: int = Field(
         4, ge=1, le=10, description="Model calls per message (lookups in between)."
     )
+
+    api_cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins of pages that may call the API from a browser, comma-separated.",
+    )
+    api_rate_limit: str = Field(
+        "120/minute", description="Requests per API key, unless the key sets its own."
+    )
+
+    @field_validator("api_cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        return [origin_of(o) for o in value] if isinstance(value, list) else value
+
+    @field_validator("api_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        return checked_rate(value)
 
     def db_url(self, name: str) -> str:
         """The configured URL for store ``name``, or a SQLite file under the data directory."""

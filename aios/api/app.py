@@ -1,59 +1,51 @@
 """The HTTP API over the one assistant: sessions, messages (JSON or Server-Sent Events),
-decisions, approvals and transcripts under ``/v1``. Every route but health needs an API key
-(``Authorization: Bearer aios_…``, from ``aios users add-key``); the key's user and role drive
-everything the policy decides. Errors are RFC 9457 problem+json with stable codes.
+decisions, approvals, transcripts, knowledge search and audit under ``/v1``. Every route but
+health and readiness needs an API key (``Authorization: Bearer aios_…``, from
+``aios users add-key``); the key's user and role drive everything the policy decides. Errors
+are RFC 9457 problem+json with stable codes. ``/widget.js`` is the embeddable chat panel.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
+from aios.api.auth import Caller, KeyRates
+from aios.api.errors import ApiError, problem
+from aios.api.metrics import ApiMetrics
 from aios.api.models import (
     ApprovalDecisionIn,
     ApprovalsOut,
     DecisionIn,
     MessageIn,
-    Problem,
     SessionOut,
     TranscriptItem,
     TurnOut,
 )
+from aios.api.readiness import Readiness, readiness
 from aios.api.store import ApiStore
 from aios.assistant.events import ConfirmationRequired, DoneEvent, Event
 from aios.assistant.factory import Runtime
 from aios.assistant.threads import KeyedLocks, iterate_in_thread
+from aios.audit import AuditRecord
 from aios.identity import User
+from aios.knowledge.models import Citation
+from aios.knowledge.retriever import QuestionError
 
-PROBLEM = "application/problem+json"
-
-
-class ApiError(HTTPException):
-    def __init__(self, status: int, code: str, detail: str) -> None:
-        super().__init__(status, detail)
-        self.code = code
-
-
-def _caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> User:
-    """The user the request's API key stands for; 401 without a valid, unrevoked key."""
-    scheme, _, token = (authorization or "").partition(" ")
-    users = request.app.state.runtime.users
-    user: User | None = users.user_for_key(token) if scheme.lower() == "bearer" else None
-    if user is None:
-        raise ApiError(401, "unauthorized", "A valid API key is required (Bearer aios_…).")
-    return user
-
-
-Caller = Annotated[User, Depends(_caller)]
+WIDGET = Path(__file__).parent / "static" / "widget.js"
 
 
 def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
@@ -63,6 +55,17 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         description="The operator assistant for intranets and their services.",
     )
     app.state.runtime = runtime
+    app.state.rates = KeyRates(runtime.settings.api_rate_limit)
+    metrics = ApiMetrics(runtime.ledger)
+    masker = runtime.masker
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=runtime.settings.api_cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "Accept", "Idempotency-Key"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
     turns = KeyedLocks[str]()
 
     def owned(session_id: str, user: User) -> None:
@@ -78,7 +81,9 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         run: Callable[[], Iterator[Event]],
     ) -> Any:
         def recorded() -> Iterator[Event]:
+            started = time.perf_counter()
             events = list(run())
+            metrics.turn(events, time.perf_counter() - started)
             store.record(session_id, user.name, said, [e.model_dump(mode="json") for e in events])
             yield from events
 
@@ -91,18 +96,51 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     @app.exception_handler(HTTPException)
     async def _http_problem(_: Request, exc: HTTPException) -> JSONResponse:
         code = getattr(exc, "code", "http_error")
-        return _problem(exc.status_code, code, str(exc.detail))
+        metrics.problems.labels(code).inc()
+        return problem(exc.status_code, code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return _problem(422, "invalid_input", f"{where}: {first.get('msg')}")
+        metrics.problems.labels("invalid_input").inc()
+        return problem(422, "invalid_input", f"{where}: {first.get('msg')}")
 
     @app.get("/v1/health", tags=["operations"])
     def health() -> dict[str, str]:
         """Liveness; needs no key."""
         return {"status": "ok"}
+
+    @app.get(
+        "/v1/ready",
+        tags=["operations"],
+        responses={503: {"model": Readiness, "description": "A required check failed."}},
+    )
+    def ready() -> JSONResponse:
+        """Readiness, check by check; needs no key. 503 when a store or system does not answer."""
+        report = readiness(runtime)
+        status = 503 if report.status == "not_ready" else 200
+        return JSONResponse(report.model_dump(), status_code=status)
+
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+    )
+    def prometheus(_: Caller) -> Response:
+        """Prometheus metrics (scrape with a key): turns, latency, tool calls, approvals."""
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get(
+        "/widget.js",
+        tags=["widget"],
+        response_class=FileResponse,
+        responses={200: {"content": {"application/javascript": {}}}},
+    )
+    def widget() -> FileResponse:
+        """The chat panel an intranet page embeds with one script tag; it holds no data."""
+        return FileResponse(WIDGET, media_type="application/javascript")
 
     @app.get("/v1/me", tags=["sessions"])
     def me(user: Caller) -> User:
@@ -190,6 +228,35 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
             for e in store.transcript(session_id)
         ]
 
+    @app.get("/v1/sessions/{session_id}/audit", tags=["sessions"])
+    def session_audit(session_id: str, user: Caller) -> list[AuditRecord]:
+        """A session's audit records, oldest first, personal data masked for the caller's role.
+        The policy's audit readers read any session; everyone else only their own."""
+        if user.role not in runtime.policy.policy.audit_readers:
+            owned(session_id, user)
+        lines = runtime.toolbox.trail.export(
+            session_id, "jsonl", view=lambda data: masker.mask(data, user.role)
+        )
+        return [AuditRecord.model_validate_json(line) for line in lines]
+
+    @app.get("/v1/knowledge/search", tags=["knowledge"])
+    def search_knowledge(
+        user: Caller,
+        q: Annotated[str, Query(description="The question.", max_length=2000)],
+        k: Annotated[int, Query(ge=1, le=20, description="How many passages.")] = 5,
+    ) -> list[Citation]:
+        """The company's documents that answer ``q``, best first, each as a citation."""
+        try:
+            hits = runtime.knowledge.retriever.search(q, k)
+        except QuestionError as exc:
+            raise ApiError(422, "invalid_input", f"q: {exc}") from None
+        return [
+            h.citation.model_copy(
+                update={"snippet": masker.mask_text(h.citation.snippet, user.role)}
+            )
+            for h in hits
+        ]
+
     @app.get("/v1/approvals", tags=["approvals"])
     def approvals(user: Caller) -> ApprovalsOut:
         """Four-eyes requests the caller may decide, and the caller's own."""
@@ -206,6 +273,8 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         approval = runtime.ledger.get(approval_id)
         if approval is None:
             raise ApiError(404, "not_found", f"There is no approval request {approval_id}.")
+        if (refused := runtime.ledger.refusal(approval, user)) is not None:
+            raise ApiError(403, "not_allowed", refused)
         session_id = approval.session_id
         run = lambda: runtime.assistant.resume(  # noqa: E731
             session_id, user, body.answer, expected=approval_id
@@ -226,9 +295,3 @@ async def _stream(
 def _turn(session_id: str, events: list[Event]) -> TurnOut:
     done = next((e for e in reversed(events) if isinstance(e, DoneEvent)), None)
     return TurnOut(session_id=session_id, status=done.status if done else "failed", events=events)
-
-
-def _problem(status: int, code: str, detail: str) -> JSONResponse:
-    title = {401: "Unauthorized", 404: "Not found", 409: "Conflict", 422: "Invalid request"}
-    body = Problem(title=title.get(status, "Error"), status=status, detail=detail, code=code)
-    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM)

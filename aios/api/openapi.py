@@ -7,14 +7,18 @@ or opening a database.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any, cast
 
 from aios.api.app import create_app
+from aios.settings import Settings
 
 
 def document() -> dict[str, Any]:
-    # The routes read the runtime and store only when called; none is called here.
-    return create_app(cast(Any, None), cast(Any, None)).openapi()
+    # Building the app reads only the runtime's settings; the routes read the rest (the
+    # ledger, the masker, the store) when called, and none is called here.
+    runtime = SimpleNamespace(settings=Settings(), ledger=None, masker=None)
+    return create_app(cast(Any, runtime), cast(Any, None)).openapi()
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ from aios.planner.intents import IntentClassifier
 from aios.planner.llm import LLMPlanner
 from aios.planner.protocol import Planner
 from aios.planner.skills import load_skills
-from aios.policy import load_policy
-from aios.policy.masking import load_masker
+from aios.policy import PolicyEngine, load_policy
+from aios.policy.masking import Masker, load_masker
 from aios.settings import Settings
 from aios.toolbox import Toolbox
 from aios.users import UserDirectory, open_directory
@@ -41,6 +41,9 @@ class Runtime:
     embedder: Embedder
     ledger: ApprovalLedger
     users: UserDirectory
+    knowledge: Answerer
+    policy: PolicyEngine
+    masker: Masker
 
 
 def build_runtime(
@@ -74,4 +77,5 @@ def build_runtime(
     deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
     graph = build_graph(deps, SqliteSaver(conn))
     users = open_directory(settings, policy.policy.roles)
-    return Runtime(settings, Assistant(graph, ledger, masker), toolbox, embedder, ledger, users)
+    assistant = Assistant(graph, ledger, masker)
+    return Runtime(settings, assistant, toolbox, embedder, ledger, users, knowledge, policy, masker)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from aios.policy import load_policy
 from aios.settings import Settings
@@ -56,23 +56,51 @@ def deactivate(name: str = typer.Argument(help="Username.")) -> None:
 def add_key(
     name: str = typer.Argument(help="The user the key stands for."),
     label: str = typer.Option("", "--label", help="What the key is for, e.g. intranet portal."),
+    origin: list[str] = typer.Option(
+        [],
+        "--origin",
+        help="A page origin that may use the key (repeatable), e.g. https://intranet.example.com."
+        " Give it for a widget key: a browser on any other page is refused.",
+    ),
+    rate: str | None = typer.Option(
+        None, "--rate", help="Requests allowed for this key, e.g. 60/minute (default: the API's)."
+    ),
 ) -> None:
     """Create an API key. It is printed once; only its hash is stored."""
     try:
-        key, token = directory().add_key(name, label)
+        key, token = directory().add_key(name, label, origins=origin, rate_limit=rate)
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     console.print(f"[bold]{key.id}[/] for {key.user} — keep this key, it is not shown again:")
     typer.echo(token)
 
 
 @app.command()
 def keys(name: str | None = typer.Argument(None, help="Only this user's keys.")) -> None:
-    """API keys (never the keys themselves): id, user, label, when created and revoked."""
-    table = Table("id", "user", "label", "created", "revoked")
+    """API keys (never the keys themselves): id, user, label, scope, when created and revoked."""
+    # Ids and origins are copied from here: they never wrap.
+    table = Table(
+        Column("id", no_wrap=True),
+        "user",
+        "label",
+        Column("origins", no_wrap=True),
+        "rate",
+        "created",
+        "revoked",
+    )
     for key in directory().keys(name):
         revoked = f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
-        table.add_row(key.id, key.user, key.label, f"{key.created_at:%Y-%m-%d %H:%M}", revoked)
+        table.add_row(
+            key.id,
+            key.user,
+            key.label,
+            " ".join(key.origins) or "any",
+            key.rate_limit or "default",
+            f"{key.created_at:%Y-%m-%d %H:%M}",
+            revoked,
+        )
     console.print(table)
 
 

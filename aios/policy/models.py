@@ -72,10 +72,16 @@ class PolicyFile(_Strict):
     defaults: Defaults = Defaults()
     rules: list[Rule] = Field(default_factory=list, description="First match wins.")
     approvals: ApprovalRules = ApprovalRules()
+    audit_readers: list[str] = Field(
+        default_factory=list,
+        description="Roles that read every session's audit trail; others only their own.",
+    )
 
     @model_validator(mode="after")
     def _roles_exist(self) -> PolicyFile:
         known = set(self.roles)
+        if missing := set(self.audit_readers) - known:
+            raise ValueError(f"audit_readers names unknown roles {sorted(missing)}")
         for name, grant in self.roles.items():
             if missing := set(grant.inherits) - known:
                 raise ValueError(f"role {name} inherits unknown roles {sorted(missing)}")

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from aios.db import make_engine
 from aios.identity import User
-from aios.settings import Settings
-from aios.users.tables import ApiKeyRow, UserRow
+from aios.users.scopes import checked_rate, origin_of
+from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, UserRow
 from connectors.clock import utc_now
+
+if TYPE_CHECKING:
+    from aios.settings import Settings
 
 KEY_PREFIX = "aios_"
 _NAME = re.compile(r"^[a-z][a-z0-9._-]{0,63}$")
@@ -32,6 +37,10 @@ class ApiKey(BaseModel):
     label: str
     created_at: datetime
     revoked_at: datetime | None
+    origins: list[str] = Field(
+        default_factory=list, description="Pages that may use the key; empty: no page limit."
+    )
+    rate_limit: str | None = Field(None, description="e.g. 60/minute; None: the default.")
 
 
 def _digest(token: str) -> str:
@@ -47,7 +56,7 @@ class UserDirectory:
         self.clock = clock
 
     def create_tables(self) -> None:
-        tables = [UserRow.__table__, ApiKeyRow.__table__]  # type: ignore[attr-defined]
+        tables = [UserRow.__table__, ApiKeyRow.__table__, ApiKeyScopeRow.__table__]  # type: ignore[attr-defined]
         SQLModel.metadata.create_all(self.engine, tables=tables)
 
     def get(self, name: str) -> User | None:
@@ -88,10 +97,22 @@ class UserDirectory:
             session.add(row)
             session.commit()
 
-    def add_key(self, name: str, label: str = "") -> tuple[ApiKey, str]:
-        """A new API key for ``name``: its record, and the key itself (shown once, never stored)."""
+    def add_key(
+        self,
+        name: str,
+        label: str = "",
+        *,
+        origins: Sequence[str] = (),
+        rate_limit: str | None = None,
+    ) -> tuple[ApiKey, str]:
+        """A new API key for ``name``: its record, and the key itself (shown once, never stored).
+
+        A key for a page (the widget) names the ``origins`` it may be used from; a browser on any
+        other page is refused. ``rate_limit`` overrides the API's default for this key."""
         if self.get(name) is None:
             raise KeyError(f"unknown user {name!r}")
+        scoped = sorted({origin_of(o) for o in origins})
+        rate = checked_rate(rate_limit) if rate_limit else None
         token = KEY_PREFIX + secrets.token_urlsafe(32)
         row = ApiKeyRow(
             id=f"key_{secrets.token_hex(6)}",
@@ -100,18 +121,25 @@ class UserDirectory:
             label=label,
             created_at=self.clock(),
         )
+        scope = ApiKeyScopeRow(key_id=row.id, origins=json.dumps(scoped), rate_limit=rate)
         with Session(self.engine) as session:
             session.add(row)
+            session.flush()
+            session.add(scope)
             session.commit()
             session.refresh(row)
-            return _key(row), token
+            return _key(row, scope), token
 
     def keys(self, name: str | None = None) -> list[ApiKey]:
-        query = select(ApiKeyRow).order_by(col(ApiKeyRow.created_at))
+        query = (
+            select(ApiKeyRow, ApiKeyScopeRow)
+            .join(ApiKeyScopeRow, isouter=True)
+            .order_by(col(ApiKeyRow.created_at))
+        )
         if name is not None:
             query = query.where(ApiKeyRow.user_name == name)
         with Session(self.engine) as session:
-            return [_key(row) for row in session.exec(query)]
+            return [_key(row, scope) for row, scope in session.exec(query)]
 
     def revoke_key(self, key_id: str) -> None:
         with Session(self.engine) as session:
@@ -122,17 +150,21 @@ class UserDirectory:
             session.add(row)
             session.commit()
 
-    def user_for_key(self, token: str) -> User | None:
-        """The active user an unrevoked ``token`` stands for, or None."""
+    def resolve_key(self, token: str) -> tuple[ApiKey, User] | None:
+        """An unrevoked ``token``'s record and its active user, or None."""
         if not token.startswith(KEY_PREFIX):
             return None
+        query = (
+            select(ApiKeyRow, ApiKeyScopeRow)
+            .join(ApiKeyScopeRow, isouter=True)
+            .where(ApiKeyRow.key_hash == _digest(token))
+        )
         with Session(self.engine) as session:
-            row = session.exec(
-                select(ApiKeyRow).where(ApiKeyRow.key_hash == _digest(token))
-            ).first()
-            if row is None or row.revoked_at is not None:
-                return None
-        return self.get(row.user_name)
+            found = session.exec(query).first()
+        if found is None or found[0].revoked_at is not None:
+            return None
+        user = self.get(found[0].user_name)
+        return (_key(*found), user) if user is not None else None
 
     def seed(self, users: Iterable[User]) -> int:
         """Add the users that are missing; existing ones, deactivated too, stay as they are."""
@@ -150,13 +182,15 @@ def _user(row: UserRow) -> User:
     return User(name=row.name, role=row.role, display_name=row.display_name)
 
 
-def _key(row: ApiKeyRow) -> ApiKey:
+def _key(row: ApiKeyRow, scope: ApiKeyScopeRow | None) -> ApiKey:
     return ApiKey(
         id=row.id,
         user=row.user_name,
         label=row.label,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
+        origins=json.loads(scope.origins) if scope else [],
+        rate_limit=scope.rate_limit if scope else None,
     )
 
 

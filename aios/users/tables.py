@@ -28,3 +28,14 @@ class ApiKeyRow(SQLModel, table=True):
     label: str = ""
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+class ApiKeyScopeRow(SQLModel, table=True):
+    """Where a key may be used from and how often; a key without a row has neither limit."""
+
+    __tablename__ = "api_key_scopes"
+
+    key_id: str = Field(primary_key=True, foreign_key="api_keys.id", max_length=24)
+    # JSON list of origins (scheme://host[:port]) whose pages may use the key; empty: any.
+    origins: str = "[]"
+    rate_limit: str | None = Field(default=None, max_length=40)  # e.g. "60/minute"

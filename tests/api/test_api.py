@@ -132,8 +132,15 @@ def test_four_eyes_over_the_api(api, keys, rows):
         f"/v1/approvals/{approval_id}/decision",
         json={"answer": "approve"},
         headers=_as(keys, "alice"),
-    ).json()
-    assert own["events"][0]["code"] == "not_allowed"
+    )
+    assert (own.status_code, own.json()["code"]) == (403, "not_allowed")
+    assert "your own request" in own.json()["detail"]
+    wrong_role = api.post(
+        f"/v1/approvals/{approval_id}/decision",
+        json={"answer": "approve"},
+        headers=_as(keys, "bob"),
+    )
+    assert (wrong_role.status_code, wrong_role.json()["code"]) == (403, "not_allowed")
     done = api.post(
         f"/v1/approvals/{approval_id}/decision",
         json={"answer": "approve"},

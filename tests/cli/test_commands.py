@@ -11,6 +11,7 @@ import time
 import httpx
 from typer.testing import CliRunner
 
+from aios.cli import users as users_cli
 from aios.cli.main import app
 from tests.loopback import free_port
 
@@ -126,7 +127,7 @@ def test_chat_reads_a_script_from_stdin(demo_settings):
     assert "Refunded $7.00 to Blue Harbor Logistics as credit note" in done.stdout
 
 
-def test_users_and_their_keys(demo_settings):
+def test_users_and_their_keys(monkeypatch, demo_settings):
     listed = runner.invoke(app, ["users", "list"])
     assert "dave" in listed.output and "finance" in listed.output
     bad = runner.invoke(app, ["users", "add", "jo", "--role", "intern"])
@@ -142,6 +143,14 @@ def test_users_and_their_keys(demo_settings):
     assert key_id in listed.output and token not in listed.output
     assert runner.invoke(app, ["users", "revoke-key", key_id]).exit_code == 0
     assert runner.invoke(app, ["users", "revoke-key", "key_nope"]).exit_code == 2
+    widget = ["users", "add-key", "jo", "--origin", "https://Portal.example", "--rate", "30/minute"]
+    assert runner.invoke(app, widget).exit_code == 0
+    monkeypatch.setattr(users_cli.console, "width", 200)  # one row per key, unwrapped
+    listed = runner.invoke(app, ["users", "keys", "jo"])
+    assert "https://portal.example" in listed.output and "30/minute" in listed.output
+    for bad in (["--origin", "portal.example/x"], ["--rate", "often"]):
+        refused = runner.invoke(app, ["users", "add-key", "jo", *bad])
+        assert refused.exit_code == 2 and "not a" in refused.output
 
 
 def test_policy_check_explains_a_decision(demo_settings):
