@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,6 +47,7 @@ from aios.knowledge.models import Citation
 from aios.knowledge.retriever import QuestionError
 
 WIDGET = Path(__file__).parent / "static" / "widget.js"
+log = logging.getLogger(__name__)
 
 
 def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
@@ -58,6 +60,20 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     app.state.rates = KeyRates(runtime.settings.api_rate_limit)
     metrics = ApiMetrics(runtime.ledger)
     masker = runtime.masker
+
+    @app.middleware("http")
+    async def _unexpected(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # Inside CORS, so a page still reads what went wrong (Starlette's own last-resort
+        # handler sits outside every middleware and answers without CORS headers).
+        try:
+            return await call_next(request)
+        except Exception:
+            log.exception("unexpected error in %s %s", request.method, request.url.path)
+            metrics.problems.labels("internal").inc()
+            return problem(500, "internal", "Something went wrong on our side; nothing was lost.")
+
     app.add_middleware(
         CORSMiddleware,
         allow_origins=runtime.settings.api_cors_origins,
@@ -132,8 +148,9 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         """Prometheus metrics (scrape with a key): turns, latency, tool calls, approvals."""
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get(
+    @app.api_route(
         "/widget.js",
+        methods=["GET", "HEAD"],
         tags=["widget"],
         response_class=FileResponse,
         responses={200: {"content": {"application/javascript": {}}}},

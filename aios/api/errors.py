@@ -17,6 +17,7 @@ _TITLES = {
     409: "Conflict",
     422: "Invalid request",
     429: "Too many requests",
+    500: "Internal error",
     503: "Not ready",
 }
 

@@ -165,7 +165,11 @@ def test_ready_reports_each_check(api, demo_settings, embedder):
     )
 
     unreachable = demo_settings.model_copy(
-        update={"transport": Transport.HTTP, "crm_base_url": "http://127.0.0.1:9", "http_retries": 0}
+        update={
+            "transport": Transport.HTTP,
+            "crm_base_url": "http://127.0.0.1:9",
+            "http_retries": 0,
+        }
     )
     cut_off = TestClient(
         create_app(build_runtime(unreachable, embedder=embedder), open_api_store(unreachable))
@@ -199,3 +203,22 @@ def test_metrics_count_turns_tools_and_waiting_approvals(api):
     assert "aios_turn_seconds_count 2.0" in text
     assert 'aios_problems_total{code="unauthorized"} 1.0' in text
     assert 'aios_approvals_pending{role="finance"} 1.0' in text
+
+
+def test_an_unexpected_failure_is_a_problem_the_page_can_read(portal_settings, embedder):
+    store = open_api_store(portal_settings)
+    api = TestClient(
+        create_app(build_runtime(portal_settings, embedder=embedder), store),
+        raise_server_exceptions=False,
+    )
+    token = _key(api, "alice")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE api_sessions")  # the store breaks under the API
+    broken = api.get("/v1/sessions", headers=_bearer(token, Origin=PORTAL))
+    assert (broken.status_code, broken.json()["code"]) == (500, "internal")
+    assert broken.headers["content-type"] == "application/problem+json"
+    assert broken.headers["access-control-allow-origin"] == PORTAL
+    assert "DROP" not in broken.text and "sqlite" not in broken.text.lower()
+    served = api.head("/widget.js")
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("application/javascript")
