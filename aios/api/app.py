@@ -148,9 +148,8 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         """Prometheus metrics (scrape with a key): turns, latency, tool calls, approvals."""
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    @app.api_route(
+    @app.get(
         "/widget.js",
-        methods=["GET", "HEAD"],
         tags=["widget"],
         response_class=FileResponse,
         responses={200: {"content": {"application/javascript": {}}}},
@@ -158,6 +157,8 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     def widget() -> FileResponse:
         """The chat panel an intranet page embeds with one script tag; it holds no data."""
         return FileResponse(WIDGET, media_type="application/javascript")
+
+    app.add_api_route("/widget.js", widget, methods=["HEAD"], include_in_schema=False)
 
     @app.get("/v1/me", tags=["sessions"])
     def me(user: Caller) -> User:
