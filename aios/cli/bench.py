@@ -1,4 +1,4 @@
-"""``aios bench``: measurements of aios itself (retrieval quality and speed, for a start)."""
+"""``aios bench``: measurements of aios itself: retrieval, turns, the API, safety."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from aios.api.bench import run_api_bench
 from aios.assistant.bench import run_turn_bench
 from aios.cli.knowledge import KnowledgeDeps
 from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
@@ -65,6 +66,18 @@ def turn(
     """Turn latency (a lookup, a confirmed write) next to the floor measured in the same run."""
     deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
     result = run_turn_bench(deps.settings, deps.get_embedder(), runs=runs)
+    typer.echo(result.model_dump_json(indent=2))
+
+
+@app.command()
+def api(
+    ctx: typer.Context,
+    clients: list[int] = typer.Option([1, 10, 20], "--clients", help="Concurrent sessions."),
+    turns: int = typer.Option(10, min=1, help="Turns each client takes."),
+) -> None:
+    """Turns/s and p50/p95 latency of the HTTP API with that many clients at once."""
+    deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
+    result = run_api_bench(deps.settings, deps.get_embedder(), levels=clients, turns=turns)
     typer.echo(result.model_dump_json(indent=2))
 
 

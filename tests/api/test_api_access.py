@@ -100,12 +100,10 @@ def test_a_bad_scope_is_refused_when_the_key_is_made(api):
 
 
 def _address_change(api, token):
-    session = _session(api, token)
+    session, order = _session(api, token), planted.BLUE_HARBOR_PENDING_ORDER
     turn = api.post(
         f"/v1/sessions/{session}/messages",
-        json={
-            "text": f"change the shipping address of {planted.BLUE_HARBOR_PENDING_ORDER} to 12 Dock Road, Tacoma, WA 98421"
-        },
+        json={"text": f"change the shipping address of {order} to 12 Dock Road, Tacoma, WA 98421"},
         headers=_bearer(token),
     ).json()
     assert turn["status"] == "awaiting_confirmation", turn

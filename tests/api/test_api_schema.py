@@ -17,8 +17,8 @@ from aios.api.app import create_app
 from aios.api.store import open_api_store
 from aios.assistant.factory import build_runtime
 from aios.demo import seed_demo
+from aios.loopback import serve
 from aios.settings import Settings
-from tests.loopback import serve
 
 REPO = Path(__file__).parents[2]
 schema = schemathesis.openapi.from_dict(json.loads((REPO / "docs" / "openapi.json").read_text()))

@@ -26,10 +26,10 @@ from aios.api.app import create_app
 from aios.api.store import ApiStore, open_api_store
 from aios.assistant.factory import Runtime, build_runtime
 from aios.knowledge.index import KnowledgeIndex
+from aios.loopback import serve
 from connectors.crm.models import Note
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
-from tests.loopback import serve
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "examples" / "intranet.html"
@@ -202,7 +202,8 @@ def test_refund_confirmed_in_the_widget_on_an_intranet_page(start, browser, rows
     expect(page.get_by_role("button", name=TITLE, exact=True)).to_be_focused()
     page.reload()
     panel = _launch(page)
-    expect(panel.get_by_text(BLUE_HARBOR_REQUEST, exact=True)).to_be_visible()
+    # The request shows as said, and again as the note's body in the replayed confirmation.
+    expect(panel.get_by_text(BLUE_HARBOR_REQUEST, exact=True)).to_have_count(2)
     expect(panel.get_by_text(re.compile(r"^Refunded \$45\.00 to Blue Harbor"))).to_be_visible()
     expect(panel.get_by_role("button", name=re.compile("^Approve"))).to_have_count(0)
     assert len(_refunds(rows, planted.DAMAGED_INVOICE, 4500)) == 1

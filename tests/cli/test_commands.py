@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from aios.cli import users as users_cli
 from aios.cli.main import app
-from tests.loopback import free_port
+from aios.loopback import free_port
 
 runner = CliRunner()
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from aios.db import make_engine
+from aios.loopback import serve
 from connectors.client import Connectors
 from connectors.crm.models import Account, Case, Tier
 from connectors.erp.models import (
@@ -21,7 +22,6 @@ from connectors.system import System
 from connectors.systems import build_system
 from connectors.transport.http import HttpTransport
 from connectors.transport.inprocess import InProcessTransport
-from tests.loopback import serve
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from aios.loopback import free_port
 from connectors.errors import IdempotencyConflict, InvalidInput, RuleViolation, SystemUnavailable
 from connectors.registry import default_registry
 from connectors.transport.http import HttpTransport
-from tests.loopback import free_port
 
 REFUND = default_registry().get("erp.create_refund")
 ARGS = REFUND.prepare({"invoice_id": "INV-2001", "amount": "45", "reason": "damaged"}, "key-1")

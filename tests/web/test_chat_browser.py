@@ -24,9 +24,9 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
 
 from aios.demo import seed_demo
+from aios.loopback import free_port
 from aios.settings import Settings
 from connectors.demo import _planted
-from tests.loopback import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 

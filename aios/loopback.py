@@ -1,4 +1,4 @@
-"""A real uvicorn server on a free loopback port, in a thread, for HTTP tests."""
+"""A real uvicorn server on a free loopback port, in a thread: for tests and benchmarks."""
 
 from __future__ import annotations
 
