@@ -13,7 +13,6 @@ import asyncio
 import logging
 import os
 import secrets
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Literal
@@ -32,13 +31,12 @@ from aios.assistant.events import (
     StepFinished,
     StepStarted,
 )
-from aios.assistant.factory import Runtime, build_runtime
 from aios.assistant.service import Assistant
 from aios.assistant.threads import KeyedLocks, iterate_in_thread
 from aios.identity import User
-from aios.settings import Settings
 from aios.web import commands, login, render
 from aios.web.offline import strip_external
+from aios.web.process import process_runtime
 
 # Chainlit signs its login cookie with this secret. A fresh one per process is enough for a
 # demo (everyone signs in again after a restart); set it in the environment to keep sessions.
@@ -66,18 +64,8 @@ SWEEP_EVERY_S = 60.0
 """How often overdue approval requests are escalated or expired."""
 
 log = logging.getLogger("aios.web")
-_runtime: Runtime | None = None
-_runtime_lock = threading.Lock()
 _decisions = KeyedLocks[str]()
-
-
-def runtime() -> Runtime:
-    """The process's runtime, built on first use (it loads the embedding model: seconds)."""
-    global _runtime
-    with _runtime_lock:
-        if _runtime is None:
-            _runtime = build_runtime(Settings())
-        return _runtime
+runtime = process_runtime
 
 
 def assistant() -> Assistant:

@@ -13,6 +13,7 @@ from aios.cli import (
     demo,
     knowledge,
     policy,
+    serve,
     systems,
     tools,
     users,
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.command("api")(api.api)
 app.command("chat")(chat.chat)
+app.command("serve")(serve.serve)
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(audit.app, name="audit")
 app.add_typer(bench.app, name="bench")

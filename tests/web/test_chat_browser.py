@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +25,9 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_play
 
 from aios.demo import seed_demo
 from aios.loopback import free_port
+from aios.policy import load_policy
 from aios.settings import Settings
+from aios.users import open_directory
 from connectors.demo import _planted
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
@@ -54,6 +56,7 @@ class App:
     url: str
     data_dir: Path
     log: Path
+    base: str
 
 
 @dataclass
@@ -81,29 +84,41 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[App]:
     """``chainlit run app.py`` on a free port, over a freshly seeded demo company."""
+    command = [sys.executable, "-m", "chainlit", "run", "app.py", "--headless", "--host"]
+    yield from _launch(tmp_path_factory, lambda port: [*command, "127.0.0.1", "--port", port])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[App]:
+    """``aios serve``: the chat under /chat and the API beside it, in one process."""
+    command = [sys.executable, "-m", "aios.cli", "serve", "--port"]
+    yield from _launch(tmp_path_factory, lambda port: [*command, port], chat_path="/chat")
+
+
+def _launch(
+    tmp_path_factory: pytest.TempPathFactory,
+    command: Callable[[str], list[str]],
+    chat_path: str = "",
+) -> Iterator[App]:
     data_dir = tmp_path_factory.mktemp("web") / "data"
     seed_demo(Settings(data_dir=data_dir, policy_file=REPO / "policies" / "actions.yaml"))
     port = free_port()
-    log = data_dir / "chainlit.log"
+    log = data_dir / "server.log"
     env = {
         **os.environ,
         "AIOS_DATA_DIR": str(data_dir),
         "AIOS_DEMO_PASSWORD": PASSWORD,
         "CHAINLIT_AUTH_SECRET": "browser-test-secret-" + "x" * 32,
     }
-    command = [sys.executable, "-m", "chainlit", "run", "app.py", "--headless"]
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            command(str(port)), cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
         )
-    url = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
+    url = base + chat_path
     try:
         _wait_until_serving(url, server, log)
-        yield App(url, data_dir, log)
+        yield App(url, data_dir, log, base)
     finally:
         server.terminate()
         try:
@@ -237,5 +252,36 @@ def test_a_large_refund_waits_for_finance_and_another_user_approves_it(
     ).to_be_visible()
     _say(alice, "/pending")
     expect(_said(alice, r"^Nothing is waiting for a decision")).to_be_visible()
+    assert _count(erp, refunds, _planted.PLATINUM_PAID_INVOICE) == 1
+    assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)
+
+
+def test_aios_serve_puts_the_api_beside_the_chat(served: App, browser: Browser) -> None:
+    """One process, one ledger: a request made in the chat is decided over the API, and the
+    requester's open chat is told."""
+    erp = served.data_dir / "erp.db"
+    refunds = "SELECT count(*) FROM refunds WHERE invoice_id = ? AND amount_cents = 90000"
+    directory = open_directory(
+        Settings(data_dir=served.data_dir),
+        load_policy(REPO / "policies" / "actions.yaml").policy.roles,
+    )
+    dave = {"Authorization": f"Bearer {directory.add_key('dave', 'browser test')[1]}"}
+    offline = Offline()
+    alice = _sign_in(browser, served, offline, "alice")
+    _say(alice, f"refund $900 on {_planted.PLATINUM_ORDER}")
+    expect(_said(alice, r"^Needs approval by finance \(four-eyes\): Refund \$900")).to_be_visible()
+
+    waiting = httpx.get(f"{served.base}/v1/approvals", headers=dave).json()["waiting"]
+    assert [(a["requester"], a["tool"]) for a in waiting] == [("alice", "erp.create_refund")]
+    decided = httpx.post(
+        f"{served.base}/v1/approvals/{waiting[0]['id']}/decision",
+        json={"answer": "approve"},
+        headers=dave,
+        timeout=TURN_MS / 1000,
+    )
+    assert decided.json()["status"] == "completed", decided.text
+    expect(
+        _said(alice, r"^Your request AP-\w+ \(Refund \$900.* was approved by dave")
+    ).to_be_visible()
     assert _count(erp, refunds, _planted.PLATINUM_PAID_INVOICE) == 1
     assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)

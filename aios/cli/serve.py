@@ -1,0 +1,57 @@
+"""``aios serve``: the web chat and the HTTP API in one process, on one port.
+
+The API answers under ``/v1`` (and ``/widget.js``, ``/metrics``), the chat under ``/chat``;
+both share one runtime, so an approval asked for in the chat is decided over the API and the
+other way round. Chainlit reads ``app.py`` and ``.chainlit/`` from the working directory, so
+run it from the checkout (as ``make run`` does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+
+from aios.api.app import create_app
+from aios.api.store import open_api_store
+from aios.web.process import process_runtime
+
+CHAT_PATH = "/chat"
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    chat_app: Path = typer.Option(Path("app.py"), help="The Chainlit entry point."),
+) -> None:
+    """Serve the web chat (/chat) and the HTTP API (/v1, /widget.js) together."""
+    if not chat_app.is_file():
+        raise typer.BadParameter(f"{chat_app} not found: run from the aios checkout")
+    # Chainlit configures itself when imported, from the working directory.
+    from chainlit.config import config
+    from chainlit.server import app as chainlit_app
+    from chainlit.utils import mount_chainlit
+
+    typer.echo("Loading the assistant…", err=True)
+    runtime = process_runtime()
+    app = create_app(runtime, open_api_store(runtime.settings))
+    config.run.headless = True  # never open a browser on the server
+    config.run.host, config.run.port = host, port
+    mount_chainlit(app, target=str(chat_app), path=CHAT_PATH)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # A mounted app's own startup never runs by itself: run the chat's (its warm-up and
+        # approval sweep) inside ours.
+        async with chainlit_app.router.lifespan_context(chainlit_app):
+            yield
+
+    app.router.lifespan_context = lifespan
+    typer.echo(
+        f"Web chat at http://{host}:{port}{CHAT_PATH}, API at http://{host}:{port}/v1", err=True
+    )
+    uvicorn.run(app, host=host, port=port, log_level="info")
