@@ -1,8 +1,10 @@
 """Every tool call the assistant makes goes through here, and into the audit trail.
 
 Audit first: a write is recorded as requested before it is sent, so a write with no audit
-row cannot happen; if the trail cannot be written, ``AuditUnavailable`` stops the write.
-Reads are recorded after they return.
+row cannot happen; if the trail cannot be written, ``AuditUnavailable`` stops the write. Its
+outcome is recorded as soon as the system answers. Reads are recorded after they return, and
+like decisions they are held (``AuditTrail.hold``): inside ``AuditTrail.together`` their rows
+join the next append instead of costing a transaction and a head write each.
 """
 
 from __future__ import annotations
@@ -72,15 +74,21 @@ class Toolbox:
     ) -> dict[str, Any]:
         details = {"idempotency_key": idempotency_key, "confirmed_by": confirmed_by}
         requested = {**args, "_call": details}
-        self._record(caller, "tool.requested", tool, requested, None, decision, approval_id)
+        self._record(
+            caller, "tool.requested", tool, requested, None, decision, approval_id, now=True
+        )
         try:
             result = self.connectors.call(tool, args, idempotency_key).model_dump(mode="json")
         except ConnectorError as exc:
             problem = exc.to_problem()
-            self._record(caller, "tool.failed", tool, args, problem, decision, approval_id)
+            self._record(
+                caller, "tool.failed", tool, args, problem, decision, approval_id, now=True
+            )
             raise
         try:
-            self._record(caller, "tool.succeeded", tool, args, result, decision, approval_id)
+            self._record(
+                caller, "tool.succeeded", tool, args, result, decision, approval_id, now=True
+            )
         except AuditUnavailable:
             # The system made the change and its request is on the trail. Reporting a failure
             # now would invite the same change again under a new key.
@@ -111,24 +119,30 @@ class Toolbox:
         result: Any = None,
         decision: PolicyDecision | None = None,
         approval_id: str | None = None,
+        *,
+        now: bool = False,
     ) -> None:
+        """``now`` for a write's rows: what the system did must be on the trail before anything
+        else happens, so they are appended at once (with what is held before them)."""
         if self.masker is not None:
             args, result = self.masker.for_audit(args), self.masker.for_audit(result)
-        self.trail.append(
-            AuditEvent(
-                kind=kind,
-                actor=caller.actor,
-                on_behalf_of=caller.on_behalf_of,
-                session_id=caller.session_id,
-                step=caller.step,
-                tool=tool,
-                arguments=args,
-                result=result,
-                policy_decision=decision.decision.value if decision else None,
-                policy_version=decision.policy_version if decision else self.policy_version,
-                approval_id=approval_id,
-            )
+        event = AuditEvent(
+            kind=kind,
+            actor=caller.actor,
+            on_behalf_of=caller.on_behalf_of,
+            session_id=caller.session_id,
+            step=caller.step,
+            tool=tool,
+            arguments=args,
+            result=result,
+            policy_decision=decision.decision.value if decision else None,
+            policy_version=decision.policy_version if decision else self.policy_version,
+            approval_id=approval_id,
         )
+        if now:
+            self.trail.append(event)
+        else:
+            self.trail.hold(event)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,9 @@ def build_runtime(
         )
     # One connection shared by the graph's threads; SqliteSaver serialises access to it.
     conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
+    # WAL: a checkpoint commits with one sync instead of a rollback journal's several, and is
+    # as durable (synchronous stays FULL).
+    conn.execute("PRAGMA journal_mode=WAL")
     if knowledge is None:
         knowledge = Answerer(Retriever(KnowledgeIndex(data_dir, embedder), embedder))
     ledger = open_ledger(settings, policy, toolbox.trail)

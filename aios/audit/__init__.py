@@ -11,7 +11,7 @@ from aios.audit.errors import AuditUnavailable
 from aios.audit.export import ExportFormat
 from aios.audit.head import FileHeadStore, HeadStore
 from aios.audit.models import AuditEvent, AuditRecord, Break, ChainHead, VerifyReport
-from aios.audit.trail import AuditTrail
+from aios.audit.trail import AuditTrail, flush_held
 from aios.db import make_engine
 from aios.settings import Settings
 
@@ -26,6 +26,7 @@ __all__ = [
     "FileHeadStore",
     "HeadStore",
     "VerifyReport",
+    "flush_held",
     "open_trail",
 ]
 

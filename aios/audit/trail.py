@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +29,24 @@ from aios.audit.verify import verify_chain
 _PG_LOCK_KEY = 0x6A105_A0D17
 # Only reached on a backend without a lock below, when two writers raced for the same seq.
 _ATTEMPTS = 5
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Held:
+    trail: AuditTrail
+    events: list[AuditEvent] = field(default_factory=list)
+
+
+# Per context, so that each graph node (one thread each) holds only its own rows.
+_HELD: ContextVar[_Held | None] = ContextVar("aios_audit_held", default=None)
+
+
+def flush_held() -> None:
+    """Append the rows held in this context now; AuditUnavailable when they cannot be."""
+    held = _HELD.get()
+    if held is not None and held.events:
+        held.trail.append_many([])
 
 
 def utc_now() -> datetime:
@@ -68,9 +89,51 @@ class AuditTrail:
         return self.append_many([event])[0]
 
     def append_many(self, events: Sequence[AuditEvent]) -> list[AuditRecord]:
-        """Record ``events`` in order, all in one transaction: every one of them or none."""
-        if not events:
+        """Record ``events`` in order, all in one transaction: every one of them or none.
+
+        Rows held in this context (``together``) go first, in the same transaction, so the
+        chain keeps the order things happened in; if the append fails they are lost with it.
+        """
+        held = _HELD.get()
+        taken: list[AuditEvent] = []
+        if held is not None and held.trail is self:
+            taken, held.events = held.events, []
+        if not taken and not events:
             return []
+        return self._commit([*taken, *events])[len(taken) :]
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Inside, ``hold`` keeps rows back to append them in one transaction and one head
+        write: with the next ``append`` (ahead of its rows), at ``flush_held`` or at the end of
+        the block, also when it ends by an exception (an interrupt is one)."""
+        token = _HELD.set(_Held(self))
+        try:
+            yield
+        except BaseException:
+            try:
+                flush_held()
+            except AuditUnavailable:
+                log.exception("could not record the audit rows held before an exception")
+            raise
+        else:
+            flush_held()
+        finally:
+            _HELD.reset(token)
+
+    def hold(self, event: AuditEvent) -> None:
+        """Record ``event`` with the next append when inside ``together``, else now. What it
+        stands for has already happened (it has no effect still to come), so only its row
+        waits; its time is taken now."""
+        held = _HELD.get()
+        if held is None or held.trail is not self:
+            self.append(event)
+            return
+        if event.occurred_at is None:
+            event = event.model_copy(update={"occurred_at": self.clock()})
+        held.events.append(event)
+
+    def _commit(self, events: Sequence[AuditEvent]) -> list[AuditRecord]:
         with self._append_lock:
             rows = self._insert(events)
             newest = rows[-1]

@@ -13,26 +13,58 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
 from aios.assistant.events import ConfirmationRequired, ErrorEvent, MessageEvent
-from aios.graph._common import GraphDeps, caller, emit
+from aios.graph._common import GraphDeps, audited_together, caller, emit
+from aios.graph.execute import run_step
 from aios.graph.plan_steps import flatten
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.planner.protocol import Plan, PlannedStep
 from aios.policy import Decision as Verdict
 from aios.policy import PolicyDecision, PolicyRequest
 from connectors.errors import InvalidInput
+from connectors.operation import Kind
 
 
 class Gate:
     def __init__(self, deps: GraphDeps) -> None:
         self.deps = deps
 
+    @audited_together
     def guard(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
+        """Decide the step at the cursor. A lookup the policy allows runs right here, and the
+        next step is decided: a lookup has no effect to pause before, and a node of its own
+        would cost a checkpoint per lookup."""
         plan = Plan.model_validate(state["plan"])
         steps = flatten(plan)
         cursor = state.get("cursor", 0)
-        if cursor >= len(steps):
-            return Command(goto="respond", update={"outcome": "completed"})
-        _, step = steps[cursor]
+        results = state.get("results", {})
+        while cursor < len(steps):
+            step = steps[cursor][1]
+            update: dict[str, Any] = {"cursor": cursor, "results": results, "approval": None}
+            verdict = self._decide(state, runtime, plan, step)
+            if verdict is None:
+                return Command(goto="respond", update={**update, "outcome": "failed"})
+            update["decision"] = verdict.model_dump(mode="json")
+            if verdict.decision is Verdict.DENY:
+                emit(ErrorEvent(code="policy_denied", message=f"Not allowed: {verdict.reason}"))
+                return Command(goto="respond", update={**update, "outcome": "denied"})
+            if verdict.decision is Verdict.ALLOW:
+                if self.deps.toolbox.connectors.registry.get(step.tool).kind is not Kind.READ:
+                    return Command(goto="act", update=update)
+                done = run_step(self.deps, state, runtime, cursor, verdict, results)
+                if isinstance(done, Command):
+                    return done
+                results, cursor = done, cursor + 1
+                continue
+            if verdict.decision is Verdict.APPROVE:
+                update["approval"] = self._open_approval(state, runtime, cursor, step, verdict)
+            return Command(goto="await_decision", update=update)
+        update = {"cursor": cursor, "results": results, "outcome": "completed"}
+        return Command(goto="respond", update=update)
+
+    def _decide(
+        self, state: TurnState, runtime: Runtime[TurnContext], plan: Plan, step: PlannedStep
+    ) -> PolicyDecision | None:
+        """The policy's decision on ``step``, recorded; None when the step is malformed."""
         who = caller(state, runtime, "guard")
         try:
             # Whatever proposed the step (skills or a model), it must be a known tool with
@@ -42,7 +74,7 @@ class Gate:
         except InvalidInput as exc:
             self.deps.toolbox.record(who, "plan.rejected", tool=step.tool, reason=exc.message)
             emit(ErrorEvent(code="invalid_plan", message=f"I can't run that step: {exc.message}"))
-            return Command(goto="respond", update={"outcome": "failed"})
+            return None
         verdict = self.deps.policy.decide(
             PolicyRequest(
                 role=state.get("requester_role") or runtime.context.user.role,
@@ -63,15 +95,7 @@ class Gate:
             rule=verdict.rule,
             reason=verdict.reason,
         )
-        update: dict[str, Any] = {"decision": verdict.model_dump(mode="json"), "approval": None}
-        if verdict.decision is Verdict.DENY:
-            emit(ErrorEvent(code="policy_denied", message=f"Not allowed: {verdict.reason}"))
-            return Command(goto="respond", update={**update, "outcome": "denied"})
-        if verdict.decision is Verdict.ALLOW:
-            return Command(goto="act", update=update)
-        if verdict.decision is Verdict.APPROVE:
-            update["approval"] = self._open_approval(state, runtime, cursor, step, verdict)
-        return Command(goto="await_decision", update=update)
+        return verdict
 
     def _open_approval(
         self,
@@ -111,6 +135,7 @@ class Gate:
         rows = self.deps.toolbox.trail.records(session_id=session_id)
         return any(r.kind == "approval.requested" and r.approval_id == approval_id for r in rows)
 
+    @audited_together
     def await_decision(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
         plan = Plan.model_validate(state["plan"])
         cursor = state.get("cursor", 0)

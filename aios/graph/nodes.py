@@ -21,12 +21,11 @@ from aios.assistant.events import (
     MessageEvent,
     PlanEvent,
     PlannedStepView,
-    StepFinished,
-    StepStarted,
 )
 from aios.audit import AuditUnavailable
-from aios.graph._common import GraphDeps, caller, emit
-from aios.graph.plan_steps import flatten, idempotency_key
+from aios.graph._common import GraphDeps, audited_together, caller, emit
+from aios.graph.execute import fail, run_step, shown
+from aios.graph.plan_steps import flatten
 from aios.graph.state import TurnContext, TurnState
 from aios.knowledge.retriever import QuestionError
 from aios.planner.protocol import Memory, Plan, PlannedStep, PlanRequest
@@ -35,7 +34,6 @@ from aios.policy import Decision as Verdict
 from aios.policy import PolicyDecision
 from aios.toolbox import BoundReader, Caller
 from connectors.errors import ConnectorError
-from connectors.operation import Kind
 
 NOTHING_FOUND = "I couldn't find anything about that in the company's documents."
 
@@ -44,6 +42,7 @@ class Nodes:
     def __init__(self, deps: GraphDeps) -> None:
         self.deps = deps
 
+    @audited_together
     def understand(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
         user = runtime.context.user
         memory = Memory.model_validate(state.get("memory") or {})
@@ -70,7 +69,7 @@ class Nodes:
         try:
             result = self.deps.planner.plan(request, reader)
         except (ConnectorError, AuditUnavailable) as exc:
-            return self._fail(exc, fresh)
+            return fail(exc, fresh)
         fresh["memory"] = result.memory.model_dump(mode="json")
         output = result.output
         if output.kind == "plan":
@@ -94,6 +93,7 @@ class Nodes:
         emit(MessageEvent(text=self._text(output.text, runtime)))
         return Command(goto=END, update={**fresh, "outcome": "answered"})
 
+    @audited_together
     def answer(self, state: TurnState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         if self.deps.knowledge is None:
             emit(MessageEvent(text=NOTHING_FOUND))
@@ -126,41 +126,26 @@ class Nodes:
         emit(MessageEvent(text=f"{found.message}\n\n{text}", citations=citations))
         return {"outcome": "answered"}
 
+    @audited_together
     def act(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
         plan = Plan.model_validate(state["plan"])
         cursor = state.get("cursor", 0)
-        part, step = flatten(plan)[cursor]
-        op = self.deps.toolbox.connectors.registry.get(step.tool)
-        who = caller(state, runtime, f"act:{cursor}")
+        steps = flatten(plan)
         decision = PolicyDecision.model_validate(state["decision"])
-        if missing := self._unapproved(state, step, decision):
+        if missing := self._unapproved(state, steps[cursor][1], decision):
             emit(ErrorEvent(code="approval_missing", message=missing))
             return Command(goto="respond", update={"outcome": "denied"})
-        emit(StepStarted(index=cursor, tool=step.tool, args=step.args))
-        try:
-            if op.kind is Kind.READ:
-                result = self.deps.toolbox.read(step.tool, step.args, who)
-            else:
-                result = self.deps.toolbox.write(
-                    step.tool,
-                    step.args,
-                    who,
-                    idempotency_key=idempotency_key(
-                        runtime.context.session_id, state["turn"], cursor, step.args
-                    ),
-                    decision=decision,
-                    confirmed_by=state.get("confirmed_by"),
-                    approval_id=state.get("approval"),
-                )
-        except (ConnectorError, AuditUnavailable) as exc:
-            message = exc.message if isinstance(exc, ConnectorError) else str(exc)
-            emit(StepFinished(index=cursor, tool=step.tool, ok=False, error=message))
-            return self._fail(exc, {"errors": [*state.get("errors", []), message]}, goto="respond")
-        shown = self._shown(result, runtime)
-        emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown))
-        results = dict(state.get("results", {}))
-        results[str(part)] = {**results.get(str(part), {}), step.name: result}
-        update = {"results": results, "cursor": cursor + 1, "confirmed_by": None, "approval": None}
+        results = run_step(self.deps, state, runtime, cursor, decision, state.get("results", {}))
+        if isinstance(results, Command):
+            return results
+        update: dict[str, Any] = {
+            "results": results,
+            "cursor": cursor + 1,
+            "confirmed_by": None,
+            "approval": None,
+        }
+        if cursor + 1 == len(steps):
+            return Command(goto="respond", update={**update, "outcome": "completed"})
         return Command(goto="guard", update=update)
 
     def _unapproved(
@@ -179,16 +164,12 @@ class Nodes:
             return "The approval does not match this step; nothing was changed."
         return None
 
-    def _shown(self, data: Any, runtime: Runtime[TurnContext]) -> Any:
-        """``data`` as the person reading this turn may see it (personal data masked)."""
-        masker = self.deps.masker
-        return masker.mask(data, runtime.context.user.role) if masker else data
-
     def _text(self, text: str, runtime: Runtime[TurnContext]) -> str:
         """Free text (a document, a note) with the personal data the reader may not see masked."""
         masker = self.deps.masker
         return masker.mask_text(text, runtime.context.user.role) if masker else text
 
+    @audited_together
     def respond(self, state: TurnState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         plan = Plan.model_validate(state["plan"])
         results = state.get("results", {})
@@ -196,18 +177,8 @@ class Nodes:
         for index, part in enumerate(plan.parts):
             done = results.get(str(index), {})
             if part.steps and all(step.name in done for step in part.steps):
-                values = self._shown({**part.values, "results": done}, runtime)
+                values = shown(self.deps, {**part.values, "results": done}, runtime)
                 lines.append(render(part.reply, values, strict=False) or "Done.")
         if lines:
             emit(MessageEvent(text=self._text("\n\n".join(lines), runtime)))
         return {"outcome": state.get("outcome") or "completed"}
-
-    @staticmethod
-    def _fail(
-        exc: ConnectorError | AuditUnavailable, update: dict[str, Any], goto: str = END
-    ) -> Command[str]:
-        if isinstance(exc, ConnectorError):
-            emit(ErrorEvent(code=exc.code, message=exc.message))
-        else:
-            emit(ErrorEvent(code="audit_unavailable", message=f"{exc}; nothing was changed."))
-        return Command(goto=goto, update={**update, "outcome": "failed"})

@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from aios.approvals.ledger import ApprovalLedger
 from aios.assistant.factory import build_runtime
-from aios.audit import open_trail
+from aios.audit import AuditTrail, open_trail
 from aios.graph.nodes import Nodes
 from aios.knowledge.embedder import Embedder
 from aios.settings import Settings
@@ -58,28 +58,34 @@ def _after(owner: Any, name: str, when: Callable[..., bool] = lambda *a, **k: Tr
 
 
 def _recorded(kind: str) -> Callable[..., bool]:
-    return lambda _self, _caller, recorded, *a, **k: recorded == kind
+    """When the trail has just committed a row of ``kind`` (alone or with rows held before)."""
+    return lambda _self, events, *a, **k: any(event.kind == kind for event in events)
 
 
 POINTS: dict[str, Callable[[], None]] = {
     # the approver's decision is in the ledger; the conversation has not resumed
     "ledger_decided": lambda: _after(ApprovalLedger, "decide"),
+    # the decision is held for the trail, not on it yet (its node has not returned)
+    "decision_held": lambda: _after(
+        Toolbox, "record", lambda _self, _caller, kind, *a, **k: kind == "approval.decided"
+    ),
     # the decision is in the audit trail; the step has not started
-    "decision_audited": lambda: _after(Toolbox, "record", _recorded("approval.decided")),
+    "decision_audited": lambda: _after(AuditTrail, "_commit", _recorded("approval.decided")),
     # the write is audited as requested; the system has not been called
-    "write_requested": lambda: _after(Toolbox, "_record", _recorded("tool.requested")),
+    "write_requested": lambda: _after(AuditTrail, "_commit", _recorded("tool.requested")),
     # the system committed the refund; nobody heard back
     "system_committed": lambda: _after(
         Connectors, "call", lambda _self, tool, *a, **k: tool == "erp.create_refund"
     ),
     # the success is audited; the graph has not checkpointed the step
-    "success_audited": lambda: _after(Toolbox, "_record", _recorded("tool.succeeded")),
+    "success_audited": lambda: _after(AuditTrail, "_commit", _recorded("tool.succeeded")),
     # the step finished; its checkpoint is not written
     "step_done": lambda: _after(Nodes, "act"),
 }
 CASES: list[tuple[Answer, str]] = [("approve", point) for point in POINTS] + [
     # a rejection never reaches the write, so only the points before it exist
     ("reject", "ledger_decided"),
+    ("reject", "decision_held"),
     ("reject", "decision_audited"),
 ]
 

@@ -1,0 +1,74 @@
+"""Running one step of a plan through the toolbox: for ``act``, and for the lookups the
+gate lets through, which ``guard`` runs itself (they have no effect to pause before)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+from aios.assistant.events import ErrorEvent, StepFinished, StepStarted
+from aios.audit import AuditUnavailable
+from aios.graph._common import GraphDeps, caller, emit
+from aios.graph.plan_steps import flatten, idempotency_key
+from aios.graph.state import TurnContext, TurnState
+from aios.planner.protocol import Plan
+from aios.policy import PolicyDecision
+from connectors.errors import ConnectorError
+from connectors.operation import Kind
+
+Results = dict[str, dict[str, Any]]
+
+
+def run_step(
+    deps: GraphDeps,
+    state: TurnState,
+    runtime: Runtime[TurnContext],
+    cursor: int,
+    decision: PolicyDecision,
+    results: Results,
+) -> Results | Command[str]:
+    """``results`` with step ``cursor``'s added, or where to go when it failed."""
+    part, step = flatten(Plan.model_validate(state["plan"]))[cursor]
+    op = deps.toolbox.connectors.registry.get(step.tool)
+    who = caller(state, runtime, f"act:{cursor}")
+    # Its arguments are the plan's, which the caller has already seen.
+    emit(StepStarted(index=cursor, tool=step.tool, args=step.args), shows_records=False)
+    try:
+        if op.kind is Kind.READ:
+            result = deps.toolbox.read(step.tool, step.args, who)
+        else:
+            result = deps.toolbox.write(
+                step.tool,
+                step.args,
+                who,
+                idempotency_key=idempotency_key(
+                    runtime.context.session_id, state["turn"], cursor, step.args
+                ),
+                decision=decision,
+                confirmed_by=state.get("confirmed_by"),
+                approval_id=state.get("approval"),
+            )
+    except (ConnectorError, AuditUnavailable) as exc:
+        message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+        emit(StepFinished(index=cursor, tool=step.tool, ok=False, error=message))
+        return fail(exc, {"errors": [*state.get("errors", []), message]}, goto="respond")
+    emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown(deps, result, runtime)))
+    return {**results, str(part): {**results.get(str(part), {}), step.name: result}}
+
+
+def shown(deps: GraphDeps, data: Any, runtime: Runtime[TurnContext]) -> Any:
+    """``data`` as the person reading this turn may see it (personal data masked)."""
+    return deps.masker.mask(data, runtime.context.user.role) if deps.masker else data
+
+
+def fail(
+    exc: ConnectorError | AuditUnavailable, update: dict[str, Any], goto: str = END
+) -> Command[str]:
+    if isinstance(exc, ConnectorError):
+        emit(ErrorEvent(code=exc.code, message=exc.message))
+    else:
+        emit(ErrorEvent(code="audit_unavailable", message=f"{exc}; nothing was changed."))
+    return Command(goto=goto, update={**update, "outcome": "failed"})
