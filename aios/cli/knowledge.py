@@ -53,7 +53,10 @@ def _deps(ctx: typer.Context) -> KnowledgeDeps:
 @contextmanager
 def _knowledge(ctx: typer.Context) -> Iterator[KnowledgeBase]:
     deps = _deps(ctx)
-    base = KnowledgeBase.open(deps.settings.ensure_data_dir(), deps.get_embedder())
+    settings = deps.settings
+    base = KnowledgeBase.open(
+        settings.ensure_data_dir(), deps.get_embedder(), chroma_url=settings.chroma_url
+    )
     try:
         yield base
     finally:

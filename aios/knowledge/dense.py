@@ -1,4 +1,6 @@
-"""The dense side: chunk vectors in an embedded Chroma collection (cosine space).
+"""The dense side: chunk vectors in a Chroma collection (cosine space), embedded under the
+data directory by default or on a Chroma server (``AIOS_CHROMA_URL``) when several workers
+share one.
 
 We compute every vector ourselves and pass it in, and we always hand Chroma our own embedding
 function, so Chroma never reaches for its default model (which would try to download one).
@@ -11,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
+from urllib.parse import urlsplit
 
 import chromadb
+from chromadb.api import ClientAPI
 from chromadb.api.types import Embeddable, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 
@@ -22,14 +26,29 @@ from aios.knowledge.models import Chunk
 COLLECTION = "knowledge"
 
 
+def chroma_client(where: Path | str) -> ClientAPI:
+    """An embedded store in directory ``where``, or the server at URL ``where``."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if isinstance(where, Path):
+        where.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(where), settings=settings)
+    url = urlsplit(where)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ValueError(f"not a Chroma server URL: {where!r} (want e.g. http://127.0.0.1:8001)")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return chromadb.HttpClient(
+        host=url.hostname, port=port, ssl=url.scheme == "https", settings=settings
+    )
+
+
 class DenseIndex:
     def __init__(
-        self, path: Path, embedding_function: ChromaEmbeddingFunction, collection: str = COLLECTION
+        self,
+        where: Path | str,
+        embedding_function: ChromaEmbeddingFunction,
+        collection: str = COLLECTION,
     ) -> None:
-        path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
-        )
+        self._client = chroma_client(where)
         self._collection = self._client.get_or_create_collection(
             collection,
             # Chroma types the parameter over all embeddable inputs; ours embeds documents only.

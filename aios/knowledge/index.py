@@ -63,7 +63,7 @@ class _Plan:
 
 class KnowledgeIndex:
     """The knowledge store under ``data_dir``: ``knowledge/catalog.sqlite``, ``knowledge/bm25``
-    and the ``chroma`` directory."""
+    and the ``chroma`` directory (or the Chroma server at ``chroma_url``)."""
 
     def __init__(
         self,
@@ -74,13 +74,17 @@ class KnowledgeIndex:
         max_bytes: int = DEFAULT_MAX_BYTES,
         embed_batch: int = 256,
         lock_timeout: float = LOCK_TIMEOUT_S,
+        chroma_url: str | None = None,
     ) -> None:
         self.embedder = embedder
         self.chunking = chunking or ChunkingConfig()
         self.max_bytes = max_bytes
         self.embed_batch = embed_batch
         self.catalog = Catalog(data_dir / "knowledge" / "catalog.sqlite")
-        self.dense = DenseIndex(data_dir / "chroma", ChromaEmbeddingFunction(embedder))
+        # The vectors may live on a Chroma server; the catalog and the BM25 index stay here.
+        self.dense = DenseIndex(
+            chroma_url or data_dir / "chroma", ChromaEmbeddingFunction(embedder)
+        )
         self._lexical_dir = data_dir / "knowledge" / "bm25"
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()

@@ -31,9 +31,11 @@ class KnowledgeBase:
         chunking: ChunkingConfig | None = None,
         retrieval: RetrievalConfig | None = None,
         answering: AnswerConfig | None = None,
+        chroma_url: str | None = None,
     ) -> KnowledgeBase:
-        """Open (or create) the knowledge stores under ``data_dir``."""
-        index = KnowledgeIndex(data_dir, embedder, chunking=chunking)
+        """Open (or create) the knowledge stores under ``data_dir`` (vectors on the Chroma
+        server at ``chroma_url`` if given)."""
+        index = KnowledgeIndex(data_dir, embedder, chunking=chunking, chroma_url=chroma_url)
         retriever = Retriever(index, embedder, retrieval)
         return cls(index=index, retriever=retriever, answerer=Answerer(retriever, answering))
 
