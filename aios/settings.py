@@ -97,6 +97,22 @@ class Settings(BaseSettings):
         30.0, gt=0, le=600, description="The longest recording the voice routes transcribe."
     )
 
+    slack_bot_token: SecretStr | None = Field(
+        None, description="The Slack app's bot token (xoxb-…), for `aios slack`."
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, description="The Slack app-level token (xapp-…, connections:write), Socket Mode."
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, description="The Slack app's signing secret; HTTP mode verifies requests with it."
+    )
+    slack_approvers_channel: str | None = Field(
+        None, description="Slack channel id (C…) where four-eyes requests are posted."
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/", description="Slack's Web API; tests point it at a fake."
+    )
+
     @field_validator("api_cors_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:

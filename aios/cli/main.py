@@ -14,6 +14,7 @@ from aios.cli import (
     knowledge,
     policy,
     serve,
+    slack,
     systems,
     tools,
     users,
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.command("api")(api.api)
 app.command("chat")(chat.chat)
 app.command("serve")(serve.serve)
+app.command("slack")(slack.slack)
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(audit.app, name="audit")
 app.add_typer(bench.app, name="bench")

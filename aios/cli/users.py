@@ -9,6 +9,7 @@ from rich.table import Column, Table
 from aios.policy import load_policy
 from aios.settings import Settings
 from aios.users import UnknownRole, UserDirectory, open_directory
+from aios.users.slack import SlackLinks
 
 app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
 console = Console()
@@ -112,3 +113,28 @@ def revoke_key(key_id: str = typer.Argument(help="The key's id, e.g. key_3f2a…
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
     console.print(f"{key_id} is revoked")
+
+
+@app.command("link-slack")
+def link_slack(
+    slack_user: str = typer.Argument(help="The Slack member id, e.g. U0123ABCD (profile > ⋮)."),
+    name: str = typer.Argument(help="The aios user they act as."),
+) -> None:
+    """Let a Slack account act in aios as ``name``; an unlinked account is refused."""
+    try:
+        user = SlackLinks(directory()).link(slack_user, name)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    console.print(f"{slack_user} acts in aios as {user.name} ({user.role})")
+
+
+@app.command("unlink-slack")
+def unlink_slack(slack_user: str = typer.Argument(help="The Slack member id.")) -> None:
+    """Stop a Slack account from acting in aios."""
+    try:
+        SlackLinks(directory()).unlink(slack_user)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    console.print(f"{slack_user} is unlinked")

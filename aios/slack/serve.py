@@ -1,0 +1,79 @@
+"""Running the Slack app: over Socket Mode (no public URL needed) or as an HTTP endpoint for
+the Events API, with the approval watcher beside it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.starlette import SlackRequestHandler
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from aios.assistant.factory import Runtime
+from aios.slack.app import SlackAdapter, create_app
+from aios.slack.post import web_client
+from aios.slack.store import open_slack_store
+
+EVENTS_PATH = "/slack/events"
+"""Where Slack sends events and interactions in HTTP mode (the Request URL of both)."""
+WATCH_EVERY_S = 30.0
+"""How often approval requests are escalated, expired and redrawn."""
+
+
+class SlackNotConfigured(ValueError):
+    """A token or secret the chosen mode needs is not set; the message names it."""
+
+
+@dataclass
+class SlackBot:
+    adapter: SlackAdapter
+    app: App
+
+    @contextmanager
+    def watching(self, every_s: float = WATCH_EVERY_S) -> Iterator[None]:
+        """Keep approval requests current while the block runs."""
+        stop = threading.Event()
+        watcher = threading.Thread(
+            target=self.adapter.board.watch, args=(stop, every_s), daemon=True
+        )
+        watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watcher.join(timeout=10)
+
+    def http_app(self) -> Starlette:
+        handler = SlackRequestHandler(self.app)
+
+        async def events(request: Request) -> Response:
+            return await handler.handle(request)
+
+        return Starlette(routes=[Route(EVENTS_PATH, events, methods=["POST"])])
+
+    def socket_mode(self, app_token: str) -> SocketModeHandler:
+        return SocketModeHandler(self.app, app_token)
+
+
+def build_bot(runtime: Runtime, *, verify_requests: bool = True) -> SlackBot:
+    """The bot of ``runtime``'s settings. ``verify_requests``: HTTP mode checks every request's
+    signature; Socket Mode's requests come over the app's own authenticated connection."""
+    settings = runtime.settings
+    token, secret = settings.slack_bot_token, settings.slack_signing_secret
+    if token is None:
+        raise SlackNotConfigured("AIOS_SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
+    if verify_requests and secret is None:
+        raise SlackNotConfigured("AIOS_SLACK_SIGNING_SECRET is not set (Basic Information)")
+    client = web_client(token.get_secret_value(), settings.slack_api_url)
+    adapter = SlackAdapter(
+        runtime, open_slack_store(settings), client, settings.slack_approvers_channel
+    )
+    signing = secret.get_secret_value() if verify_requests and secret else None
+    return SlackBot(adapter, create_app(adapter, client, signing))
