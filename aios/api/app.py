@@ -45,6 +45,7 @@ from aios.audit import AuditRecord
 from aios.identity import User
 from aios.knowledge.models import Citation
 from aios.knowledge.retriever import QuestionError
+from aios.voice.routes import voice_router
 
 WIDGET = Path(__file__).parent / "static" / "widget.js"
 log = logging.getLogger(__name__)
@@ -299,6 +300,8 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         )
         return await play(request, session_id, user, None, run)  # type: ignore[no-any-return]
 
+    # The speech models load on the first voice request, not here.
+    app.include_router(voice_router(runtime.settings))
     return app
 
 

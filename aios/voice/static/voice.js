@@ -1,0 +1,268 @@
+/*
+ * aios voice page: push-to-talk over the same API as every other channel.
+ *
+ * Hold the button: the microphone records (MediaRecorder). Let go: the recording goes to
+ * /v1/voice/transcribe, the text is shown and posted as a message to the session
+ * (/v1/sessions/{id}/messages, events streamed as SSE), and what the assistant says is spoken
+ * through /v1/voice/speech. Pressing the button again while it speaks stops it (barge-in).
+ * The key is typed in once and kept in sessionStorage for the tab. Everything the assistant
+ * says is put on the page with textContent, never parsed as HTML.
+ */
+(() => {
+  "use strict";
+
+  const KEY = "aios-voice:key";
+  const SESSION = "aios-voice:session";
+  const UNSURE = 0.3; // below this, the page repeats what it heard before acting on it
+  const $ = (id) => document.getElementById(id);
+  const talk = $("talk");
+  const status = $("status");
+  const log = $("log");
+  const reply = $("reply");
+
+  let recorder = null;
+  let chunks = [];
+  let speaking = 0; // bumps on barge-in, so a reply still being fetched is not played
+  let pending = false; // a confirmation waits for an answer
+  let unsure = null; // a transcript waiting for "yes" before it is sent
+
+  // ---------------------------------------------------------------- the API
+
+  async function call(path, init) {
+    const headers = Object.assign({ Authorization: "Bearer " + sessionStorage.getItem(KEY) }, init.headers);
+    const response = await fetch(path, Object.assign({}, init, { headers, cache: "no-store" }));
+    if (!response.ok) {
+      let detail = "The assistant answered " + response.status + ".";
+      try {
+        const body = await response.json();
+        if (body && typeof body.detail === "string") detail = body.detail;
+      } catch (_) {
+        /* not problem+json */
+      }
+      const error = new Error(detail);
+      error.status = response.status;
+      throw error;
+    }
+    return response;
+  }
+
+  async function session() {
+    const known = sessionStorage.getItem(SESSION);
+    if (known) return known;
+    const created = await (await call("/v1/sessions", { method: "POST" })).json();
+    sessionStorage.setItem(SESSION, created.id);
+    return created.id;
+  }
+
+  /** Server-Sent Events of a POST, read by hand (EventSource cannot POST). */
+  async function events(response, onEvent) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
+      const frames = buffer.split(/\r\n\r\n|\n\n|\r\r/);
+      buffer = done ? "" : frames.pop();
+      for (const frame of frames) {
+        const data = frame
+          .split(/\r\n|\n|\r/)
+          .filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5).replace(/^ /, ""));
+        if (data.length) onEvent(JSON.parse(data.join("\n")));
+      }
+      if (done) return;
+    }
+  }
+
+  // ---------------------------------------------------------------- speaking
+
+  function spoken(text) {
+    return text.replace(/\*\*|`|\*/g, "");
+  }
+
+  async function speak(text) {
+    const mine = ++speaking;
+    const response = await call("/v1/voice/speech", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text: spoken(text).slice(0, 1000) }),
+    });
+    const audio = await response.blob();
+    if (mine !== speaking) return; // the user started talking meanwhile
+    if (reply.src) URL.revokeObjectURL(reply.src);
+    reply.src = URL.createObjectURL(audio);
+    reply.dataset.state = "playing";
+    await reply.play();
+  }
+
+  function stopSpeaking() {
+    speaking++;
+    if (!reply.paused) {
+      reply.pause();
+      reply.dataset.state = "stopped";
+    }
+  }
+
+  reply.addEventListener("ended", () => (reply.dataset.state = "ended"));
+
+  // ---------------------------------------------------------------- the conversation
+
+  function line(kind, text) {
+    const item = document.createElement("li");
+    item.className = kind;
+    item.textContent = text;
+    log.appendChild(item);
+    item.scrollIntoView({ block: "nearest" });
+  }
+
+  /** What an event shows, and what of it is read out. */
+  function render(event) {
+    switch (event.type) {
+      case "plan":
+        line("aios", event.understood);
+        return event.understood;
+      case "confirmation_required": {
+        pending = true;
+        const ask = event.decision === "approve"
+          ? event.text + " This needs approval by " + event.approver_role + "."
+          : event.text + " Say yes, confirm, to go ahead, or no to cancel.";
+        line("confirm", ask);
+        return ask;
+      }
+      case "message":
+        line("aios", spoken(event.text));
+        return event.text;
+      case "clarification": {
+        const options = event.options.length ? " " + event.options.join(", or ") + "?" : "";
+        line("aios", event.question + options);
+        return event.question + options;
+      }
+      case "error":
+        line("error", event.message);
+        return event.message;
+      case "done":
+        if (event.status !== "awaiting_confirmation") pending = false;
+        return "";
+      default:
+        return "";
+    }
+  }
+
+  async function send(text) {
+    const id = await session();
+    const response = await call("/v1/sessions/" + encodeURIComponent(id) + "/messages", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify({ text }),
+    });
+    const said = [];
+    await events(response, (event) => said.push(render(event)));
+    const words = said.filter(Boolean).join(" ");
+    if (words) await speak(words);
+  }
+
+  /** What to do with a transcript: send it, or first make sure it was heard right. */
+  async function heard(result) {
+    line("you", result.text);
+    if (unsure !== null) {
+      const held = unsure;
+      unsure = null;
+      if (/^\s*(yes|yeah|yep|right|correct)\b/i.test(result.text)) return send(held);
+      return speak("Then please say it again.");
+    }
+    if (pending && /^\s*(yes|yeah|yep|ok|okay|sure)\s*[.!]*\s*$/i.test(result.text)) {
+      // A confirmation by voice must be explicit: a stray "yes" is too easy to mishear.
+      return speak("To go ahead, say: yes, confirm.");
+    }
+    if (result.confidence < UNSURE) {
+      unsure = result.text;
+      return speak("I heard: " + result.text + ". Is that right?");
+    }
+    return send(result.text);
+  }
+
+  // ---------------------------------------------------------------- the microphone
+
+  async function start() {
+    stopSpeaking();
+    if (recorder) return;
+    talk.setAttribute("aria-pressed", "true");
+    status.textContent = "Listening…";
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      recorder = new MediaRecorder(stream);
+    } catch (error) {
+      talk.setAttribute("aria-pressed", "false");
+      status.textContent = "The microphone is not available: " + error.message;
+      return;
+    }
+    chunks = [];
+    recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data);
+    recorder.start();
+  }
+
+  async function stop() {
+    const current = recorder;
+    if (!current) return;
+    recorder = null;
+    talk.setAttribute("aria-pressed", "false");
+    const stopped = new Promise((resolve) => (current.onstop = resolve));
+    current.stop();
+    await stopped;
+    current.stream.getTracks().forEach((track) => track.stop());
+    const audio = new Blob(chunks, { type: current.mimeType || "audio/webm" });
+    status.textContent = "Thinking…";
+    try {
+      const response = await call("/v1/voice/transcribe", {
+        method: "POST",
+        headers: { "Content-Type": audio.type.split(";")[0] },
+        body: audio,
+      });
+      await heard(await response.json());
+      status.textContent = "";
+    } catch (error) {
+      status.textContent = error.message;
+      if (error.status === 401) signOut();
+    }
+  }
+
+  talk.addEventListener("pointerdown", (e) => {
+    talk.setPointerCapture(e.pointerId);
+    start();
+  });
+  talk.addEventListener("pointerup", stop);
+  talk.addEventListener("pointercancel", stop);
+  document.addEventListener("keydown", (e) => {
+    if (e.code === "Space" && !e.repeat && e.target.tagName !== "INPUT") {
+      e.preventDefault();
+      start();
+    }
+  });
+  document.addEventListener("keyup", (e) => {
+    if (e.code === "Space" && e.target.tagName !== "INPUT") stop();
+  });
+
+  // ---------------------------------------------------------------- the key
+
+  function signedIn() {
+    const has = Boolean(sessionStorage.getItem(KEY));
+    $("key-form").hidden = has;
+    $("voice").hidden = !has;
+  }
+
+  function signOut() {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(SESSION);
+    signedIn();
+  }
+
+  $("key-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(KEY, $("key").value.trim());
+    $("key").value = "";
+    signedIn();
+  });
+  $("forget").addEventListener("click", signOut);
+  signedIn();
+})();
