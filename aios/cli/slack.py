@@ -9,7 +9,7 @@ import uvicorn
 
 from aios.assistant.factory import build_runtime
 from aios.settings import Settings
-from aios.slack.serve import EVENTS_PATH, SlackNotConfigured, build_bot
+from aios.slack.serve import EVENTS_PATH, SlackNotConfigured, build_bot, credentials
 
 
 class Mode(StrEnum):
@@ -25,15 +25,17 @@ def slack(
     """Run the Slack bot. Link people first: `aios users link-slack U0123ABCD alice`."""
     settings = Settings()
     app_token = settings.slack_app_token
-    if mode is Mode.SOCKET and app_token is None:
-        raise typer.BadParameter("AIOS_SLACK_APP_TOKEN is not set (xapp-…, for Socket Mode)")
-    typer.echo("Loading the assistant…", err=True)
+    verify = mode is Mode.HTTP
     try:
-        bot = build_bot(build_runtime(settings), verify_requests=mode is Mode.HTTP)
+        credentials(settings, verify_requests=verify)
     except SlackNotConfigured as exc:
         raise typer.BadParameter(str(exc)) from None
+    if app_token is None and not verify:
+        raise typer.BadParameter("AIOS_SLACK_APP_TOKEN is not set (xapp-…, for Socket Mode)")
+    typer.echo("Loading the assistant…", err=True)
+    bot = build_bot(build_runtime(settings), verify_requests=verify)
     with bot.watching():
-        if app_token is not None and mode is Mode.SOCKET:
+        if app_token is not None and not verify:
             bot.socket_mode(app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
         else:
             typer.echo(f"Slack events at http://{host}:{port}{EVENTS_PATH}", err=True)

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from aios.assistant.factory import Runtime
+from aios.settings import Settings
 from aios.slack.app import SlackAdapter, create_app
 from aios.slack.post import web_client
 from aios.slack.store import open_slack_store
@@ -62,18 +63,24 @@ class SlackBot:
         return SocketModeHandler(self.app, app_token)
 
 
-def build_bot(runtime: Runtime, *, verify_requests: bool = True) -> SlackBot:
-    """The bot of ``runtime``'s settings. ``verify_requests``: HTTP mode checks every request's
-    signature; Socket Mode's requests come over the app's own authenticated connection."""
-    settings = runtime.settings
+def credentials(settings: Settings, *, verify_requests: bool) -> tuple[str, str | None]:
+    """The bot token, and the signing secret when requests are verified (HTTP mode: Socket
+    Mode's requests come over the app's own authenticated connection)."""
     token, secret = settings.slack_bot_token, settings.slack_signing_secret
     if token is None:
         raise SlackNotConfigured("AIOS_SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
-    if verify_requests and secret is None:
+    if not verify_requests:
+        return token.get_secret_value(), None
+    if secret is None:
         raise SlackNotConfigured("AIOS_SLACK_SIGNING_SECRET is not set (Basic Information)")
-    client = web_client(token.get_secret_value(), settings.slack_api_url)
+    return token.get_secret_value(), secret.get_secret_value()
+
+
+def build_bot(runtime: Runtime, *, verify_requests: bool = True) -> SlackBot:
+    settings = runtime.settings
+    token, secret = credentials(settings, verify_requests=verify_requests)
+    client = web_client(token, settings.slack_api_url)
     adapter = SlackAdapter(
         runtime, open_slack_store(settings), client, settings.slack_approvers_channel
     )
-    signing = secret.get_secret_value() if verify_requests and secret else None
-    return SlackBot(adapter, create_app(adapter, client, signing))
+    return SlackBot(adapter, create_app(adapter, client, secret))

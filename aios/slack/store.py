@@ -10,7 +10,7 @@ from sqlalchemy import Engine, Text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from aios.db import make_engine
+from aios.db import open_database
 from aios.settings import Settings
 from connectors.clock import utc_now
 
@@ -50,8 +50,6 @@ class SlackApprovalPost(SQLModel, table=True):
 class SlackStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        tables = [SlackThread.__table__, SlackDelivery.__table__, SlackApprovalPost.__table__]  # type: ignore[attr-defined]
-        SQLModel.metadata.create_all(engine, tables=tables)
 
     def claim(self, key: str) -> bool:
         """Take delivery ``key`` once: False when it was taken before (a retry, or the same
@@ -102,5 +100,4 @@ class SlackStore:
 
 
 def open_slack_store(settings: Settings) -> SlackStore:
-    settings.ensure_data_dir()
-    return SlackStore(make_engine(settings.db_url("state")))
+    return SlackStore(open_database(settings, "state"))

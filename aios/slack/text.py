@@ -59,7 +59,9 @@ def chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     pieces: list[str] = []
     while len(text) > limit:
         head = text[:limit]
-        cut = max(head.rfind("\n\n"), head.rfind("\n"), head.rfind(" "))
+        # The first kind of break found in the second half wins: no piece ends up tiny.
+        breaks = (head.rfind(sep) for sep in ("\n\n", "\n", " "))
+        cut = next((at for at in breaks if at > limit // 2), 0)
         if cut <= 0:
             cut = limit
             entity = head.rfind("&")

@@ -1,0 +1,88 @@
+"""Text across the Slack boundary: Slack markup in, inert and escaped mrkdwn out, within
+Slack's block limits."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+from typer.testing import CliRunner
+
+from aios.assistant.events import MessageEvent
+from aios.cli.main import app
+from aios.loopback import serve
+from aios.slack import blocks
+from aios.slack.post import Poster, web_client
+from aios.slack.text import BLOCK_LIMIT, SECTION_LIMIT, chunks, escaped, mrkdwn, plain
+from aios.users.slack import SlackLinks
+from tests.slack.fake_slack import FakeSlack
+
+
+def test_what_people_type_reaches_the_assistant_as_plain_words():
+    typed = (
+        "<@UBOT> note on <#C1|cases>: mail <mailto:jo@example.com|jo@example.com>, "
+        "see <https://x.example/a|the doc> &amp; <!here> &lt;b&gt;"
+    )
+    assert plain(typed, "UBOT") == ("note on #cases: mail jo@example.com, see the doc & @here <b>")
+
+
+def test_shown_text_can_mention_and_link_nobody():
+    hostile = "<!channel> <@U123> <https://evil.example|win> a & b &lt;script>"
+    assert escaped(hostile) == (
+        "&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|win&gt; a &amp; b &lt;script&gt;"
+    )
+    event = MessageEvent(text="@channel **done**, see [policy](https://intranet.example/p)")
+    [section] = blocks.reply(event)
+    shown = section["text"]["text"]
+    assert "@\u2060channel" in shown and "*done*" in shown
+    assert "<https://intranet.example/p|policy>" in shown
+
+
+def test_long_text_is_cut_within_the_section_limit_never_inside_an_escape():
+    words = chunks(mrkdwn("word " * 2000))
+    assert len(words) == 4 and all(len(p) <= SECTION_LIMIT for p in words)
+    entities = chunks(mrkdwn("&" * 4000))
+    assert all(len(p) <= SECTION_LIMIT and p.endswith("&amp;") for p in entities)
+    assert "".join(entities) == "&amp;" * 4000
+
+
+def test_a_reply_longer_than_one_message_goes_out_as_several():
+    slack = FakeSlack()
+    reply = blocks.reply(MessageEvent(text=("paragraph " * 290 + "\n\n") * 120))
+    assert len(reply) > BLOCK_LIMIT
+    with serve(slack.app) as url:
+        Poster(web_client("xoxb-test", f"{url}/api/")).post("C1", "1.2", reply, "long")
+    posted = slack.of("chat.postMessage")
+    assert [len(c.args["blocks"]) for c in posted] == [50, 50, 20]
+    assert all(c.args["thread_ts"] == "1.2" for c in posted)
+    assert all(len(b["text"]["text"]) <= SECTION_LIMIT for c in posted for b in c.args["blocks"])
+
+
+def test_linking_a_slack_account_from_the_terminal(demo_settings, runtime):
+    runner = CliRunner()
+    linked = runner.invoke(app, ["users", "link-slack", "U0JO42", "dave"])
+    assert linked.exit_code == 0, linked.output
+    assert "acts in aios as dave (finance)" in linked.output
+    assert SlackLinks(runtime.users).user("U0JO42").name == "dave"
+    assert runner.invoke(app, ["users", "link-slack", "jo", "dave"]).exit_code == 2
+    assert runner.invoke(app, ["users", "link-slack", "U0JO42", "nobody"]).exit_code == 2
+    runtime.users.deactivate("dave")
+    assert SlackLinks(runtime.users).user("U0JO42") is None
+    assert runner.invoke(app, ["users", "unlink-slack", "U0JO42"]).exit_code == 0
+    assert runner.invoke(app, ["users", "unlink-slack", "U0JO42"]).exit_code == 2
+
+
+def test_slack_tokens_come_from_the_environment(monkeypatch, demo_settings):
+    monkeypatch.setenv("AIOS_SLACK_BOT_TOKEN", "xoxb-from-env")
+    monkeypatch.setenv("AIOS_SLACK_SIGNING_SECRET", "shh")
+    settings = type(demo_settings)()
+    assert settings.slack_bot_token == SecretStr("xoxb-from-env")
+    assert "shh" not in repr(settings)
+
+
+def test_aios_slack_says_which_setting_is_missing(monkeypatch, demo_settings):
+    runner = CliRunner()
+    missing = runner.invoke(app, ["slack"])
+    assert missing.exit_code == 2 and "AIOS_SLACK_BOT_TOKEN" in missing.output
+    monkeypatch.setenv("AIOS_SLACK_BOT_TOKEN", "xoxb-test")
+    assert "AIOS_SLACK_APP_TOKEN" in runner.invoke(app, ["slack"]).output
+    http = runner.invoke(app, ["slack", "--mode", "http"])
+    assert http.exit_code == 2 and "AIOS_SLACK_SIGNING_SECRET" in http.output
