@@ -1,0 +1,123 @@
+"""The voice page in Debian's headless Chromium, its microphone fed from a WAV file that piper
+spoke: push-to-talk, the transcript shown, the reply spoken, barge-in, a refund confirmed by
+voice. The outcome is checked in the ERP's database."""
+
+from __future__ import annotations
+
+import io
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from aios.api.app import create_app
+from aios.api.store import open_api_store
+from aios.loopback import serve
+from connectors.demo import _planted as planted
+from connectors.erp.models import Refund
+from tests.voice.conftest import REQUEST
+
+CHROMIUM = Path("/usr/bin/chromium")
+TURN_MS = 90_000
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
+expect.set_options(timeout=TURN_MS)
+
+
+def _seconds(wav: bytes) -> float:
+    with wave.open(io.BytesIO(wav)) as reader:
+        return reader.getnframes() / reader.getframerate()
+
+
+def _padded(wav: bytes, seconds: float = 0.5) -> bytes:
+    """``wav`` with silence after it, so a recording that stops late ends in quiet."""
+    with wave.open(io.BytesIO(wav)) as reader:
+        params = reader.getparams()
+        frames = reader.readframes(reader.getnframes())
+    out = io.BytesIO()
+    with wave.open(out, "wb") as writer:
+        writer.setparams(params)
+        writer.writeframes(frames + np.zeros(int(params.framerate * seconds), np.int16).tobytes())
+    return out.getvalue()
+
+
+@pytest.fixture
+def microphone(tmp_path) -> Path:
+    """The file Chromium's fake microphone plays; a test writes what the operator says next."""
+    return tmp_path / "microphone.wav"
+
+
+@pytest.fixture
+def page(runtime, demo_settings, microphone, spoken) -> Iterator[tuple[Page, str, list[str]]]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
+    microphone.write_bytes(_padded(spoken(REQUEST)))
+    key = runtime.users.add_key("alice", "voice page")[1]
+    with serve(create_app(runtime, open_api_store(demo_settings))) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={microphone}",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        requests: list[str] = []
+        tab = browser.new_page()
+        tab.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
+        tab.set_default_timeout(TURN_MS)
+        tab.goto(f"{url}/voice")
+        tab.get_by_label("API key").fill(key)
+        tab.get_by_role("button", name="Use this key").click()
+        yield tab, url, requests
+        browser.close()
+
+
+def _talk(page: Page, wav: bytes) -> None:
+    """Hold the button for as long as the operator speaks."""
+    button = page.get_by_role("button", name="Hold to talk")
+    button.hover()
+    page.mouse.down()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    page.wait_for_timeout(int(_seconds(wav) * 1000))
+    page.mouse.up()
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+
+def test_a_refund_asked_for_and_confirmed_by_voice(page, microphone, spoken, rows) -> None:
+    tab, url, requests = page
+    _talk(tab, microphone.read_bytes())
+    log = tab.get_by_role("list", name="Conversation")
+    expect(log.locator("li.you").first).to_contain_text("SO-1042")
+    expect(log.locator("li.confirm")).to_contain_text("Refund $45.00")
+    expect(log.locator("li.confirm")).to_contain_text("Say yes, confirm")
+    reply = tab.locator("audio#reply")
+    expect(reply).to_have_attribute("data-state", "playing")
+    assert f"POST {url}/v1/voice/speech" in requests
+    assert not reply.evaluate("a => a.paused")
+    assert [r for r in rows("erp", Refund) if r.invoice_id == planted.DAMAGED_INVOICE] == []
+
+    # The operator answers while the confirmation is still being read: it stops at once.
+    yes = _padded(spoken("Yes, confirm."))
+    microphone.write_bytes(yes)
+    button = tab.get_by_role("button", name="Hold to talk")
+    button.hover()
+    tab.mouse.down()
+    expect(reply).to_have_attribute("data-state", "stopped")
+    assert reply.evaluate("a => a.paused")
+    tab.wait_for_timeout(int(_seconds(yes) * 1000))
+    tab.mouse.up()
+
+    expect(log.locator("li.you").nth(1)).to_contain_text("confirm")
+    expect(log.locator("li.aios").last).to_contain_text("Refunded $45.00")
+    [refund] = [r for r in rows("erp", Refund) if r.invoice_id == planted.DAMAGED_INVOICE]
+    assert refund.amount_cents == 4500
+    # Nothing leaves aios: the replies play from blob: URLs of the page's own origin.
+    assert all(r.split(" ", 1)[1].removeprefix("blob:").startswith(url) for r in requests)
