@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from aios.migrations import upgrade
+
+if TYPE_CHECKING:
+    from aios.settings import Settings
+
+
+def open_database(settings: Settings, name: str) -> Engine:
+    """An engine on database ``name`` (state, crm or erp), brought to its newest schema."""
+    settings.ensure_data_dir()
+    engine = make_engine(settings.db_url(name))
+    upgrade(engine, name)
+    return engine
 
 
 def make_engine(url: str) -> Engine:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aios.db import make_engine
+from aios.db import open_database
 from aios.settings import Settings, Transport
 from connectors.client import Connectors
 from connectors.registry import default_registry
@@ -13,9 +13,11 @@ from connectors.transport.inprocess import InProcessTransport
 
 
 def open_systems(settings: Settings) -> dict[str, System]:
-    """The stub CRM and ERP on their databases, tables created on first start."""
-    settings.ensure_data_dir()
-    return {name: build_system(name, make_engine(settings.db_url(name))) for name in SYSTEMS}
+    """The stub CRM and ERP on their databases, brought to their newest schema."""
+    return {
+        name: build_system(name, open_database(settings, name), create_tables=False)
+        for name in SYSTEMS
+    }
 
 
 def open_connectors(settings: Settings) -> Connectors:

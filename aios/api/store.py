@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Text, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from aios.db import make_engine
+from aios.db import open_database
 from aios.settings import Settings
 from connectors.clock import utc_now
 
@@ -51,10 +51,6 @@ class ApiStore:
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
         self.clock = clock
-
-    def create_tables(self) -> None:
-        tables = [ApiSession.__table__, TranscriptEntry.__table__, IdempotentTurn.__table__]  # type: ignore[attr-defined]
-        SQLModel.metadata.create_all(self.engine, tables=tables)
 
     def open_session(self, session_id: str, owner: str) -> ApiSession:
         with Session(self.engine) as session:
@@ -135,7 +131,4 @@ class ApiStore:
 
 
 def open_api_store(settings: Settings) -> ApiStore:
-    settings.ensure_data_dir()
-    store = ApiStore(make_engine(settings.db_url("state")))
-    store.create_tables()
-    return store
+    return ApiStore(open_database(settings, "state"))

@@ -17,12 +17,13 @@ from typing import Literal
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from aios.approvals.models import Approval, ApprovalRow, ApprovalStatus, args_hash
 from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
-from aios.db import make_engine
+from aios.db import open_database
 from aios.identity import User
+from aios.migrations import upgrade
 from aios.policy import PolicyEngine
 from aios.settings import Settings
 from connectors.clock import utc_now
@@ -62,7 +63,8 @@ class ApprovalLedger:
         self.trail = trail
 
     def create_tables(self) -> None:
-        SQLModel.metadata.create_all(self.engine, tables=[ApprovalRow.__table__])  # type: ignore[attr-defined]
+        """Bring the state database, the ledger's table among its others, to its newest schema."""
+        upgrade(self.engine, "state")
 
     def open(
         self,
@@ -335,7 +337,4 @@ def open_ledger(
     settings: Settings, policy: PolicyEngine, trail: AuditTrail | None = None
 ) -> ApprovalLedger:
     """The ledger in aios' state database, next to the audit trail it reports to."""
-    settings.ensure_data_dir()
-    ledger = ApprovalLedger(make_engine(settings.db_url("state")), policy, trail=trail)
-    ledger.create_tables()
-    return ledger
+    return ApprovalLedger(open_database(settings, "state"), policy, trail=trail)

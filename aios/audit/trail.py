@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel import SQLModel
 
 from aios.audit._canonical import GENESIS, HASHED_FIELDS, json_text, row_hash, timestamp_text
 from aios.audit._pages import pages
@@ -24,6 +23,7 @@ from aios.audit.head import HeadStore
 from aios.audit.models import AuditEvent, AuditRecord, ChainHead, VerifyReport
 from aios.audit.table import AUDIT_TABLE
 from aios.audit.verify import verify_chain
+from aios.migrations import upgrade
 
 # Any fixed 64-bit number works; it only has to be the same in every process.
 _PG_LOCK_KEY = 0x6A105_A0D17
@@ -77,8 +77,9 @@ class AuditTrail:
         self._append_lock = threading.Lock()
 
     def create_tables(self) -> None:
+        """Bring the state database, the trail's table among its others, to its newest schema."""
         with _unavailable("create"):
-            SQLModel.metadata.create_all(self.engine, tables=[AUDIT_TABLE])
+            upgrade(self.engine, "state")
 
     def append(self, event: AuditEvent) -> AuditRecord:
         """Record ``event`` as the newest row; AuditUnavailable when it cannot be recorded.

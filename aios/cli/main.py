@@ -10,6 +10,7 @@ from aios.cli import (
     audit,
     bench,
     chat,
+    db,
     demo,
     knowledge,
     policy,
@@ -33,6 +34,7 @@ app.command("slack")(slack.slack)
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(audit.app, name="audit")
 app.add_typer(bench.app, name="bench")
+app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(evaluation.app, name="eval")
 app.add_typer(knowledge.app, name="knowledge")

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from aios.db import make_engine
+from aios.db import open_database
 from aios.identity import User
+from aios.migrations import upgrade
 from aios.users.scopes import checked_rate, origin_of
 from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, UserRow
 from connectors.clock import utc_now
@@ -56,8 +57,8 @@ class UserDirectory:
         self.clock = clock
 
     def create_tables(self) -> None:
-        tables = [UserRow.__table__, ApiKeyRow.__table__, ApiKeyScopeRow.__table__]  # type: ignore[attr-defined]
-        SQLModel.metadata.create_all(self.engine, tables=tables)
+        """Bring the state database, these tables among its others, to its newest schema."""
+        upgrade(self.engine, "state")
 
     def get(self, name: str) -> User | None:
         """The active user ``name``, or None."""
@@ -196,7 +197,4 @@ def _key(row: ApiKeyRow, scope: ApiKeyScopeRow | None) -> ApiKey:
 
 def open_directory(settings: Settings, roles: Iterable[str]) -> UserDirectory:
     """The directory in aios' state database; ``roles`` are the policy file's."""
-    settings.ensure_data_dir()
-    directory = UserDirectory(make_engine(settings.db_url("state")), roles)
-    directory.create_tables()
-    return directory
+    return UserDirectory(open_database(settings, "state"), roles)

@@ -28,7 +28,6 @@ class SlackLinks:
 
     def __init__(self, directory: UserDirectory) -> None:
         self.directory = directory
-        SQLModel.metadata.create_all(directory.engine, tables=[SlackLinkRow.__table__])  # type: ignore[attr-defined]
 
     def link(self, slack_user: str, name: str) -> User:
         """Link ``slack_user`` (U…/W…) to the active user ``name``, replacing an earlier link."""
