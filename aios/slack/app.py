@@ -44,15 +44,16 @@ def session_for(team: str, channel: str, thread_ts: str | None) -> str:
 
 
 class _SessionLocks:
-    """One lock per session, so two turns of one conversation never run at once."""
+    """One lock per session, so two turns of one conversation never run at once. Reentrant:
+    a click checks what it answers and runs its turn under the same hold."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, threading.Lock] = {}
+        self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
 
-    def __call__(self, session_id: str) -> threading.Lock:
+    def __call__(self, session_id: str) -> threading.RLock:
         with self._guard:
-            return self._locks.setdefault(session_id, threading.Lock())
+            return self._locks.setdefault(session_id, threading.RLock())
 
 
 class SlackAdapter:
@@ -95,18 +96,21 @@ class SlackAdapter:
         user = self._user(clicker, channel, thread_ts)
         if user is None or thread is None:
             return
-        pending = self.runtime.assistant.pending(value.session)
-        if pending is None or confirmation_key(pending) != value.key:
-            self.poster.ephemeral(
-                channel, clicker, thread_ts, "That was already decided; nothing was done."
-            )
-            return
-        run = lambda: self.runtime.assistant.resume(value.session, user, answer)  # noqa: E731
-        if self._play(thread, run, refused_to=(clicker, channel)):
-            label = "Confirmed" if answer == "approve" else "Rejected"
-            self.poster.update(
-                channel, body["message"]["ts"], blocks.decided(label, user.name), label
-            )
+        with self._locks(value.session):
+            # Checked under the session's lock: of two quick clicks, the second must not
+            # answer the question the first one's turn asks next.
+            pending = self.runtime.assistant.pending(value.session)
+            if pending is None or confirmation_key(pending) != value.key:
+                self.poster.ephemeral(
+                    channel, clicker, thread_ts, "That was already decided; nothing was done."
+                )
+                return
+            run = lambda: self.runtime.assistant.resume(value.session, user, answer)  # noqa: E731
+            if self._play(thread, run, refused_to=(clicker, channel)):
+                label = "Confirmed" if answer == "approve" else "Rejected"
+                self.poster.update(
+                    channel, body["message"]["ts"], blocks.decided(label, user.name), label
+                )
 
     def on_approval(self, ack: Ack, body: Body, action: Body) -> None:
         """An approver's decision on a four-eyes request, from the approvers' channel."""
@@ -119,7 +123,8 @@ class SlackAdapter:
         thread = self.store.thread(approval.session_id)
         refused = self.runtime.ledger.refusal(approval, user)
         if refused is not None or thread is None:
-            self.poster.ephemeral(channel, clicker, thread_ts, escaped(refused or "Not here."))
+            why = refused or "That request was not made in Slack; decide it where it was asked."
+            self.poster.ephemeral(channel, clicker, thread_ts, escaped(why))
             return
         run = lambda: self.runtime.assistant.resume(  # noqa: E731
             approval.session_id, user, _answer(action), expected=approval.id

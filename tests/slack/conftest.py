@@ -127,3 +127,6 @@ def workspace(runtime):
         bot = build_bot(runtime)
         with serve(bot.http_app()) as url:
             yield Workspace(url, slack, bot)
+    # Whatever a test made the bot say, none of it could mention anyone or everyone.
+    for call in slack.calls:
+        assert "<!" not in call.text() and "<@" not in call.text(), call

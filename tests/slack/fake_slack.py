@@ -3,20 +3,24 @@ call, so tests see exactly what Slack would have been told."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+import queue
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
+T = TypeVar("T")
 BOT_USER = "UBOT"
 TEAM = "T0AIOS"
 
@@ -36,12 +40,43 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     throttled: dict[str, int] = field(default_factory=dict)
     """Method → how many of its next calls get 429 with Retry-After: 1."""
+    slow: dict[str, float] = field(default_factory=dict)
+    """Method → seconds it takes to answer (a turn that cannot finish within Slack's 3 s)."""
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    """What the app answered to Socket Mode envelopes."""
+    envelopes: queue.Queue[dict[str, Any]] = field(default_factory=queue.Queue)
+    """Socket Mode envelopes waiting to be sent to the connected app."""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _host: str = ""
 
     @property
     def app(self) -> Starlette:
-        return Starlette(routes=[Route("/api/{method}", self._call, methods=["POST"])])
+        return Starlette(
+            routes=[
+                Route("/api/{method}", self._call, methods=["POST"]),
+                WebSocketRoute("/link", self._socket),
+            ]
+        )
+
+    async def _socket(self, socket: WebSocket) -> None:
+        """Socket Mode: hello, then each queued envelope; the app's acks are recorded."""
+        await socket.accept()
+        await socket.send_json({"type": "hello", "num_connections": 1})
+
+        async def send() -> None:
+            while True:
+                try:
+                    await socket.send_json(self.envelopes.get_nowait())
+                except queue.Empty:
+                    await asyncio.sleep(0.05)
+
+        sending = asyncio.create_task(send())
+        try:
+            while True:
+                self.acks.append(json.loads(await socket.receive_text()))
+        except Exception:
+            sending.cancel()
 
     async def _call(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
@@ -53,6 +88,7 @@ class FakeSlack:
         if isinstance(args.get("blocks"), str):
             args["blocks"] = json.loads(args["blocks"])
         with self._lock:
+            self._host = request.url.netloc
             self.calls.append(Call(method, args))
             if self.throttled.get(method, 0) > 0:
                 self.throttled[method] -= 1
@@ -64,10 +100,13 @@ class FakeSlack:
             ts = f"1800000000.{next(self._ts):06d}"
             if method == "chat.postMessage":
                 args["ts"] = ts  # so a test can click on what was posted
+        await asyncio.sleep(self.slow.get(method, 0))
         return JSONResponse({"ok": True, **self._answer(method, args, ts)})
 
     def _answer(self, method: str, args: dict[str, Any], ts: str) -> dict[str, Any]:
         channel = args.get("channel", "")
+        if method == "apps.connections.open":
+            return {"url": f"ws://{self._host}/link"}
         if method == "auth.test":
             return {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "user": "aios"}
         if method == "chat.getPermalink":

@@ -7,7 +7,7 @@ import logging
 import time
 
 from aios.users.slack import SlackLinks
-from tests.slack.conftest import SUPPORT
+from tests.slack.conftest import SUPPORT, button
 from tests.slack.fake_slack import TEAM
 
 
@@ -80,3 +80,16 @@ def test_a_rate_limited_reply_is_sent_after_retry_after(workspace):
     workspace.mention("alice", "what can you do?", "1700000001.000600")
     [first, sent] = slack.wait(lambda: slack.of("chat.postMessage"), count=2)
     assert first.args["blocks"] == sent.args["blocks"] and "I can help" in sent.text()
+
+
+def test_slack_is_answered_before_the_turn_runs(workspace):
+    slack = workspace.slack
+    slack.slow["chat.postMessage"] = 3.5  # the turn cannot finish within Slack's 3 s
+    asked = workspace.mention("alice", "refund $4 on SO-1042", "1700000001.000700")
+    assert asked.status_code == 200 and asked.elapsed.total_seconds() < 3
+    [question] = slack.wait(
+        lambda: [c for c in slack.of("chat.postMessage") if "Please confirm" in c.text()]
+    )
+    clicked = workspace.click("alice", button(question.args, "confirm_approve"), question.args)
+    assert clicked.status_code == 200 and clicked.elapsed.total_seconds() < 3
+    slack.wait(lambda: slack.of("chat.update", ts=question.args["ts"]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from aios.assistant.events import MessageEvent
+from aios.assistant.events import Citation, MessageEvent
 from aios.cli.main import app
 from aios.loopback import serve
 from aios.slack import blocks
@@ -34,6 +34,20 @@ def test_shown_text_can_mention_and_link_nobody():
     shown = section["text"]["text"]
     assert "@\u2060channel" in shown and "*done*" in shown
     assert "<https://intranet.example/p|policy>" in shown
+
+
+def test_sources_are_context_lines_under_the_answer():
+    cited = Citation(
+        source="policies/refunds.md",
+        title="Refund Policy",
+        heading="Damaged goods",
+        snippet="x" * 900,
+    )
+    answer, source = blocks.reply(MessageEvent(text="Within 90 days.", citations=[cited]))
+    assert answer["type"] == "section" and source["type"] == "context"
+    [line] = source["elements"]
+    assert line["text"].startswith("*Refund Policy &gt; Damaged goods* — `policies/refunds.md`")
+    assert len(line["text"]) < 400  # the passage is clipped, the document named
 
 
 def test_long_text_is_cut_within_the_section_limit_never_inside_an_escape():

@@ -3,6 +3,9 @@ loopback, the real assistant and the demo ERP behind it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from connectors.crm.models import Note
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
 from tests.slack.conftest import APPROVERS, SUPPORT, button
@@ -18,10 +21,8 @@ def _with(text):
 
 def test_a_mention_plans_and_only_the_requester_confirms(workspace, rows):
     slack = workspace.slack
-    assert (
-        workspace.mention("alice", "refund $12.34 on SO-1042", "1700000000.000100").status_code
-        == 200
-    )
+    asked = workspace.mention("alice", "refund $12.34 on SO-1042", "1700000000.000100")
+    assert asked.status_code == 200
     [question] = slack.wait(
         lambda: [c for c in slack.of("chat.postMessage") if "Please confirm" in c.text()]
     )
@@ -93,3 +94,41 @@ def test_four_eyes_goes_to_the_approvers_channel(workspace, rows):
     [redrawn] = slack.wait(lambda: slack.of("chat.update", channel=APPROVERS))
     assert "Approved" in redrawn.text() and "approval_approve" not in redrawn.text()
     assert len(_refunds(rows, planted.PLATINUM_PAID_INVOICE, 60000)) == 1
+
+
+def test_an_undecided_request_escalates_then_expires_in_the_channel(workspace, runtime, rows):
+    slack, board = workspace.slack, workspace.bot.adapter.board
+    workspace.mention(
+        "alice", f"refund $600 on {planted.PLATINUM_PAID_INVOICE}", "1700000000.000300"
+    )
+    [request] = slack.wait(lambda: slack.of("chat.postMessage", channel=APPROVERS))
+    now = runtime.ledger.clock()
+    for hours, shown in ((5, "approval by manager"), (10, "Expired")):
+        runtime.ledger.clock = lambda hours=hours: now + timedelta(hours=hours)
+        runtime.assistant.sweep()
+        board.refresh()
+        redrawn = slack.of("chat.update", channel=APPROVERS, ts=request.args["ts"])[-1]
+        assert shown in redrawn.text()
+    assert "approval_approve" not in redrawn.text()
+    [told] = [c for c in slack.of("chat.postMessage", channel=SUPPORT) if "was expired" in c.text()]
+    assert told.args["thread_ts"] == "1700000000.000300"
+    board.refresh()  # settled: nothing is redrawn or told twice
+    assert len([c for c in slack.of("chat.postMessage") if "was expired" in c.text()]) == 1
+    assert _refunds(rows, planted.PLATINUM_PAID_INVOICE, 60000) == []
+
+
+def test_what_people_type_is_shown_and_stored_without_its_markup(workspace, rows):
+    slack = workspace.slack
+    said = (
+        "add a note to case CS-1007 saying we called them back <!here>, see "
+        "<https://evil.example> and ping <@UBOB>"
+    )
+    workspace.mention("alice", said, "1700000000.000400")
+    [question] = slack.wait(
+        lambda: [c for c in slack.of("chat.postMessage") if "Please confirm" in c.text()]
+    )
+    workspace.click("alice", button(question.args, "confirm_approve"), question.args)
+    slack.wait(lambda: slack.of("chat.update", ts=question.args["ts"]))
+    [note] = [n for n in rows("crm", Note) if "called them back" in n.body]
+    assert "@here, see https://evil.example and ping @UBOB" in note.body
+    # What the bot showed could not notify: the fixture checks every call for <!…> and <@…>.
