@@ -13,12 +13,15 @@ import asyncio
 import logging
 import os
 import secrets
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Literal
 
 import chainlit as cl
+import chainlit.config
 import chainlit.server
+import numpy as np
 from chainlit.utils import utc_now
 
 from aios.assistant.events import (
@@ -34,6 +37,10 @@ from aios.assistant.events import (
 from aios.assistant.service import Assistant
 from aios.assistant.threads import KeyedLocks, iterate_in_thread
 from aios.identity import User
+from aios.voice.audio import AudioError, Speech
+from aios.voice.dialogue import ASK_EXPLICIT, bare_yes, readout
+from aios.voice.engines import text_to_speech
+from aios.voice.listen import hear
 from aios.web import commands, login, render
 from aios.web.offline import strip_external
 from aios.web.process import process_runtime
@@ -327,3 +334,76 @@ async def _clear_buttons() -> None:
 async def _said(me: User, text: str) -> None:
     """Show a click in the transcript as what the person answered."""
     await cl.Message(text, author=me.name, type="user_message").send()
+
+
+# ---------------------------------------------------------------- voice: Chainlit's microphone
+# Chainlit streams the microphone as 16-bit PCM at ``[features.audio] sample_rate`` and plays
+# PCM it is sent at that rate. What is heard goes to the assistant like a typed message.
+
+AUDIO_CHUNK_S = 0.25
+"""Speech is sent to the browser in pieces this long, so it starts playing at once."""
+
+
+def _audio_rate() -> int:
+    audio = chainlit.config.config.features.audio
+    return audio.sample_rate if audio else 24_000
+
+
+@cl.on_audio_start
+async def on_audio_start() -> bool:
+    # Barge-in: the operator starting to speak stops whatever aios is still saying.
+    await cl.context.emitter.send_audio_interrupt()
+    cl.user_session.set("recording", bytearray())
+    return True
+
+
+@cl.on_audio_chunk
+async def on_audio_chunk(chunk: cl.InputAudioChunk) -> None:
+    recording: bytearray | None = cl.user_session.get("recording")
+    if recording is not None:
+        recording.extend(chunk.data)
+
+
+@cl.on_audio_end
+async def on_audio_end() -> None:
+    recorded = bytes(cl.user_session.get("recording") or b"")
+    cl.user_session.set("recording", None)
+    if not recorded:
+        return
+    me, session = _me(), _session()
+    speech = Speech(samples=np.frombuffer(recorded, dtype=np.int16), rate=_audio_rate())
+    try:
+        heard = await asyncio.to_thread(hear, runtime().settings, speech.wav())
+    except AudioError as unusable:
+        await cl.ErrorMessage(unusable.message).send()
+        return
+    await _said(me, heard.text)
+    pending = await asyncio.to_thread(assistant().pending, session)
+    if pending is not None and bare_yes(heard.text):
+        await cl.Message(ASK_EXPLICIT).send()
+        await _speak(ASK_EXPLICIT)
+        return
+    events: list[Event] = []
+
+    def turn() -> Iterator[Event]:
+        for event in assistant().handle(session, me, heard.text):
+            events.append(event)
+            yield event
+
+    await _clear_buttons()
+    async with _decisions(session):
+        await _play(session, me, turn)
+    await _speak(readout(events))
+
+
+async def _speak(text: str) -> None:
+    if not text:
+        return
+    engine = await asyncio.to_thread(text_to_speech, runtime().settings)
+    speech = await asyncio.to_thread(lambda: engine.synthesize(text).resampled(_audio_rate()))
+    track, step = uuid.uuid4().hex, int(speech.rate * AUDIO_CHUNK_S)
+    for start in range(0, len(speech.samples), step):
+        piece = speech.samples[start : start + step].tobytes()
+        await cl.context.emitter.send_audio_chunk(
+            cl.OutputAudioChunk(track=track, mimeType="pcm16", data=piece)
+        )

@@ -1,4 +1,4 @@
-"""``aios bench``: measurements of aios itself: retrieval, turns, the API, safety."""
+"""``aios bench``: measurements of aios itself: retrieval, turns, the API, safety, voice."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_benc
 from aios.knowledge.bench_scale import ScaleBench, run_scale_bench
 from aios.safety.bench import run_safety_bench
 from aios.settings import Settings
+from aios.voice.bench import run_voice_bench
 
 app = typer.Typer(help="Benchmarks of aios.", no_args_is_help=True)
 
@@ -103,6 +104,15 @@ def safety(
         progress=lambda step: err.print(f"[dim]{step}…[/]"),
     )
     typer.echo(report.model_dump_json(indent=2))
+
+
+@app.command()
+def voice(
+    limit: int | None = typer.Option(None, min=1, help="Only the first N operator requests."),
+) -> None:
+    """Word error rate of both speech-to-text engines on operator requests piper speaks, and
+    the real-time factor of every engine, as JSON (loads every model: minutes on two cores)."""
+    typer.echo(run_voice_bench(Settings(), limit=limit).model_dump_json(indent=2))
 
 
 def _json(payload: object) -> str:

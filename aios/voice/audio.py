@@ -37,6 +37,15 @@ class Speech(BaseModel):
     def seconds(self) -> float:
         return len(self.samples) / self.rate
 
+    def resampled(self, rate: int) -> Speech:
+        """At another sample rate (linear interpolation: enough for a voice)."""
+        if rate == self.rate:
+            return self
+        count = round(len(self.samples) * rate / self.rate)
+        at = np.linspace(0, len(self.samples) - 1, count)
+        samples = np.interp(at, np.arange(len(self.samples)), self.samples.astype(np.float32))
+        return Speech(samples=samples.astype(np.int16), rate=rate)
+
     def wav(self) -> bytes:
         out = io.BytesIO()
         with wave.open(out, "wb") as writer:

@@ -17,9 +17,9 @@ from starlette.concurrency import run_in_threadpool
 from aios.api.auth import Caller
 from aios.api.errors import ApiError
 from aios.settings import Settings
-from aios.voice.audio import AudioError, decode
-from aios.voice.engines import speech_to_text, text_to_speech
-from aios.voice.spoken import normalise
+from aios.voice.audio import AudioError
+from aios.voice.engines import text_to_speech
+from aios.voice.listen import Heard, hear
 
 STATIC = Path(__file__).parent / "static"
 MAX_BYTES = 8 * 1024 * 1024
@@ -27,16 +27,6 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_SPOKEN = 1000
 _AUDIO_TYPES = ("audio/wav", "audio/webm", "audio/ogg", "audio/mpeg", "application/octet-stream")
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
-
-
-class Heard(BaseModel):
-    text: str = Field(
-        description="What was said, amounts and ids written as the planner reads them."
-    )
-    raw: str = Field(description="What the engine wrote, before that.")
-    confidence: float = Field(ge=0, le=1, description="How sure the engine is, 0 to 1.")
-    engine: str
-    seconds: float = Field(description="How long the audio lasts.")
 
 
 class SpeakIn(BaseModel):
@@ -61,22 +51,10 @@ def voice_router(settings: Settings) -> APIRouter:
         is said to the assistant: post the text as a message."""
         data = await _body(request)
         try:
-            pcm = decode(data, settings.voice_max_seconds)
+            return await run_in_threadpool(hear, settings, data)
         except AudioError as bad:
-            raise ApiError(
-                413 if bad.code == "audio_too_long" else 422, bad.code, bad.message
-            ) from None
-        engine = await run_in_threadpool(speech_to_text, settings)
-        heard = await run_in_threadpool(engine.transcribe, pcm)
-        if not heard.text:
-            raise ApiError(422, "no_speech", "No speech was heard in the audio.")
-        return Heard(
-            text=normalise(heard.text),
-            raw=heard.text,
-            confidence=heard.confidence,
-            engine=heard.engine,
-            seconds=round(heard.seconds, 2),
-        )
+            status = 413 if bad.code == "audio_too_long" else 422
+            raise ApiError(status, bad.code, bad.message) from None
 
     @router.post(
         "/v1/voice/speech",

@@ -5,13 +5,14 @@ voice. The outcome is checked in the ERP's database."""
 from __future__ import annotations
 
 import io
+import re
 import wave
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from aios.api.app import create_app
 from aios.api.store import open_api_store
@@ -31,7 +32,7 @@ def _seconds(wav: bytes) -> float:
         return reader.getnframes() / reader.getframerate()
 
 
-def _padded(wav: bytes, seconds: float = 0.5) -> bytes:
+def _padded(wav: bytes, seconds: float = 1.5) -> bytes:
     """``wav`` with silence after it, so a recording that stops late ends in quiet."""
     with wave.open(io.BytesIO(wav)) as reader:
         params = reader.getparams()
@@ -80,12 +81,16 @@ def page(runtime, demo_settings, microphone, spoken) -> Iterator[tuple[Page, str
         browser.close()
 
 
-def _talk(page: Page, wav: bytes) -> None:
-    """Hold the button for as long as the operator speaks."""
+def _press(page: Page) -> Locator:
     button = page.get_by_role("button", name="Hold to talk")
     button.hover()
     page.mouse.down()
-    expect(button).to_have_attribute("aria-pressed", "true")
+    return button
+
+
+def _release(page: Page, button: Locator, wav: bytes) -> None:
+    """Let go once the microphone has recorded for as long as the operator speaks."""
+    expect(button).to_have_attribute("data-recording", "true")
     page.wait_for_timeout(int(_seconds(wav) * 1000))
     page.mouse.up()
     expect(button).to_have_attribute("aria-pressed", "false")
@@ -93,7 +98,7 @@ def _talk(page: Page, wav: bytes) -> None:
 
 def test_a_refund_asked_for_and_confirmed_by_voice(page, microphone, spoken, rows) -> None:
     tab, url, requests = page
-    _talk(tab, microphone.read_bytes())
+    _release(tab, _press(tab), microphone.read_bytes())
     log = tab.get_by_role("list", name="Conversation")
     expect(log.locator("li.you").first).to_contain_text("SO-1042")
     expect(log.locator("li.confirm")).to_contain_text("Refund $45.00")
@@ -107,15 +112,12 @@ def test_a_refund_asked_for_and_confirmed_by_voice(page, microphone, spoken, row
     # The operator answers while the confirmation is still being read: it stops at once.
     yes = _padded(spoken("Yes, confirm."))
     microphone.write_bytes(yes)
-    button = tab.get_by_role("button", name="Hold to talk")
-    button.hover()
-    tab.mouse.down()
+    button = _press(tab)
     expect(reply).to_have_attribute("data-state", "stopped")
     assert reply.evaluate("a => a.paused")
-    tab.wait_for_timeout(int(_seconds(yes) * 1000))
-    tab.mouse.up()
+    _release(tab, button, yes)
 
-    expect(log.locator("li.you").nth(1)).to_contain_text("confirm")
+    expect(log.locator("li.you").nth(1)).to_have_text(re.compile(r"^yes, confirm\.?$", re.I))
     expect(log.locator("li.aios").last).to_contain_text("Refunded $45.00")
     [refund] = [r for r in rows("erp", Refund) if r.invoice_id == planted.DAMAGED_INVOICE]
     assert refund.amount_cents == 4500

@@ -200,6 +200,7 @@
     chunks = [];
     recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data);
     recorder.start();
+    talk.dataset.recording = "true";
   }
 
   async function stop() {
@@ -207,6 +208,7 @@
     if (!current) return;
     recorder = null;
     talk.setAttribute("aria-pressed", "false");
+    delete talk.dataset.recording;
     const stopped = new Promise((resolve) => (current.onstop = resolve));
     current.stop();
     await stopped;
