@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from aios.users.scopes import checked_rate, origin_of
 
@@ -28,6 +29,11 @@ class Settings(BaseSettings):
     )
     crm_url: str | None = Field(None, description="SQLAlchemy URL of the stub CRM's database.")
     erp_url: str | None = Field(None, description="SQLAlchemy URL of the stub ERP's database.")
+    checkpoint_url: str | None = Field(
+        None,
+        description="PostgreSQL URL where conversations are checkpointed; unset: the state "
+        "database when that is PostgreSQL, else checkpoints.db in the data directory.",
+    )
 
     transport: Transport = Field(
         Transport.INPROCESS,
@@ -119,6 +125,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             value = [part for part in value.split(",") if part.strip()]
         return [origin_of(o) for o in value] if isinstance(value, list) else value
+
+    @field_validator("checkpoint_url")
+    @classmethod
+    def _checkpoints_on_postgres(cls, value: str | None) -> str | None:
+        # SQLite checkpoints always live in the data directory; a URL is for a shared server.
+        if value is not None and make_url(value).get_backend_name() != "postgresql":
+            raise ValueError(f"checkpoint_url must be a PostgreSQL URL, not {value!r}")
+        return value
 
     @field_validator("api_rate_limit")
     @classmethod

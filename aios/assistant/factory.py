@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
-from langgraph.checkpoint.sqlite import SqliteSaver
 
 from aios.approvals import ApprovalLedger, open_ledger
+from aios.assistant.checkpointer import open_checkpointer
 from aios.assistant.service import Assistant
 from aios.audit import open_trail
 from aios.graph._common import GraphDeps
@@ -69,17 +68,12 @@ def build_runtime(
         planner = EmbeddedPlanner(
             skills, IntentClassifier(embedder, skills), threshold=settings.planner_threshold
         )
-    # One connection shared by the graph's threads; SqliteSaver serialises access to it.
-    conn = sqlite3.connect(data_dir / "checkpoints.db", check_same_thread=False)
-    # WAL: a checkpoint commits with one sync instead of a rollback journal's several, and is
-    # as durable (synchronous stays FULL).
-    conn.execute("PRAGMA journal_mode=WAL")
     if knowledge is None:
         index = KnowledgeIndex(data_dir, embedder, chroma_url=settings.chroma_url)
         knowledge = Answerer(Retriever(index, embedder))
     ledger = open_ledger(settings, policy, toolbox.trail)
     deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
-    graph = build_graph(deps, SqliteSaver(conn))
+    graph = build_graph(deps, open_checkpointer(settings))
     users = open_directory(settings, policy.policy.roles)
     assistant = Assistant(graph, ledger, masker)
     return Runtime(settings, assistant, toolbox, embedder, ledger, users, knowledge, policy, masker)

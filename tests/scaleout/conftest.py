@@ -12,6 +12,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from aios.demo import seed_demo
+from aios.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+
 
 def postgres_schema_url() -> Iterator[str]:
     """A URL on a fresh schema of the test server; skips without one."""
@@ -43,3 +48,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from postgres_schema_url()
     else:
         yield f"sqlite:///{tmp_path / 'aios.db'}"
+
+
+@pytest.fixture
+def pg_settings(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The demo company with every database (state, CRM, ERP, checkpoints) on one fresh
+    PostgreSQL schema: what N workers share."""
+    for name in ("STATE", "CRM", "ERP"):
+        monkeypatch.setenv(f"AIOS_{name}_URL", pg_url)
+    monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        state_url=pg_url,
+        crm_url=pg_url,
+        erp_url=pg_url,
+        skills_dir=REPO / "skills",
+        policy_file=REPO / "policies" / "actions.yaml",
+        masking_file=REPO / "policies" / "masking.yaml",
+        knowledge_dir=REPO / "knowledge",
+    )
+    seed_demo(settings)
+    return settings
