@@ -5,18 +5,22 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from aios.api.app import create_app
-from aios.api.store import open_api_store
-from aios.assistant.factory import build_runtime
-from aios.settings import Settings
+WORKERS_HELP = "Worker processes; more than one needs the state on PostgreSQL (see docs)."
 
 
 def api(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8200, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
 ) -> None:
     """Serve the HTTP API; OpenAPI at /docs. Create keys with `aios users add-key`."""
-    settings = Settings()
     typer.echo("Loading the assistant…", err=True)
-    app = create_app(build_runtime(settings), open_api_store(settings))
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # Each worker process builds its own runtime through the factory.
+    uvicorn.run(
+        "aios.api.asgi:api_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

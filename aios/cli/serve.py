@@ -8,6 +8,7 @@ run it from the checkout (as ``make run`` does).
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,30 +19,52 @@ from fastapi import FastAPI
 
 from aios.api.app import create_app
 from aios.api.store import open_api_store
+from aios.cli.api import WORKERS_HELP
 from aios.web.process import process_runtime
 
 CHAT_PATH = "/chat"
+
+
+# What the worker processes need from the command line; each builds its app from these.
+_CHAT_APP, _HOST, _PORT = "AIOS_SERVE_CHAT_APP", "AIOS_SERVE_HOST", "AIOS_SERVE_PORT"
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     chat_app: Path = typer.Option(Path("app.py"), help="The Chainlit entry point."),
+    workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
 ) -> None:
     """Serve the web chat (/chat) and the HTTP API (/v1, /widget.js) together."""
     if not chat_app.is_file():
         raise typer.BadParameter(f"{chat_app} not found: run from the aios checkout")
+    os.environ.update({_CHAT_APP: str(chat_app), _HOST: host, _PORT: str(port)})
+    typer.echo("Loading the assistant…", err=True)
+    typer.echo(
+        f"Web chat at http://{host}:{port}{CHAT_PATH}, API at http://{host}:{port}/v1", err=True
+    )
+    uvicorn.run(
+        "aios.cli.serve:chat_and_api",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+def chat_and_api() -> FastAPI:
+    """The app of one worker process: the API with the chat mounted under /chat."""
     # Chainlit configures itself when imported, from the working directory.
     from chainlit.config import config
     from chainlit.server import app as chainlit_app
     from chainlit.utils import mount_chainlit
 
-    typer.echo("Loading the assistant…", err=True)
     runtime = process_runtime()
     app = create_app(runtime, open_api_store(runtime.settings))
     config.run.headless = True  # never open a browser on the server
-    config.run.host, config.run.port = host, port
-    mount_chainlit(app, target=str(chat_app), path=CHAT_PATH)
+    config.run.host, config.run.port = os.environ[_HOST], int(os.environ[_PORT])
+    mount_chainlit(app, target=os.environ[_CHAT_APP], path=CHAT_PATH)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -51,7 +74,4 @@ def serve(
             yield
 
     app.router.lifespan_context = lifespan
-    typer.echo(
-        f"Web chat at http://{host}:{port}{CHAT_PATH}, API at http://{host}:{port}/v1", err=True
-    )
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    return app
