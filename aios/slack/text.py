@@ -30,8 +30,8 @@ def plain(text: str, bot_user: str | None = None) -> str:
         target, label = match.group(1), match.group(2)
         if target.startswith(("@", "#")):
             return f"{target[0]}{label}" if label else target
-        if target.startswith("!"):
-            return "@" + (label or target[1:].split("^")[0])
+        if target.startswith("!"):  # <!here>, <!subteam^S1|@ops>
+            return "@" + (label or target[1:].split("^")[0]).lstrip("@")
         return label or target
 
     text = _MARKUP.sub(word, text)

@@ -19,9 +19,11 @@ from tests.slack.fake_slack import FakeSlack
 def test_what_people_type_reaches_the_assistant_as_plain_words():
     typed = (
         "<@UBOT> note on <#C1|cases>: mail <mailto:jo@example.com|jo@example.com>, "
-        "see <https://x.example/a|the doc> &amp; <!here> &lt;b&gt;"
+        "see <https://x.example/a|the doc> &amp; <!here> <!subteam^S1|@ops> &lt;b&gt;"
     )
-    assert plain(typed, "UBOT") == ("note on #cases: mail jo@example.com, see the doc & @here <b>")
+    assert plain(typed, "UBOT") == (
+        "note on #cases: mail jo@example.com, see the doc & @here @ops <b>"
+    )
 
 
 def test_shown_text_can_mention_and_link_nobody():

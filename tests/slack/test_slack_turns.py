@@ -132,3 +132,28 @@ def test_what_people_type_is_shown_and_stored_without_its_markup(workspace, rows
     [note] = [n for n in rows("crm", Note) if "called them back" in n.body]
     assert "@here, see https://evil.example and ping @UBOB" in note.body
     # What the bot showed could not notify: the fixture checks every call for <!…> and <@…>.
+
+
+def test_a_direct_message_asks_which_customer_and_a_choice_answers(workspace):
+    slack = workspace.slack
+    dm = {
+        "type": "message",
+        "channel_type": "im",
+        "user": "UALICE",
+        "text": "Give me an overview of Blue Harbor",
+        "ts": "1700000000.000500",
+        "channel": "DALICE",
+    }
+    workspace.send(workspace.event(dm), "application/json")
+    [asked] = slack.wait(lambda: slack.of("chat.postMessage", channel="DALICE"))
+    assert "Which customer" in asked.text() and asked.args.get("thread_ts") is None
+    workspace.click("alice", button(asked.args, "choose_1"), asked.args)
+    [overview, *_] = slack.wait(
+        lambda: [
+            c
+            for c in slack.of("chat.postMessage", channel="DALICE")
+            if c is not asked and "Blue Harbor Marine" in c.text()
+        ]
+    )
+    assert "Which customer" not in overview.text()
+    assert overview.args.get("thread_ts") is None  # the direct chat's top level is one session
