@@ -157,3 +157,21 @@ def test_a_direct_message_asks_which_customer_and_a_choice_answers(workspace):
     )
     assert "Which customer" not in overview.text()
     assert overview.args.get("thread_ts") is None  # the direct chat's top level is one session
+
+
+def test_a_yes_typed_in_the_thread_without_a_mention_confirms(workspace, rows):
+    slack = workspace.slack
+    workspace.mention("alice", "refund $3.21 on SO-1042", "1700000000.000600")
+    slack.wait(lambda: [c for c in slack.of("chat.postMessage") if "Please confirm" in c.text()])
+    reply = {
+        "type": "message",
+        "channel_type": "channel",
+        "user": "UALICE",
+        "text": "yes",
+        "ts": "1700000000.000700",
+        "thread_ts": "1700000000.000600",
+        "channel": SUPPORT,
+    }
+    workspace.send(workspace.event(reply), "application/json")
+    slack.wait(lambda: [c for c in slack.of("chat.update") if ":white_check_mark:" in c.text()])
+    assert len(_refunds(rows, planted.DAMAGED_INVOICE, 321)) == 1
