@@ -17,17 +17,18 @@ from aios.graph.state import TurnContext, TurnState
 def build_graph(
     deps: GraphDeps, checkpointer: BaseCheckpointSaver[Any]
 ) -> CompiledStateGraph[TurnState, TurnContext, TurnState, TurnState]:
-    nodes, gate = Nodes(deps), Gate(deps)
+    gate = Gate(deps)
+    nodes = Nodes(deps, gate)
     graph = StateGraph(TurnState, context_schema=TurnContext)
-    graph.add_node("understand", nodes.understand, destinations=("guard", "answer", END))
-    graph.add_node("answer", nodes.answer)
-    graph.add_node("guard", gate.guard, destinations=("act", "await_decision", "respond"))
     graph.add_node(
-        "await_decision", gate.await_decision, destinations=("act", "respond", "understand")
+        "understand",
+        nodes.understand,
+        destinations=("guard", "act", "await_decision", "answer", END),
     )
-    graph.add_node("act", nodes.act, destinations=("guard", "respond"))
-    graph.add_node("respond", nodes.respond)
+    graph.add_node("answer", nodes.answer)
+    graph.add_node("guard", gate.guard, destinations=("act", "await_decision", END))
+    graph.add_node("await_decision", gate.await_decision, destinations=("act", END, "understand"))
+    graph.add_node("act", nodes.act, destinations=("guard", END))
     graph.add_edge(START, "understand")
     graph.add_edge("answer", END)
-    graph.add_edge("respond", END)
     return graph.compile(checkpointer=checkpointer)

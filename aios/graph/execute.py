@@ -1,5 +1,7 @@
-"""Running one step of a plan through the toolbox: for ``act``, and for the lookups the
-gate lets through, which ``guard`` runs itself (they have no effect to pause before)."""
+"""Running one step of a plan through the toolbox (for ``act``, and for the lookups the gate
+lets through, which ``guard`` runs itself: they have no effect to pause before), and ending a
+run with its reply: the node that ends it renders the reply, rather than a node of its own
+that would cost one more checkpoint per turn."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from aios.assistant.events import ErrorEvent, StepFinished, StepStarted
+from aios.assistant.events import ErrorEvent, MessageEvent, StepFinished, StepStarted
 from aios.audit import AuditUnavailable
 from aios.graph._common import GraphDeps, caller, emit
 from aios.graph.plan_steps import flatten, idempotency_key
 from aios.graph.state import TurnContext, TurnState
 from aios.planner.protocol import Plan
+from aios.planner.templates import render
 from aios.policy import PolicyDecision
 from connectors.errors import ConnectorError
 from connectors.operation import Kind
@@ -54,7 +57,8 @@ def run_step(
     except (ConnectorError, AuditUnavailable) as exc:
         message = exc.message if isinstance(exc, ConnectorError) else str(exc)
         emit(StepFinished(index=cursor, tool=step.tool, ok=False, error=message))
-        return fail(exc, {"errors": [*state.get("errors", []), message]}, goto="respond")
+        failed = fail(exc, {"errors": [*state.get("errors", []), message]})
+        return finish(deps, state, runtime, failed)
     emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown(deps, result, runtime)))
     return {**results, str(part): {**results.get(str(part), {}), step.name: result}}
 
@@ -64,11 +68,33 @@ def shown(deps: GraphDeps, data: Any, runtime: Runtime[TurnContext]) -> Any:
     return deps.masker.mask(data, runtime.context.user.role) if deps.masker else data
 
 
-def fail(
-    exc: ConnectorError | AuditUnavailable, update: dict[str, Any], goto: str = END
-) -> Command[str]:
+def shown_text(deps: GraphDeps, text: str, runtime: Runtime[TurnContext]) -> str:
+    """Free text (a document, a note) with the personal data the reader may not see masked."""
+    return deps.masker.mask_text(text, runtime.context.user.role) if deps.masker else text
+
+
+def fail(exc: ConnectorError | AuditUnavailable, update: dict[str, Any]) -> dict[str, Any]:
+    """``update`` marked failed, once the caller has been told why."""
     if isinstance(exc, ConnectorError):
         emit(ErrorEvent(code=exc.code, message=exc.message))
     else:
         emit(ErrorEvent(code="audit_unavailable", message=f"{exc}; nothing was changed."))
-    return Command(goto=goto, update={**update, "outcome": "failed"})
+    return {**update, "outcome": "failed"}
+
+
+def finish(
+    deps: GraphDeps, state: TurnState, runtime: Runtime[TurnContext], update: dict[str, Any]
+) -> Command[str]:
+    """End the run with ``update``: the replies of the plan's parts whose steps all ran."""
+    now: TurnState = {**state, **update}  # type: ignore[typeddict-item]
+    plan = Plan.model_validate(now["plan"])
+    results = now.get("results", {})
+    lines = []
+    for index, part in enumerate(plan.parts):
+        done = results.get(str(index), {})
+        if part.steps and all(step.name in done for step in part.steps):
+            values = shown(deps, {**part.values, "results": done}, runtime)
+            lines.append(render(part.reply, values, strict=False) or "Done.")
+    if lines:
+        emit(MessageEvent(text=shown_text(deps, "\n\n".join(lines), runtime)))
+    return Command(goto=END, update={**update, "outcome": now.get("outcome") or "completed"})

@@ -14,7 +14,7 @@ from langgraph.types import Command, interrupt
 
 from aios.assistant.events import ConfirmationRequired, ErrorEvent, MessageEvent
 from aios.graph._common import GraphDeps, audited_together, caller, emit
-from aios.graph.execute import run_step
+from aios.graph.execute import finish, run_step
 from aios.graph.plan_steps import flatten
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.planner.protocol import Plan, PlannedStep
@@ -30,41 +30,76 @@ class Gate:
 
     @audited_together
     def guard(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
+        return self.proceed(state, runtime)
+
+    def proceed(
+        self,
+        state: TurnState,
+        runtime: Runtime[TurnContext],
+        carried: dict[str, Any] | None = None,
+        *,
+        open_approvals: bool = True,
+    ) -> Command[str]:
         """Decide the step at the cursor. A lookup the policy allows runs right here, and the
         next step is decided: a lookup has no effect to pause before, and a node of its own
-        would cost a checkpoint per lookup."""
-        plan = Plan.model_validate(state["plan"])
+        would cost a checkpoint per lookup.
+
+        ``understand`` calls this with the state its plan changed (``carried``, passed on in
+        every update) so that a plan goes on without a checkpoint in between; it passes
+        ``open_approvals=False`` because opening an approval must happen in a node that
+        re-runs with the same turn: a step that needs one goes to ``guard`` undecided.
+        """
+        carried = carried or {}
+        now: TurnState = {**state, **carried}  # type: ignore[typeddict-item]
+        plan = Plan.model_validate(now["plan"])
         steps = flatten(plan)
-        cursor = state.get("cursor", 0)
-        results = state.get("results", {})
+        cursor = now.get("cursor", 0)
+        results = now.get("results", {})
         while cursor < len(steps):
             step = steps[cursor][1]
-            update: dict[str, Any] = {"cursor": cursor, "results": results, "approval": None}
-            verdict = self._decide(state, runtime, plan, step)
+            update: dict[str, Any] = {
+                **carried,
+                "cursor": cursor,
+                "results": results,
+                "approval": None,
+            }
+            verdict = self._decide(now, runtime, plan, step, record=open_approvals)
             if verdict is None:
-                return Command(goto="respond", update={**update, "outcome": "failed"})
+                return finish(self.deps, now, runtime, {**update, "outcome": "failed"})
+            if verdict.decision is Verdict.APPROVE and not open_approvals:
+                return Command(goto="guard", update=update)
+            if not open_approvals:
+                self._record(now, runtime, step, verdict)
             update["decision"] = verdict.model_dump(mode="json")
             if verdict.decision is Verdict.DENY:
                 emit(ErrorEvent(code="policy_denied", message=f"Not allowed: {verdict.reason}"))
-                return Command(goto="respond", update={**update, "outcome": "denied"})
+                return finish(self.deps, now, runtime, {**update, "outcome": "denied"})
             if verdict.decision is Verdict.ALLOW:
                 if self.deps.toolbox.connectors.registry.get(step.tool).kind is not Kind.READ:
                     return Command(goto="act", update=update)
-                done = run_step(self.deps, state, runtime, cursor, verdict, results)
+                at: TurnState = {**now, "cursor": cursor, "results": results}
+                done = run_step(self.deps, at, runtime, cursor, verdict, results)
                 if isinstance(done, Command):
                     return done
                 results, cursor = done, cursor + 1
                 continue
             if verdict.decision is Verdict.APPROVE:
-                update["approval"] = self._open_approval(state, runtime, cursor, step, verdict)
+                update["approval"] = self._open_approval(now, runtime, cursor, step, verdict)
             return Command(goto="await_decision", update=update)
-        update = {"cursor": cursor, "results": results, "outcome": "completed"}
-        return Command(goto="respond", update=update)
+        update = {**carried, "cursor": cursor, "results": results, "outcome": "completed"}
+        return finish(self.deps, now, runtime, update)
 
     def _decide(
-        self, state: TurnState, runtime: Runtime[TurnContext], plan: Plan, step: PlannedStep
+        self,
+        state: TurnState,
+        runtime: Runtime[TurnContext],
+        plan: Plan,
+        step: PlannedStep,
+        *,
+        record: bool = True,
     ) -> PolicyDecision | None:
-        """The policy's decision on ``step``, recorded; None when the step is malformed."""
+        """The policy's decision on ``step``, recorded unless ``record`` is False (the caller
+        records it once it knows it will act on it); None when the step is malformed."""
         who = caller(state, runtime, "guard")
         try:
             # Whatever proposed the step (skills or a model), it must be a known tool with
@@ -86,8 +121,19 @@ class Gate:
                 data_classes=self.deps.masker.classes_in(step.args) if self.deps.masker else [],
             )
         )
+        if record:
+            self._record(state, runtime, step, verdict)
+        return verdict
+
+    def _record(
+        self,
+        state: TurnState,
+        runtime: Runtime[TurnContext],
+        step: PlannedStep,
+        verdict: PolicyDecision,
+    ) -> None:
         self.deps.toolbox.record(
-            who,
+            caller(state, runtime, "guard"),
             "policy.decided",
             tool=step.tool,
             decision=verdict,
@@ -95,7 +141,6 @@ class Gate:
             rule=verdict.rule,
             reason=verdict.reason,
         )
-        return verdict
 
     def _open_approval(
         self,
@@ -173,7 +218,7 @@ class Gate:
             return Command(goto="understand", update={"text": answer["text"]})
         emit(MessageEvent(text=_not_done(answer, state.get("requester"))))
         outcome = "expired" if answer.get("expired") else "cancelled"
-        return Command(goto="respond", update={"outcome": outcome})
+        return finish(self.deps, state, runtime, {"outcome": outcome})
 
 
 def _not_done(answer: Decision, requester: str | None) -> str:

@@ -1,4 +1,5 @@
-"""The graph's nodes: understand → (answer | guard → await_decision → act) → respond.
+"""The graph's nodes: understand → (answer | guard → await_decision → act)*, where the node
+that ends the run also gives its reply (``aios.graph.execute.finish``).
 
 Side effects happen only in ``act``, after the gate (``aios.graph.gate``) let the step through.
 """
@@ -24,12 +25,12 @@ from aios.assistant.events import (
 )
 from aios.audit import AuditUnavailable
 from aios.graph._common import GraphDeps, audited_together, caller, emit
-from aios.graph.execute import fail, run_step, shown
+from aios.graph.execute import fail, finish, run_step, shown_text
+from aios.graph.gate import Gate
 from aios.graph.plan_steps import flatten
 from aios.graph.state import TurnContext, TurnState
 from aios.knowledge.retriever import QuestionError
 from aios.planner.protocol import Memory, Plan, PlannedStep, PlanRequest
-from aios.planner.templates import render
 from aios.policy import Decision as Verdict
 from aios.policy import PolicyDecision
 from aios.toolbox import BoundReader, Caller
@@ -39,8 +40,9 @@ NOTHING_FOUND = "I couldn't find anything about that in the company's documents.
 
 
 class Nodes:
-    def __init__(self, deps: GraphDeps) -> None:
+    def __init__(self, deps: GraphDeps, gate: Gate) -> None:
         self.deps = deps
+        self.gate = gate
 
     @audited_together
     def understand(self, state: TurnState, runtime: Runtime[TurnContext]) -> Command[str]:
@@ -69,7 +71,7 @@ class Nodes:
         try:
             result = self.deps.planner.plan(request, reader)
         except (ConnectorError, AuditUnavailable) as exc:
-            return fail(exc, fresh)
+            return Command(goto=END, update=fail(exc, fresh))
         fresh["memory"] = result.memory.model_dump(mode="json")
         output = result.output
         if output.kind == "plan":
@@ -78,19 +80,20 @@ class Nodes:
                 for i, (_, s) in enumerate(flatten(output))
             ]
             emit(PlanEvent(understood=output.understood, steps=steps, confidence=output.confidence))
-            return Command(goto="guard", update={**fresh, "plan": output.model_dump(mode="json")})
+            planned = {**fresh, "plan": output.model_dump(mode="json")}
+            return self.gate.proceed(state, runtime, planned, open_approvals=False)
         if output.kind == "knowledge":
             return Command(goto="answer", update={**fresh, "text": output.question})
         if output.kind == "approvals":
             waiting = self.deps.ledger.decidable_by(user)
             mine = self.deps.ledger.find(requester=user.name)[-10:]
             text = overview(waiting, mine, self.deps.ledger.clock())
-            emit(MessageEvent(text=self._text(text, runtime)))
+            emit(MessageEvent(text=shown_text(self.deps, text, runtime)))
             return Command(goto=END, update={**fresh, "outcome": "answered"})
         if output.kind == "clarify":
             emit(ClarificationEvent(question=output.question, options=output.options))
             return Command(goto=END, update={**fresh, "outcome": "needs_input"})
-        emit(MessageEvent(text=self._text(output.text, runtime)))
+        emit(MessageEvent(text=shown_text(self.deps, output.text, runtime)))
         return Command(goto=END, update={**fresh, "outcome": "answered"})
 
     @audited_together
@@ -117,12 +120,14 @@ class Nodes:
             Citation(
                 **{
                     **hit.citation.model_dump(),
-                    "snippet": self._text(hit.citation.snippet, runtime),
+                    "snippet": shown_text(self.deps, hit.citation.snippet, runtime),
                 }
             )
             for hit in found.passages
         ]
-        text = "\n\n".join(f"> {self._text(hit.text.strip(), runtime)}" for hit in found.passages)
+        text = "\n\n".join(
+            f"> {shown_text(self.deps, hit.text.strip(), runtime)}" for hit in found.passages
+        )
         emit(MessageEvent(text=f"{found.message}\n\n{text}", citations=citations))
         return {"outcome": "answered"}
 
@@ -134,7 +139,7 @@ class Nodes:
         decision = PolicyDecision.model_validate(state["decision"])
         if missing := self._unapproved(state, steps[cursor][1], decision):
             emit(ErrorEvent(code="approval_missing", message=missing))
-            return Command(goto="respond", update={"outcome": "denied"})
+            return finish(self.deps, state, runtime, {"outcome": "denied"})
         results = run_step(self.deps, state, runtime, cursor, decision, state.get("results", {}))
         if isinstance(results, Command):
             return results
@@ -145,7 +150,7 @@ class Nodes:
             "approval": None,
         }
         if cursor + 1 == len(steps):
-            return Command(goto="respond", update={**update, "outcome": "completed"})
+            return finish(self.deps, state, runtime, {**update, "outcome": "completed"})
         return Command(goto="guard", update=update)
 
     def _unapproved(
@@ -163,22 +168,3 @@ class Nodes:
         ):
             return "The approval does not match this step; nothing was changed."
         return None
-
-    def _text(self, text: str, runtime: Runtime[TurnContext]) -> str:
-        """Free text (a document, a note) with the personal data the reader may not see masked."""
-        masker = self.deps.masker
-        return masker.mask_text(text, runtime.context.user.role) if masker else text
-
-    @audited_together
-    def respond(self, state: TurnState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
-        plan = Plan.model_validate(state["plan"])
-        results = state.get("results", {})
-        lines = []
-        for index, part in enumerate(plan.parts):
-            done = results.get(str(index), {})
-            if part.steps and all(step.name in done for step in part.steps):
-                values = shown(self.deps, {**part.values, "results": done}, runtime)
-                lines.append(render(part.reply, values, strict=False) or "Done.")
-        if lines:
-            emit(MessageEvent(text=self._text("\n\n".join(lines), runtime)))
-        return {"outcome": state.get("outcome") or "completed"}
