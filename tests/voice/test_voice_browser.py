@@ -32,15 +32,17 @@ def _seconds(wav: bytes) -> float:
         return reader.getnframes() / reader.getframerate()
 
 
-def _padded(wav: bytes, seconds: float = 1.5) -> bytes:
-    """``wav`` with silence after it, so a recording that stops late ends in quiet."""
+def _padded(wav: bytes) -> bytes:
+    """``wav`` between silences: Chromium plays the file from its start when the microphone
+    opens, a moment before the recorder starts (longer on a busy machine), and loops it."""
     with wave.open(io.BytesIO(wav)) as reader:
         params = reader.getparams()
         frames = reader.readframes(reader.getnframes())
     out = io.BytesIO()
     with wave.open(out, "wb") as writer:
         writer.setparams(params)
-        writer.writeframes(frames + np.zeros(int(params.framerate * seconds), np.int16).tobytes())
+        quiet = np.zeros(params.framerate, np.int16).tobytes()  # one second
+        writer.writeframes(quiet + frames + quiet + quiet)
     return out.getvalue()
 
 

@@ -23,7 +23,6 @@
   let recorder = null;
   let chunks = [];
   let speaking = 0; // bumps on barge-in, so a reply still being fetched is not played
-  let pending = false; // a confirmation waits for an answer
   let unsure = null; // a transcript waiting for "yes" before it is sent
 
   // ---------------------------------------------------------------- the API
@@ -123,7 +122,6 @@
         line("aios", event.understood);
         return event.understood;
       case "confirmation_required": {
-        pending = true;
         const ask = event.decision === "approve"
           ? event.text + " This needs approval by " + event.approver_role + "."
           : event.text + " Say yes, confirm, to go ahead, or no to cancel.";
@@ -141,9 +139,6 @@
       case "error":
         line("error", event.message);
         return event.message;
-      case "done":
-        if (event.status !== "awaiting_confirmation") pending = false;
-        return "";
       default:
         return "";
     }
@@ -162,6 +157,14 @@
     if (words) await speak(words);
   }
 
+  /** Whether the session waits for a decision (asked of the server: a reload forgets). */
+  async function waiting() {
+    const id = sessionStorage.getItem(SESSION);
+    if (!id) return false;
+    const path = "/v1/sessions/" + encodeURIComponent(id) + "/pending";
+    return (await (await call(path, { method: "GET" })).json()) !== null;
+  }
+
   /** What to do with a transcript: send it, or first make sure it was heard right. */
   async function heard(result) {
     line("you", result.text);
@@ -171,7 +174,7 @@
       if (/^\s*(yes|yeah|yep|right|correct)\b/i.test(result.text)) return send(held);
       return speak("Then please say it again.");
     }
-    if (pending && /^\s*(yes|yeah|yep|ok|okay|sure)\s*[.!]*\s*$/i.test(result.text)) {
+    if (/^\s*(yes|yeah|yep|ok|okay|sure)\s*[.!]*\s*$/i.test(result.text) && (await waiting())) {
       // A confirmation by voice must be explicit: a stray "yes" is too easy to mishear.
       return speak("To go ahead, say: yes, confirm.");
     }
