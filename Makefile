@@ -26,11 +26,12 @@ run: setup
 	$(VENV)/bin/aios knowledge ingest
 	$(VENV)/bin/chainlit run app.py --headless --host 127.0.0.1 --port 8000
 
-# The browser tests drive Debian's Chromium; without it (and without root to install it) they
-# skip with the reason.
+# The browser tests drive Debian's Chromium, and the voice tests' light TTS is Debian's
+# espeak-ng; without them (and without root to install them) those tests skip with the reason.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; } \
-		|| echo "chromium could not be installed: browser tests will skip"
+	@command -v chromium >/dev/null 2>&1 && command -v espeak-ng >/dev/null 2>&1 \
+		|| { apt-get update -qq && apt-get install -y -qq chromium espeak-ng; } \
+		|| echo "chromium or espeak-ng could not be installed: their tests will skip"
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from aios.api.bench import run_api_bench
 from aios.assistant.bench import run_turn_bench
+from aios.audit.bench import bench_audit
 from aios.cli.knowledge import KnowledgeDeps
 from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
 from aios.knowledge.bench_scale import ScaleBench, run_scale_bench
@@ -80,6 +81,16 @@ def api(
     deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
     result = run_api_bench(deps.settings, deps.get_embedder(), levels=clients, turns=turns)
     typer.echo(result.model_dump_json(indent=2))
+
+
+@app.command()
+def audit(
+    rows: int = typer.Option(100_000, min=1_000, help="Rows of the chain verify reads."),
+    appends: int = typer.Option(1_000, min=10, help="Timed appends, single and threaded."),
+    threads: int = typer.Option(4, min=2, help="Threads appending at once."),
+) -> None:
+    """Audit appends/s (one writer, several at once) and verify's rows/s, on SQLite."""
+    typer.echo(_json(bench_audit(rows=rows, appends=appends, threads=threads)))
 
 
 @app.command()
