@@ -45,6 +45,7 @@ from aios.audit import AuditRecord
 from aios.identity import User
 from aios.knowledge.models import Citation
 from aios.knowledge.retriever import QuestionError
+from aios.ops.routes import ops_router
 from aios.voice.routes import voice_router
 
 WIDGET = Path(__file__).parent / "static" / "widget.js"
@@ -302,6 +303,7 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
 
     # The speech models load on the first voice request, not here.
     app.include_router(voice_router(runtime.settings))
+    app.include_router(ops_router(runtime))
     return app
 
 
