@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser
 from sqlmodel import select
 
 from aios.assistant.factory import build_runtime
@@ -13,8 +14,8 @@ from aios.identity import demo_users
 from aios.knowledge.embedder import Embedder, load_embedder
 from aios.settings import Settings
 from aios.wiring import open_systems
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.browser import chromium_or_skip, launched
+from tests.settings import checkout_settings
 
 
 @pytest.fixture(scope="session")
@@ -26,13 +27,7 @@ def embedder() -> Embedder:
 def demo_settings(tmp_path, monkeypatch) -> Settings:
     """Settings on a fresh data directory holding the seeded demo company."""
     monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        skills_dir=REPO / "skills",
-        policy_file=REPO / "policies" / "actions.yaml",
-        masking_file=REPO / "policies" / "masking.yaml",
-        knowledge_dir=REPO / "knowledge",
-    )
+    settings = checkout_settings(tmp_path / "data")
     seed_demo(settings)
     return settings
 
@@ -40,6 +35,18 @@ def demo_settings(tmp_path, monkeypatch) -> Settings:
 @pytest.fixture
 def runtime(demo_settings, embedder):
     return build_runtime(demo_settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Skips a browser test (before it starts any server) where Debian's Chromium is missing."""
+    return chromium_or_skip()
+
+
+@pytest.fixture
+def browser(chromium: str) -> Iterator[Browser]:
+    with launched() as browser:
+        yield browser
 
 
 @pytest.fixture

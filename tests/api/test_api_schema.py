@@ -18,7 +18,7 @@ from aios.api.store import open_api_store
 from aios.assistant.factory import build_runtime
 from aios.demo import seed_demo
 from aios.loopback import serve
-from aios.settings import Settings
+from tests.settings import checkout_settings
 
 REPO = Path(__file__).parents[2]
 schema = schemathesis.openapi.from_dict(json.loads((REPO / "docs" / "openapi.json").read_text()))
@@ -27,13 +27,7 @@ schema = schemathesis.openapi.from_dict(json.loads((REPO / "docs" / "openapi.jso
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, embedder) -> Iterator[tuple[str, str]]:
     """One API for all generated requests (a fresh one per route would cost seconds each)."""
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("schemathesis"),
-        skills_dir=REPO / "skills",
-        policy_file=REPO / "policies" / "actions.yaml",
-        masking_file=REPO / "policies" / "masking.yaml",
-        knowledge_dir=REPO / "knowledge",
-    )
+    settings = checkout_settings(tmp_path_factory.mktemp("schemathesis"))
     seed_demo(settings)
     runtime = build_runtime(settings, embedder=embedder)
     # Generated requests come fast; the key's rate is not what this test is about.

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Request, expect
 from starlette.applications import Starlette
 from starlette.requests import Request as PageRequest
 from starlette.responses import HTMLResponse
@@ -34,7 +34,6 @@ from connectors.erp.models import Refund
 REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "examples" / "intranet.html"
 WIDGET = REPO / "aios" / "api" / "static" / "widget.js"
-CHROMIUM = Path("/usr/bin/chromium")
 TITLE = "Meridian assistant"  # the page's data-aios-title
 TURN_MS = 60_000
 BLUE_HARBOR_REQUEST = (
@@ -84,24 +83,6 @@ def _portal(filled: dict[str, str]) -> Starlette:
         return HTMLResponse(html)
 
     return Starlette(routes=[Route("/", page)])
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
-    return str(CHROMIUM)
-
-
-@pytest.fixture
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

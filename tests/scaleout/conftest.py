@@ -14,8 +14,7 @@ from sqlalchemy.engine import make_url
 
 from aios.demo import seed_demo
 from aios.settings import Settings
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.settings import checkout_settings
 
 
 def postgres_schema_url() -> Iterator[str]:
@@ -57,15 +56,8 @@ def pg_settings(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     for name in ("STATE", "CRM", "ERP"):
         monkeypatch.setenv(f"AIOS_{name}_URL", pg_url)
     monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        state_url=pg_url,
-        crm_url=pg_url,
-        erp_url=pg_url,
-        skills_dir=REPO / "skills",
-        policy_file=REPO / "policies" / "actions.yaml",
-        masking_file=REPO / "policies" / "masking.yaml",
-        knowledge_dir=REPO / "knowledge",
+    settings = checkout_settings(
+        tmp_path / "data", state_url=pg_url, crm_url=pg_url, erp_url=pg_url
     )
     seed_demo(settings)
     return settings

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 from aios.api.app import create_app
 from aios.api.store import open_api_store
 from aios.loopback import serve
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
+from tests.browser import launched
 from tests.voice.conftest import REQUEST
 
-CHROMIUM = Path("/usr/bin/chromium")
 TURN_MS = 90_000
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 expect.set_options(timeout=TURN_MS)
@@ -54,24 +54,16 @@ def microphone(tmp_path) -> Path:
 
 @pytest.fixture
 def page(runtime, demo_settings, microphone, spoken) -> Iterator[tuple[Page, str, list[str]]]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
     microphone.write_bytes(_padded(spoken(REQUEST)))
     key = runtime.users.add_key("alice", "voice page")[1]
-    with serve(create_app(runtime, open_api_store(demo_settings))) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={microphone}",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
+    flags = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={microphone}",
+        "--autoplay-policy=no-user-gesture-required",
+    )
+    app = create_app(runtime, open_api_store(demo_settings))
+    with serve(app) as url, launched(*flags) as browser:
         requests: list[str] = []
         tab = browser.new_page()
         tab.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
@@ -80,7 +72,6 @@ def page(runtime, demo_settings, microphone, spoken) -> Iterator[tuple[Page, str
         tab.get_by_label("API key").fill(key)
         tab.get_by_role("button", name="Use this key").click()
         yield tab, url, requests
-        browser.close()
 
 
 def _press(page: Page) -> Locator:

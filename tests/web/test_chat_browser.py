@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from aios.demo import seed_demo
 from aios.loopback import free_port
@@ -33,7 +33,6 @@ from connectors.demo import _planted
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "test-password"
 STARTUP_S = 300  # imports and the embedding model; slow on a busy machine
 TURN_MS = 90_000
@@ -72,13 +71,6 @@ class Offline:
         else:
             self.blocked.append(f"{request.resource_type} {request.url}")
             route.abort("internetdisconnected")
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
-    return str(CHROMIUM)
 
 
 @pytest.fixture(scope="module")
@@ -140,17 +132,6 @@ def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) ->
             pass
         time.sleep(0.5)
     pytest.fail(f"the chat did not start within {STARTUP_S} s:\n{log.read_text()}")
-
-
-@pytest.fixture
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def _sign_in(
