@@ -20,6 +20,10 @@
       headers: { Authorization: `Bearer ${sessionStorage.getItem(STORED)}` },
     });
     const body = await response.json();
+    if (response.status === 401 || response.status === 403) {
+      // This key will not do for this page: stop polling with it and ask for another.
+      signOut();
+    }
     if (!response.ok) throw new Error(body.detail || `HTTP ${response.status}`);
     return body;
   }
@@ -118,6 +122,7 @@
     $("#key-form").hidden = true;
     $("#ops").hidden = false;
     await refreshWork();
+    if ($("#ops").hidden) return; // the key was refused
     await searchAudit();
     timer = setInterval(refreshWork, REFRESH_MS);
   }
@@ -128,11 +133,15 @@
     $("#key").value = "";
     start();
   });
-  $("#forget").addEventListener("click", () => {
+  function signOut() {
     clearInterval(timer);
     sessionStorage.removeItem(STORED);
     $("#ops").hidden = true;
     $("#key-form").hidden = false;
+  }
+
+  $("#forget").addEventListener("click", () => {
+    signOut();
     say("");
   });
   $("#audit-form").addEventListener("submit", searchAudit);

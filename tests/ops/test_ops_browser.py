@@ -1,0 +1,109 @@
+"""The operations page end to end in Debian's headless Chromium, against the real API on
+loopback: an auditor's key, an approval's SLA clock, the audit filtered and masked, and the work
+items refreshing by themselves. No request may leave the API's origin."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from aios.api.app import create_app
+from aios.api.store import open_api_store
+from aios.audit import AuditEvent
+from aios.loopback import serve
+from connectors.demo import _planted as planted
+
+CHROMIUM = Path("/usr/bin/chromium")
+ADDRESS = "12 Dock Road, Tacoma, WA 98421"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
+expect.set_options(timeout=30_000)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def base(runtime, demo_settings) -> Iterator[str]:
+    with serve(create_app(runtime, open_api_store(demo_settings))) as url:
+        yield url
+
+
+def _say(base: str, key: str, text: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as api:
+        session = api.post("/v1/sessions").json()["id"]
+        return api.post(f"/v1/sessions/{session}/messages", json={"text": text}).json()
+
+
+def _signed_in(browser: Browser, base: str, key: str, requests: list[str]) -> Page:
+    page = browser.new_context().new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{base}/ops")
+    page.get_by_label("API key").fill(key)
+    page.get_by_role("button", name="Use this key").click()
+    return page
+
+
+def test_an_auditor_watches_work_and_searches_the_masked_audit(browser, base, runtime) -> None:
+    alice = runtime.users.add_key("alice", "tests")[1]
+    asked = _say(base, alice, f"refund $600 on {planted.PLATINUM_PAID_INVOICE}")
+    approval_id = asked["events"][1]["approval_id"]
+    order = planted.BLUE_HARBOR_PENDING_ORDER
+    changed = _say(base, alice, f"change the shipping address of {order} to {ADDRESS}")
+    assert changed["status"] == "awaiting_confirmation", changed
+
+    requests: list[str] = []
+    page = _signed_in(browser, base, runtime.users.add_key("frank", "tests")[1], requests)
+    approval = page.locator("#approvals tbody tr", has_text=approval_id)
+    expect(approval).to_contain_text("finance")
+    expect(approval.locator("td.clock")).to_have_text(re.compile(r"^(3 h 59|4 h 0) min left$"))
+
+    page.get_by_label("Tool").fill("erp.change_shipping_address")
+    page.get_by_label("Kind").fill("policy.decided")
+    page.get_by_role("button", name="Search").click()
+    found = page.locator("#audit tbody tr")
+    expect(found).to_have_count(1)
+    expect(found).to_contain_text("***, Tacoma, WA 98421")
+    expect(found).not_to_contain_text("12 Dock Road")
+
+    # A step fails after the page loaded: the next refresh shows it without a reload.
+    runtime.toolbox.trail.append(
+        AuditEvent(
+            kind="tool.failed",
+            actor="alice",
+            session_id="S-failed",
+            step="act",
+            tool="erp.create_refund",
+            result={"error": "ERP did not answer"},
+        )
+    )
+    expect(page.locator("#failed tbody tr", has_text="S-failed")).to_contain_text(
+        "ERP did not answer"
+    )
+    assert requests and all(url.startswith(base + "/") for url in requests), requests
+
+
+def test_an_agent_is_told_the_view_is_not_theirs(browser, base, runtime) -> None:
+    requests: list[str] = []
+    page = _signed_in(browser, base, runtime.users.add_key("alice", "tests")[1], requests)
+    expect(page.locator("#status")).to_contain_text("manager")
+    expect(page.get_by_label("API key")).to_be_visible()
+    expect(page.locator("#ops")).to_be_hidden()
+    assert [u for u in requests if "/v1/" in u] == [f"{base}/v1/ops/work"]
