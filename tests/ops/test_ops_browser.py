@@ -1,17 +1,17 @@
 """The operations page end to end in Debian's headless Chromium, against the real API on
 loopback: an auditor's key, an approval's SLA clock, the audit filtered and masked, and the work
-items refreshing by themselves. No request may leave the API's origin."""
+items refreshing by themselves. No request may leave the API's origin. ``browser`` is the
+suite's Debian Chromium (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from aios.api.app import create_app
 from aios.api.store import open_api_store
@@ -19,24 +19,10 @@ from aios.audit import AuditEvent
 from aios.loopback import serve
 from connectors.demo import _planted as planted
 
-CHROMIUM = Path("/usr/bin/chromium")
 ADDRESS = "12 Dock Road, Tacoma, WA 98421"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 expect.set_options(timeout=30_000)
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
