@@ -6,7 +6,7 @@ import pytest
 
 from aios.assistant.factory import build_runtime
 from aios.knowledge.index import KnowledgeIndex
-from tests.conftest import REPO
+from tests.settings import REPO
 
 
 @pytest.fixture

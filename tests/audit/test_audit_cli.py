@@ -14,7 +14,7 @@ from aios.cli.audit import app
 from aios.safety.tamper import T
 from aios.settings import Settings
 from tests.audit.conftest import event
-from tests.conftest import REPO
+from tests.settings import REPO
 
 runner = CliRunner()
 

@@ -11,7 +11,7 @@ from aios.cli.demo import app
 from aios.settings import Settings
 from aios.wiring import open_systems
 from connectors.crm.models import Account
-from tests.conftest import REPO
+from tests.settings import REPO
 
 from .conftest import close, rows
 

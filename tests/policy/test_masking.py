@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aios.policy.masking import load_masker
-from tests.conftest import REPO
+from tests.settings import REPO
 
 MASKER = load_masker(REPO / "policies" / "masking.yaml")
 RECORD = {

@@ -24,7 +24,7 @@ from aios.users import open_directory
 from aios.wiring import open_systems
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
-from tests.scaleout.conftest import REPO
+from tests.settings import REPO
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
