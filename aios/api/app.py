@@ -42,9 +42,11 @@ from aios.assistant.events import ConfirmationRequired, DoneEvent, Event
 from aios.assistant.factory import Runtime
 from aios.assistant.threads import KeyedLocks, iterate_in_thread
 from aios.audit import AuditRecord
+from aios.audit.trail import viewed
 from aios.identity import User
 from aios.knowledge.models import Citation
 from aios.knowledge.retriever import QuestionError
+from aios.ops.queries import masked_for
 from aios.ops.routes import ops_router
 from aios.voice.routes import voice_router
 
@@ -254,10 +256,8 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         The policy's audit readers read any session; everyone else only their own."""
         if user.role not in runtime.policy.policy.audit_readers:
             owned(session_id, user)
-        lines = runtime.toolbox.trail.export(
-            session_id, "jsonl", view=lambda data: masker.mask(data, user.role)
-        )
-        return [AuditRecord.model_validate_json(line) for line in lines]
+        records = runtime.toolbox.trail.records(session_id)
+        return list(viewed(records, masked_for(runtime, user.role)))
 
     @app.get("/v1/knowledge/search", tags=["knowledge"])
     def search_knowledge(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Engine, distinct, func, insert, or_, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from aios.audit._canonical import GENESIS, HASHED_FIELDS, json_text, row_hash, timestamp_text
@@ -51,6 +51,74 @@ def flush_held() -> None:
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which records a search returns; every condition given must hold."""
+
+    user: str | None = None
+    """Who acted, or on whose behalf."""
+    account: str | None = None
+    """Records naming the account as an ``account_id``, in their arguments or result."""
+    tool: str | None = None
+    decision: str | None = None
+    """allow, confirm, approve or deny, in any case."""
+    kind: str | None = None
+    since: datetime | None = None
+    """Records that happened from then on; a naive time is taken as UTC."""
+    steps: tuple[str, ...] = ()
+    """Records of one of these steps (graph nodes)."""
+    unanswered_by: tuple[str, ...] = ()
+    """Records that no later record of one of these kinds, of the same session and tool,
+    follows: a decision nobody answered yet, a write whose outcome was never recorded."""
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        c = AUDIT_TABLE.c
+        found: list[ColumnElement[bool]] = []
+        if self.user is not None:
+            found.append(or_(c.actor == self.user, c.on_behalf_of == self.user))
+        if self.account is not None:
+            # The columns hold canonical JSON, so a key and its value always read the same.
+            # icontains: SQLite's LIKE ignores ASCII case and PostgreSQL's does not; this
+            # ignores it on both, and autoescape keeps the _ in account_id literal.
+            named = f'"account_id":{json_text(self.account)}'
+            found.append(
+                or_(
+                    c.arguments.icontains(named, autoescape=True),
+                    c.result.icontains(named, autoescape=True),
+                )
+            )
+        if self.tool is not None:
+            found.append(c.tool == self.tool)
+        if self.decision is not None:
+            found.append(func.lower(c.policy_decision) == self.decision.lower())
+        if self.kind is not None:
+            found.append(c.kind == self.kind)
+        if self.since is not None:
+            # Fixed-width ISO text in UTC sorts as the moments it names.
+            found.append(c.occurred_at >= timestamp_text(self.since))
+        if self.steps:
+            found.append(c.step.in_(self.steps))
+        if self.unanswered_by:
+            later = AUDIT_TABLE.alias("later")
+            answer = select(later.c.seq).where(
+                later.c.session_id == c.session_id,
+                later.c.tool == c.tool,
+                later.c.seq > c.seq,
+                later.c.kind.in_(self.unanswered_by),
+            )
+            found.append(~answer.exists())
+        return found
+
+
+def viewed(records: Iterable[AuditRecord], view: Callable[[Any], Any]) -> Iterator[AuditRecord]:
+    """``records`` with ``view`` (e.g. masking for a reader's role) applied to each one's
+    arguments and result."""
+    return (
+        r.model_copy(update={"arguments": view(r.arguments), "result": view(r.result)})
+        for r in records
+    )
 
 
 class AuditTrail:
@@ -159,6 +227,26 @@ class AuditTrail:
                 for row in page:
                     yield _record(row._asdict())
 
+    def newest(self, where: AuditFilter, limit: int) -> list[AuditRecord]:
+        """The newest ``limit`` records matching ``where``, newest first."""
+        query = select(*AUDIT_TABLE.c).where(*where.conditions())
+        with _unavailable("read"), self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(AUDIT_TABLE.c.seq.desc()).limit(limit)).all()
+        return [_record(row._asdict()) for row in rows]
+
+    def by_hour(self, where: AuditFilter, *, appends: bool = False) -> dict[str, int]:
+        """How many records matching ``where`` were recorded in each hour, keyed by the hour as
+        ISO text (``2026-11-20T14``); with ``appends``, in how many appends they came instead:
+        the rows a graph node holds (``together``) arrive in one append, with one recorded_at."""
+        c = AUDIT_TABLE.c
+        hour = func.substr(c.recorded_at, 1, len("2026-11-20T14"))
+        counted = (
+            func.count(distinct(c.session_id.concat(c.recorded_at))) if appends else func.count()
+        )
+        query = select(hour, counted).where(*where.conditions()).group_by(hour)
+        with _unavailable("read"), self.engine.connect() as conn:
+            return {str(h): int(n) for h, n in conn.execute(query)}
+
     def verify(self) -> VerifyReport:
         """Re-check every row and link from seq 1, and the newest rows against the saved head."""
         with _unavailable("read"):
@@ -173,12 +261,7 @@ class AuditTrail:
         """One session's records as JSON Lines or CSV text, line by line; ``view`` (e.g. masking
         for a reader's role) applies to each record's arguments and result."""
         records = self.records(session_id)
-        if view is not None:
-            records = (
-                r.model_copy(update={"arguments": view(r.arguments), "result": view(r.result)})
-                for r in records
-            )
-        return export_lines(records, ExportFormat(fmt))
+        return export_lines(records if view is None else viewed(records, view), ExportFormat(fmt))
 
     def _insert(self, events: Sequence[AuditEvent]) -> list[dict[str, Any]]:
         seq_column, hash_column = AUDIT_TABLE.c.seq, AUDIT_TABLE.c.hash

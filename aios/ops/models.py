@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 
+from aios.approvals import ApprovalStatus
 from aios.audit import AuditRecord
 
 
@@ -43,8 +44,49 @@ class CaseItem(BaseModel):
     sla: SlaClock
 
 
+class WaitingStep(BaseModel):
+    """A step of a conversation that waits: for its requester, or for a system's answer."""
+
+    session_id: str
+    seq: int = Field(description="The audit record it has waited since.")
+    requester: str
+    tool: str
+    arguments: dict[str, JsonValue] = Field(description="The step's arguments, masked.")
+    since: datetime
+    age_minutes: int = Field(description="Whole minutes it has waited.")
+
+
 class WorkOut(BaseModel):
     now: datetime
     approvals: list[ApprovalItem] = Field(description="Pending requests, soonest due first.")
+    confirmations: list[WaitingStep] = Field(
+        description="Steps waiting for their requester to confirm them, newest first."
+    )
+    unfinished_writes: list[WaitingStep] = Field(
+        description="Writes sent whose outcome is not recorded, newest first: in flight (an "
+        "HTTP connector retries within the call), or cut off by a crash."
+    )
     failed_steps: list[AuditRecord] = Field(description="Recent tool.failed rows, newest first.")
     cases: list[CaseItem] = Field(description="Open cases due within the window, soonest first.")
+
+
+class HourActivity(BaseModel):
+    hour: datetime = Field(description="The hour's start (UTC).")
+    turns: int = Field(
+        description="Messages and answers to confirmations the assistant looked something up "
+        "for or decided on (a turn that left no audit record is not counted)."
+    )
+    writes: int = Field(description="Writes the systems carried out (tool.succeeded).")
+
+
+class OutcomeCount(BaseModel):
+    outcome: ApprovalStatus
+    count: int
+
+
+class ActivityOut(BaseModel):
+    since: datetime = Field(description="The first hour's start (UTC).")
+    hours: list[HourActivity] = Field(description="Every hour of the window, oldest first.")
+    approvals: list[OutcomeCount] = Field(
+        description="Four-eyes requests opened in the window, by where they stand now."
+    )

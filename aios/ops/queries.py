@@ -3,27 +3,64 @@ the viewer's role; nothing here writes."""
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from aios.approvals import ApprovalStatus
 from aios.assistant.factory import Runtime
 from aios.audit import AuditRecord
-from aios.ops.models import ApprovalItem, CaseItem, SlaClock, WorkOut
+from aios.audit.trail import AuditFilter, viewed
+from aios.ops.models import (
+    ActivityOut,
+    ApprovalItem,
+    CaseItem,
+    HourActivity,
+    OutcomeCount,
+    SlaClock,
+    WaitingStep,
+    WorkOut,
+)
 from connectors.crm.find_cases import FindCasesOutput
 
 CASES_DUE_WITHIN = timedelta(hours=4)
 """How soon a case's deadline must be for it to count as near its SLA."""
-FAILED_STEPS_SHOWN = 20
+STEPS_SHOWN = 20
+"""The most failed, waiting or unfinished steps each list shows."""
 _CASES_READ = 200  # find_cases' most; it sorts soonest due first, so the nearest come first
+
+CONFIRMATION_WAITING = AuditFilter(
+    kind="policy.decided",
+    decision="confirm",
+    # While a confirmation is pending every message of its session answers it; a later
+    # decision on the same step means the conversation went on without one (recovery).
+    unanswered_by=("confirmation.given", "policy.decided"),
+)
+WRITE_UNFINISHED = AuditFilter(
+    kind="tool.requested", unanswered_by=("tool.succeeded", "tool.failed")
+)
+TURN_STEPS = ("understand", "await_decision")
+"""A turn leaves no record of its own, but the node a message starts in (understand) and the
+one an answer to a confirmation resumes (await_decision) each append their rows at once."""
+
+
+def masked_for(runtime: Runtime, role: str) -> Callable[[Any], Any]:
+    """What ``role`` may see of personal data in audit arguments and results."""
+    return partial(runtime.masker.mask, role=role)
 
 
 class AuditQuery(BaseModel):
     """Audit search filters; they combine."""
 
     user: str | None = Field(None, max_length=100, description="Who acted, or for whom.")
+    account: str | None = Field(
+        None, max_length=50, description="An account named in the arguments or result."
+    )
     tool: str | None = Field(None, max_length=100, description="e.g. erp.create_refund.")
     decision: str | None = Field(
         None, max_length=16, description="allow, confirm, approve or deny."
@@ -32,38 +69,19 @@ class AuditQuery(BaseModel):
     since: datetime | None = Field(None, description="Only records that happened from then on.")
     limit: int = Field(50, ge=1, le=500, description="Most records, newest first.")
 
-    def matches(self, record: AuditRecord) -> bool:
-        return (
-            (self.user is None or self.user in (record.actor, record.on_behalf_of))
-            and (self.tool is None or record.tool == self.tool)
-            and (
-                self.decision is None
-                or (record.policy_decision or "").lower() == self.decision.lower()
-            )
-            and (self.kind is None or record.kind == self.kind)
-            and (self.since is None or _utc(record.occurred_at) >= _utc(self.since))
-        )
+    def where(self) -> AuditFilter:
+        return AuditFilter(**self.model_dump(exclude={"limit"}))
 
 
 def search_audit(runtime: Runtime, query: AuditQuery, role: str) -> list[AuditRecord]:
     """The newest ``query.limit`` records matching ``query``, newest first, masked for ``role``."""
-    newest: deque[AuditRecord] = deque(maxlen=query.limit)
-    newest.extend(r for r in runtime.toolbox.trail.records() if query.matches(r))
-    masker = runtime.masker
-    return [
-        r.model_copy(
-            update={
-                "arguments": masker.mask(r.arguments, role),
-                "result": masker.mask(r.result, role),
-            }
-        )
-        for r in reversed(newest)
-    ]
+    found = runtime.toolbox.trail.newest(query.where(), query.limit)
+    return list(viewed(found, masked_for(runtime, role)))
 
 
 def work(runtime: Runtime, role: str) -> WorkOut:
     """What waits, what failed, and which cases run out of time, as of the ledger's clock."""
-    now = runtime.ledger.clock()
+    now = _utc(runtime.ledger.clock())
     approvals = [
         ApprovalItem(
             id=a.id,
@@ -78,12 +96,59 @@ def work(runtime: Runtime, role: str) -> WorkOut:
         )
         for a in runtime.ledger.find(status=ApprovalStatus.PENDING)
     ]
-    failed = search_audit(runtime, AuditQuery(kind="tool.failed", limit=FAILED_STEPS_SHOWN), role)
+    trail, mask = runtime.toolbox.trail, masked_for(runtime, role)
+    # A decision keeps the step's arguments under "args"; a requested write holds them
+    # beside its idempotency key (_call), which is the trail's business, not a viewer's.
+    confirmations = [
+        _waiting(r, mask(r.arguments.get("args")), now)
+        for r in trail.newest(CONFIRMATION_WAITING, STEPS_SHOWN)
+    ]
+    unfinished = [
+        _waiting(r, mask({k: v for k, v in r.arguments.items() if k != "_call"}), now)
+        for r in trail.newest(WRITE_UNFINISHED, STEPS_SHOWN)
+    ]
+    failed = search_audit(runtime, AuditQuery(kind="tool.failed", limit=STEPS_SHOWN), role)
     return WorkOut(
         now=now,
         approvals=sorted(approvals, key=lambda a: a.sla.due_at),
+        confirmations=confirmations,
+        unfinished_writes=unfinished,
         failed_steps=failed,
         cases=cases_due(runtime, now),
+    )
+
+
+def activity(runtime: Runtime, hours: int) -> ActivityOut:
+    """Turns and writes in each of the last ``hours`` hours (this one included), and the
+    approvals opened in them by outcome."""
+    now = _utc(runtime.ledger.clock())
+    first = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
+    trail, window = runtime.toolbox.trail, AuditFilter(since=first)
+    turns = trail.by_hour(replace(window, steps=TURN_STEPS), appends=True)
+    writes = trail.by_hour(replace(window, kind="tool.succeeded"))
+    starts = [first + timedelta(hours=i) for i in range(hours)]
+    keys = [start.strftime("%Y-%m-%dT%H") for start in starts]  # the trail's hour keys
+    outcomes = Counter(a.status for a in runtime.ledger.find() if a.created_at >= first)
+    return ActivityOut(
+        since=first,
+        hours=[
+            HourActivity(hour=start, turns=turns.get(key, 0), writes=writes.get(key, 0))
+            for start, key in zip(starts, keys, strict=True)
+        ],
+        approvals=[OutcomeCount(outcome=s, count=outcomes[s]) for s in ApprovalStatus],
+    )
+
+
+def _waiting(record: AuditRecord, arguments: Any, now: datetime) -> WaitingStep:
+    since = _utc(record.occurred_at)
+    return WaitingStep(
+        session_id=record.session_id,
+        seq=record.seq,
+        requester=record.on_behalf_of or record.actor,
+        tool=record.tool or "",
+        arguments=arguments or {},
+        since=since,
+        age_minutes=int((now - since).total_seconds() // 60),
     )
 
 

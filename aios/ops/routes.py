@@ -13,8 +13,8 @@ from aios.api.errors import ApiError
 from aios.assistant.factory import Runtime
 from aios.audit import AuditRecord
 from aios.identity import User
-from aios.ops.models import WorkOut
-from aios.ops.queries import AuditQuery, search_audit, work
+from aios.ops.models import ActivityOut, WorkOut
+from aios.ops.queries import AuditQuery, activity, search_audit, work
 
 STATIC = Path(__file__).parent / "static"
 OPS_ROLES = frozenset({"manager", "auditor", "admin"})
@@ -29,9 +29,19 @@ def ops_router(runtime: Runtime) -> APIRouter:
 
     @router.get("/v1/ops/work")
     def ops_work(user: Caller) -> WorkOut:
-        """Approvals pending with their SLA clock, recent failed steps, cases near their SLA."""
+        """Approvals pending with their SLA clock, confirmations waiting, writes without an
+        outcome, recent failed steps, cases near their SLA."""
         _oversees(user)
         return work(runtime, user.role)
+
+    @router.get("/v1/ops/activity")
+    def ops_activity(
+        user: Caller,
+        hours: Annotated[int, Query(ge=1, le=168, description="How many hours back.")] = 24,
+    ) -> ActivityOut:
+        """Turns and writes per hour, and approvals by outcome, for the page's charts."""
+        _oversees(user)
+        return activity(runtime, hours)
 
     @router.get("/v1/ops/audit")
     def ops_audit(user: Caller, query: Annotated[AuditQuery, Query()]) -> list[AuditRecord]:

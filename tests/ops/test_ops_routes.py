@@ -1,5 +1,6 @@
 """The operations view's JSON over the real app: who may read it, the approvals with their SLA
-clock and escalation, failed steps, cases by SLA, and the audit searched and masked by role."""
+clock and escalation, confirmations waiting, writes without an outcome, failed steps, cases by
+SLA, the activity behind the charts, and the audit searched and masked by role."""
 
 from __future__ import annotations
 
@@ -41,13 +42,25 @@ def _say(api, keys, name, text):
     return session, turn
 
 
+def _decide(api, keys, name, session, answer):
+    decided = api.post(
+        f"/v1/sessions/{session}/decision", json={"answer": answer}, headers=_as(keys, name)
+    )
+    assert decided.status_code == 200, decided.text
+    return decided.json()
+
+
+def _work(api, keys, name="frank"):
+    return api.get("/v1/ops/work", headers=_as(keys, name)).json()
+
+
 def _approval_requested(api, keys):
     _, turn = _say(api, keys, "alice", f"refund $600 on {planted.PLATINUM_PAID_INVOICE}")
     return turn["events"][1]["approval_id"]
 
 
 def test_only_overseers_read_the_operations_view(api, keys):
-    for path in ("/v1/ops/work", "/v1/ops/audit"):
+    for path in ("/v1/ops/work", "/v1/ops/audit", "/v1/ops/activity"):
         for name in OVERSEERS:
             assert api.get(path, headers=_as(keys, name)).status_code == 200, (path, name)
         for name in ("alice", "dave"):
@@ -141,6 +154,15 @@ def test_the_audit_is_searched_by_user_tool_kind_and_time(api, keys):
         (r["policy_decision"], r["kind"]) == ("approve", "policy.decided") for r in approve
     )
     assert len(search(limit=2)) == 2
+    # Looking the invoice up names its account in the result, the account's lookup in the
+    # arguments; every other account's records stay out.
+    platinum = search(account=planted.PLATINUM_ACCOUNT)
+    assert {(r["kind"], r["tool"]) for r in platinum} == {
+        ("tool.read", "erp.get_invoice"),
+        ("tool.read", "crm.get_account"),
+    }
+    assert search(account=planted.PLATINUM_ACCOUNT, user="erin") == []
+    assert search(account=planted.BLUE_HARBOR) == []
     assert search(since=(datetime.now(UTC) + timedelta(hours=1)).isoformat()) == []
     assert search(since=(datetime.now(UTC) - timedelta(hours=1)).isoformat()) == search()
     bad = api.get("/v1/ops/audit", params={"limit": 0}, headers=_as(keys, "frank"))
@@ -159,3 +181,92 @@ def test_the_audit_is_masked_for_the_viewers_role(api, keys):
 
     assert decided("frank") == "***, Tacoma, WA 98421"  # the auditor
     assert decided("grace") == ADDRESS  # the admin
+
+
+def test_a_sessions_audit_is_masked_as_the_operations_view_masks_it(api, keys):
+    order = planted.BLUE_HARBOR_PENDING_ORDER
+    session, _ = _say(api, keys, "alice", f"change the shipping address of {order} to {ADDRESS}")
+
+    def addresses(name):
+        rows = api.get(f"/v1/sessions/{session}/audit", headers=_as(keys, name)).json()
+        assert [r["seq"] for r in rows] == sorted(r["seq"] for r in rows)
+        return {r["arguments"]["args"]["address"] for r in rows if r["kind"] == "policy.decided"}
+
+    assert addresses("alice") == {"***, Tacoma, WA 98421"}  # her own session, an agent's view
+    assert addresses("frank") == {"***, Tacoma, WA 98421"}
+    assert addresses("grace") == {ADDRESS}
+
+
+def test_a_confirmation_waits_until_its_requester_answers(api, keys):
+    order = planted.BLUE_HARBOR_PENDING_ORDER
+    session, turn = _say(api, keys, "alice", f"change the shipping address of {order} to {ADDRESS}")
+    assert turn["status"] == "awaiting_confirmation", turn
+    _approval_requested(api, keys)  # waits for an approver, not for its requester
+
+    [waiting] = _work(api, keys)["confirmations"]
+    assert (waiting["session_id"], waiting["requester"], waiting["tool"]) == (
+        session,
+        "alice",
+        "erp.change_shipping_address",
+    )
+    assert waiting["arguments"]["order_id"] == order
+    assert waiting["arguments"]["address"] == "***, Tacoma, WA 98421"  # the auditor's view
+    assert _work(api, keys, "grace")["confirmations"][0]["arguments"]["address"] == ADDRESS
+    assert waiting["age_minutes"] == 0
+
+    _decide(api, keys, "alice", session, "reject")
+    assert _work(api, keys)["confirmations"] == []
+
+
+def test_a_write_without_an_outcome_shows_until_its_outcome_is_recorded(api, keys, runtime):
+    trail = runtime.toolbox.trail
+    sent = datetime.now(UTC) - timedelta(minutes=7)
+    call = {"idempotency_key": "S-cut:1:0", "confirmed_by": "alice"}
+    requested = dict(kind="tool.requested", actor="alice", session_id="S-cut", step="act:0")
+    trail.append(
+        AuditEvent(
+            **requested,
+            tool="erp.create_refund",
+            arguments={"invoice_id": planted.PLATINUM_PAID_INVOICE, "_call": call},
+            occurred_at=sent,
+        )
+    )
+    [unfinished] = _work(api, keys)["unfinished_writes"]
+    assert (unfinished["session_id"], unfinished["tool"], unfinished["age_minutes"]) == (
+        "S-cut",
+        "erp.create_refund",
+        7,
+    )
+    assert unfinished["arguments"] == {"invoice_id": planted.PLATINUM_PAID_INVOICE}
+
+    trail.append(
+        AuditEvent(
+            kind="tool.succeeded",
+            actor="alice",
+            session_id="S-cut",
+            step="act:0",
+            tool="erp.create_refund",
+        )
+    )
+    assert _work(api, keys)["unfinished_writes"] == []
+
+
+def test_activity_counts_turns_writes_and_approvals_per_hour(api, keys):
+    order = planted.BLUE_HARBOR_PENDING_ORDER
+    session, _ = _say(api, keys, "alice", f"change the shipping address of {order} to {ADDRESS}")
+    _decide(api, keys, "alice", session, "approve")  # a second turn, and a write
+    _approval_requested(api, keys)  # a third turn
+
+    activity = api.get("/v1/ops/activity", params={"hours": 3}, headers=_as(keys, "erin")).json()
+    hours = activity["hours"]
+    assert [h["hour"] for h in hours] == sorted(h["hour"] for h in hours)
+    this_hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    assert datetime.fromisoformat(hours[-1]["hour"]) == this_hour
+    assert datetime.fromisoformat(activity["since"]) == this_hour - timedelta(hours=2)
+    # Summed: the hour may turn while the test runs.
+    assert (sum(h["turns"] for h in hours), sum(h["writes"] for h in hours)) == (3, 1)
+    outcomes = {a["outcome"]: a["count"] for a in activity["approvals"]}
+    assert outcomes == {"pending": 1, "approved": 0, "rejected": 0, "expired": 0, "withdrawn": 0}
+
+    bad = api.get("/v1/ops/activity", params={"hours": 0}, headers=_as(keys, "erin"))
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_input")
