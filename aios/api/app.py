@@ -48,6 +48,7 @@ from aios.knowledge.models import Citation
 from aios.knowledge.retriever import QuestionError
 from aios.ops.queries import masked_for
 from aios.ops.routes import ops_router
+from aios.voice.calls import Sessions, calls_router
 from aios.voice.routes import voice_router
 
 WIDGET = Path(__file__).parent / "static" / "widget.js"
@@ -93,6 +94,25 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         if found is None or found.owner != user.name:
             raise ApiError(404, "not_found", f"There is no session {session_id}.")
 
+    def recorded(
+        session_id: str, user: User, said: str | None, run: Callable[[], Iterator[Event]]
+    ) -> Callable[[], Iterator[Event]]:
+        def produce() -> Iterator[Event]:
+            started = time.perf_counter()
+            events = list(run())
+            metrics.turn(events, time.perf_counter() - started)
+            store.record(session_id, user.name, said, [e.model_dump(mode="json") for e in events])
+            yield from events
+
+        return produce
+
+    async def take_turn(
+        session_id: str, user: User, said: str | None, run: Callable[[], Iterator[Event]]
+    ) -> TurnOut:
+        async with turns(session_id):
+            events = [e async for e in iterate_in_thread(recorded(session_id, user, said, run))]
+        return _turn(session_id, events)
+
     async def play(
         request: Request,
         session_id: str,
@@ -100,18 +120,15 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         said: str | None,
         run: Callable[[], Iterator[Event]],
     ) -> Any:
-        def recorded() -> Iterator[Event]:
-            started = time.perf_counter()
-            events = list(run())
-            metrics.turn(events, time.perf_counter() - started)
-            store.record(session_id, user.name, said, [e.model_dump(mode="json") for e in events])
-            yield from events
-
         if "text/event-stream" in request.headers.get("accept", ""):
-            return EventSourceResponse(_stream(turns, session_id, recorded))
-        async with turns(session_id):
-            events = [e async for e in iterate_in_thread(recorded)]
-        return _turn(session_id, events)
+            return EventSourceResponse(
+                _stream(turns, session_id, recorded(session_id, user, said, run))
+            )
+        return await take_turn(session_id, user, said, run)
+
+    def open_session(user: User) -> SessionOut:
+        row = store.open_session(f"api-{uuid.uuid4().hex}", user.name)
+        return SessionOut.model_validate(row, from_attributes=True)
 
     @app.exception_handler(HTTPException)
     async def _http_problem(_: Request, exc: HTTPException) -> JSONResponse:
@@ -172,8 +189,7 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     @app.post("/v1/sessions", status_code=201, tags=["sessions"])
     def create_session(user: Caller) -> SessionOut:
         """A new conversation, owned by the caller."""
-        row = store.open_session(f"api-{uuid.uuid4().hex}", user.name)
-        return SessionOut.model_validate(row, from_attributes=True)
+        return open_session(user)
 
     @app.get("/v1/sessions", tags=["sessions"])
     def list_sessions(user: Caller) -> list[SessionOut]:
@@ -303,6 +319,10 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
 
     # The speech models load on the first voice request, not here.
     app.include_router(voice_router(runtime.settings))
+    # A call's turns are the message route's: the same ownership, lock, transcript and metrics.
+    app.include_router(
+        calls_router(runtime, Sessions(open=open_session, owned=owned, turn=take_turn))
+    )
     app.include_router(ops_router(runtime))
     return app
 

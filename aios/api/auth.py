@@ -1,7 +1,8 @@
 """Who is calling: the API key in ``Authorization: Bearer aios_…`` maps to a user and role.
 
 A key scoped to origins (a widget's key, visible in its page) works only from a browser on
-those pages; every key is rate limited, by its own limit or the API's default.
+those pages; every key is rate limited, by its own limit or the API's default. ``admit`` does
+these checks for HTTP routes and for calls over a WebSocket alike.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import limits
 from fastapi import Depends, Header, Request
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from starlette.requests import HTTPConnection
 
 from aios.api.errors import ApiError
 from aios.identity import User
@@ -43,14 +45,17 @@ class KeyRates:
         )
 
 
-def _caller(
-    request: Request,
-    authorization: Annotated[str | None, Header()] = None,
-    origin: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> User:
+def bearer(authorization: str | None) -> str | None:
+    """The key in an ``Authorization: Bearer …`` header, if that is what it holds."""
     scheme, _, token = (authorization or "").partition(" ")
-    directory: UserDirectory = request.app.state.runtime.users
-    found = directory.resolve_key(token) if scheme.lower() == "bearer" else None
+    return token if scheme.lower() == "bearer" else None
+
+
+def admit(connection: HTTPConnection, token: str | None, origin: str | None) -> tuple[ApiKey, User]:
+    """The key ``token`` and its user, checked as every route checks them (an HTTP request or a
+    WebSocket alike): known, used from one of its pages if it names any, within its rate."""
+    directory: UserDirectory = connection.app.state.runtime.users
+    found = directory.resolve_key(token) if token else None
     if found is None:
         raise ApiError(401, "unauthorized", "A valid API key is required (Bearer aios_…).")
     key, user = found
@@ -61,9 +66,22 @@ def _caller(
             "This key works only on the pages it was made for: "
             f"{', '.join(key.origins)}; ask an admin for a key for this page.",
         )
-    rates: KeyRates = request.app.state.rates
+    spend(connection, key)
+    return key, user
+
+
+def spend(connection: HTTPConnection, key: ApiKey) -> None:
+    """Count one request of ``key`` against its rate (ApiError 429 once it is spent)."""
+    rates: KeyRates = connection.app.state.rates
     rates.spend(key)
-    return user
+
+
+def _caller(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    origin: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> User:
+    return admit(request, bearer(authorization), origin)[1]
 
 
 Caller = Annotated[User, Depends(_caller)]

@@ -81,3 +81,8 @@ def decode(data: bytes, max_seconds: float) -> Pcm:
 
 def int16(pcm: Pcm) -> npt.NDArray[np.int16]:
     return (np.clip(pcm, -1.0, 1.0) * 32767).astype(np.int16)
+
+
+def floats(samples: npt.NDArray[np.int16]) -> Pcm:
+    """16-bit samples as what engines hear."""
+    return (samples.astype(np.float32) / 32768).astype(np.float32)

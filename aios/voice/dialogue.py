@@ -2,13 +2,16 @@
 
 The assistant decides everything; a voice channel only has to read a turn out and to be
 stricter than a typed one about "yes": a confirmation by voice must be an explicit "yes,
-confirm", because a lone "yes" is too easily misheard or said to someone else.
+confirm", because a lone "yes" is too easily misheard or said to someone else; and what the
+engine was unsure of is repeated back before anything is done with it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from pydantic import BaseModel
 
 from aios.assistant.events import (
     ClarificationEvent,
@@ -18,9 +21,14 @@ from aios.assistant.events import (
     MessageEvent,
     PlanEvent,
 )
+from aios.voice.listen import Heard
 
 ASK_EXPLICIT = "To go ahead, say: yes, confirm."
+SAY_AGAIN = "Then please say it again."
+UNSURE = 0.3
+"""Below this confidence a transcript is repeated back before acting on it (as the page does)."""
 _BARE_YES = re.compile(r"^\s*(yes|yeah|yep|ok|okay|sure)\s*[.!]*\s*$", re.I)
+_RIGHT = re.compile(r"^\s*(yes|yeah|yep|right|correct)\b", re.I)
 _MARKUP = re.compile(r"\*\*|`|\*")
 
 
@@ -49,3 +57,34 @@ def readout(events: Iterable[Event]) -> str:
         elif isinstance(event, ErrorEvent):
             said.append(event.message)
     return _MARKUP.sub("", " ".join(said))
+
+
+class Say(BaseModel):
+    """Answer the caller with ``text``; the assistant is told nothing."""
+
+    text: str
+
+
+class Tell(BaseModel):
+    """Tell the assistant ``text``, as if typed."""
+
+    text: str
+
+
+class Dialogue:
+    """One voice conversation's rules for what was heard, before the assistant hears of it."""
+
+    def __init__(self) -> None:
+        self.unsure: str | None = None
+
+    def answer(self, heard: Heard, waiting: Callable[[], bool]) -> Say | Tell:
+        """What to do with ``heard``; ``waiting()`` tells whether a confirmation is pending."""
+        if self.unsure is not None:
+            held, self.unsure = self.unsure, None
+            return Tell(text=held) if _RIGHT.match(heard.text) else Say(text=SAY_AGAIN)
+        if bare_yes(heard.text) and waiting():
+            return Say(text=ASK_EXPLICIT)
+        if heard.confidence < UNSURE:
+            self.unsure = heard.text
+            return Say(text=f"I heard: {heard.text.rstrip('.!? ')}. Is that right?")
+        return Tell(text=heard.text)

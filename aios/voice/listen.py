@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from aios.settings import Settings
-from aios.voice.audio import AudioError, decode
+from aios.voice.audio import AudioError, Pcm, decode
 from aios.voice.engines import speech_to_text
 from aios.voice.spoken import normalise
 
@@ -20,7 +20,11 @@ class Heard(BaseModel):
 
 def hear(settings: Settings, audio: bytes) -> Heard:
     """The words in ``audio`` (any format FFmpeg reads); AudioError when there are none."""
-    pcm = decode(audio, settings.voice_max_seconds)
+    return transcribed(settings, decode(audio, settings.voice_max_seconds))
+
+
+def transcribed(settings: Settings, pcm: Pcm) -> Heard:
+    """The words in 16 kHz mono ``pcm``; AudioError when there are none."""
     heard = speech_to_text(settings).transcribe(pcm)
     if not heard.text:
         raise AudioError("no_speech", "No speech was heard in the audio.")
