@@ -16,6 +16,8 @@ from aios.knowledge.answer import Answerer
 from aios.knowledge.embedder import Embedder, load_embedder
 from aios.knowledge.index import KnowledgeIndex
 from aios.knowledge.retriever import Retriever
+from aios.learning.review import Reviews
+from aios.learning.store import LearningStore, open_learning
 from aios.planner.chat_models import load_chat_model
 from aios.planner.embedded import EmbeddedPlanner
 from aios.planner.intents import IntentClassifier
@@ -43,6 +45,8 @@ class Runtime:
     knowledge: Answerer
     policy: PolicyEngine
     masker: Masker
+    learning: LearningStore
+    reviews: Reviews
 
 
 def build_runtime(
@@ -59,15 +63,15 @@ def build_runtime(
     policy = load_policy(settings.policy_file)
     masker = load_masker(settings.masking_file)
     toolbox = Toolbox(connectors, open_trail(settings), masker, policy.version)
+    skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
+    learning = open_learning(settings, [(s.name, e) for s in skills for e in s.examples])
     planner: Planner
     if settings.planner == "llm":
         model = chat_model or load_chat_model(settings)
         planner = LLMPlanner(model, connectors.registry, masker, max_rounds=settings.llm_max_rounds)
     else:
-        skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
-        planner = EmbeddedPlanner(
-            skills, IntentClassifier(embedder, skills), threshold=settings.planner_threshold
-        )
+        classifier = IntentClassifier(embedder, skills, learning)
+        planner = EmbeddedPlanner(skills, classifier, threshold=settings.planner_threshold)
     if knowledge is None:
         index = KnowledgeIndex(data_dir, embedder, chroma_url=settings.chroma_url)
         knowledge = Answerer(Retriever(index, embedder))
@@ -75,5 +79,18 @@ def build_runtime(
     deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
     graph = build_graph(deps, open_checkpointer(settings))
     users = open_directory(settings, policy.policy.roles)
-    assistant = Assistant(graph, ledger, masker)
-    return Runtime(settings, assistant, toolbox, embedder, ledger, users, knowledge, policy, masker)
+    assistant = Assistant(graph, ledger, masker, learning)
+    reviews = Reviews(learning, policy, toolbox.trail, skills)
+    return Runtime(
+        settings,
+        assistant,
+        toolbox,
+        embedder,
+        ledger,
+        users,
+        knowledge,
+        policy,
+        masker,
+        learning,
+        reviews,
+    )

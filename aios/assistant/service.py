@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -28,6 +29,8 @@ from aios.assistant.events import (
 )
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.identity import User
+from aios.learning.reports import report_of, said_in
+from aios.learning.store import LearningStore
 from aios.policy.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -59,10 +62,17 @@ Graph = CompiledStateGraph[TurnState, TurnContext, TurnState, TurnState]
 
 
 class Assistant:
-    def __init__(self, graph: Graph, ledger: ApprovalLedger, masker: Masker | None = None) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        ledger: ApprovalLedger,
+        masker: Masker | None = None,
+        learning: LearningStore | None = None,
+    ) -> None:
         self.graph = graph
         self.ledger = ledger
         self.masker = masker
+        self.learning = learning
 
     def handle(self, session_id: str, user: User, text: str) -> Iterator[Event]:
         """A message. While a confirmation is pending, "yes"/"no" decide it and anything
@@ -134,6 +144,8 @@ class Assistant:
         decision: Decision = {"answer": answer, "user": user.name, "role": user.role}
         if text:
             decision["text"] = text
+        if user.name == pending.requester and answer != "approve":
+            self._turned_down(session_id, user, changed=answer == "change")
         run = self._resumed(session_id, user, decision)
         yield from self._reported(run, session_id, pending.approval_id)
 
@@ -260,6 +272,7 @@ class Assistant:
             yield MessageEvent(text=self.masker.mask_text(text, user.role) if self.masker else text)
 
     def _run(self, payload: Any, session_id: str, user: User) -> Iterator[Event]:
+        started = time.perf_counter()
         config = _config(session_id)
         context = TurnContext(user=user, session_id=session_id)
         try:
@@ -278,11 +291,38 @@ class Assistant:
             yield DoneEvent(status="failed")
             return
         state = self.graph.get_state(config)
+        outcome = "waiting" if state.interrupts else str(state.values.get("outcome", "completed"))
+        self._learn(payload, session_id, state.values, outcome, started)
         if state.interrupts:
             yield DoneEvent(status="awaiting_confirmation")
             return
-        outcome = str(state.values.get("outcome", "completed"))
         yield DoneEvent(status=_STATUS.get(outcome, "completed"))
+
+    def _learn(
+        self, payload: Any, session_id: str, values: Any, outcome: str, started: float
+    ) -> None:
+        """Tell the learning loop how the run went. It only proposes examples for people to
+        review, so a failure to record it is logged and the turn goes on."""
+        if self.learning is None:
+            return
+        decision = payload.resume if isinstance(payload, Command) else None
+        # What the person waited for: the run that answered their message.
+        latency = (time.perf_counter() - started) * 1000 if isinstance(payload, dict) else None
+        try:
+            self.learning.record(report_of(session_id, values, outcome, decision, latency))
+        except Exception:
+            log.exception("could not record the learning signals of session %s", session_id)
+
+    def _turned_down(self, session_id: str, user: User, *, changed: bool) -> None:
+        if self.learning is None:
+            return
+        values = self.graph.get_state(_config(session_id)).values
+        try:
+            self.learning.turned_down(
+                session_id, user.name, str(values.get("turn")), said_in(values), changed=changed
+            )
+        except Exception:
+            log.exception("could not record the learning signals of session %s", session_id)
 
 
 def _ledger_decision(approval: Approval) -> tuple[User, Decision]:

@@ -14,6 +14,7 @@ def tables(database: str) -> list[Table]:
     from aios.api.store import ApiSession, IdempotentTurn, TranscriptEntry
     from aios.approvals.models import ApprovalRow
     from aios.audit.table import AuditRow
+    from aios.learning.tables import ExampleRow, ObservationRow, SkillRunRow
     from aios.slack.store import SlackApprovalPost, SlackDelivery, SlackThread
     from aios.users.slack import SlackLinkRow
     from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, UserRow
@@ -34,6 +35,9 @@ def tables(database: str) -> list[Table]:
             SlackThread,
             SlackDelivery,
             SlackApprovalPost,
+            ExampleRow,
+            SkillRunRow,
+            ObservationRow,
         ],
         "crm": [*crm.TABLES, IdempotencyRecord],
         "erp": [*erp.TABLES, IdempotencyRecord],

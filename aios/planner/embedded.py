@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aios.planner.choices import choose
-from aios.planner.entities import extract
+from aios.planner.entities import extract, mask_ids
 from aios.planner.intents import IntentClassifier, IntentScore
 from aios.planner.protocol import (
     ApprovalsQuery,
@@ -61,6 +61,18 @@ class _Request:
     given: dict[str, Any] = field(default_factory=dict)
 
 
+def is_correction(text: str) -> bool:
+    """Whether ``text`` takes back what was last asked ("no, I meant …", "actually …")."""
+    return bool(_CORRECTION.search(text))
+
+
+def _uncorrected(text: str) -> str:
+    """``text`` without its correction words ("no, I meant cancel it" -> "cancel it")."""
+    while found := _CORRECTION.search(text):
+        text = text[found.end() :].lstrip(" ,.!")
+    return text
+
+
 def split_requests(text: str) -> list[str]:
     return [part.strip(" ,.;") for part in _SPLIT.split(text) if part.strip(" ,.;")]
 
@@ -80,6 +92,7 @@ class EmbeddedPlanner:
     def plan(self, request: PlanRequest, tools: ReadTools) -> PlanResult:
         text = request.text.strip()
         memory = request.memory.model_copy(deep=True)
+        memory.unmatched = None
         if not text:
             return PlanResult(output=Clarify(question="What can I do for you?"), memory=memory)
         if len(text) > MAX_TEXT:
@@ -91,7 +104,7 @@ class EmbeddedPlanner:
             answered = self._answer_pending(text, memory, memory.pending, filler, values)
             if answered is not None:
                 return answered
-        if memory.last and _CORRECTION.search(text):
+        if memory.last and is_correction(text) and not self._asks_otherwise(text, memory, filler):
             corrected = self._correct(text, memory, filler, values)
             if corrected is not None:
                 return corrected
@@ -113,6 +126,7 @@ class EmbeddedPlanner:
             if all(self._actionable(top) for top in tops):
                 parts = list(zip(clauses, tops, strict=True))
         if whole.score < self.threshold and len(parts) == 1:
+            memory.unmatched = mask_ids(filler.masked(text))
             return PlanResult(output=self._fallback(text), memory=memory)
         skill = self.skills[parts[0][1].skill]
         if skill.answer_from_knowledge:
@@ -187,6 +201,12 @@ class EmbeddedPlanner:
         top = self.classifier.rank(filler.masked(text))[0]
         return top.skill != pending.skill and top.score >= self.threshold + 0.1
 
+    def _asks_otherwise(self, text: str, memory: Memory, filler: SlotFiller) -> bool:
+        """A correction that names another action ("no, I meant cancel it") is a new request,
+        not a change to the last one's values."""
+        top = self.classifier.rank(filler.masked(text))[0]
+        return top.skill not in {last.skill for last in memory.last} and self._actionable(top)
+
     def _correct(
         self, text: str, memory: Memory, filler: SlotFiller, values: dict[str, Any]
     ) -> PlanResult | None:
@@ -252,7 +272,13 @@ class EmbeddedPlanner:
             planned.append(self._part(skill, {**values, **filling.values}))
             settled = _settled(skill, filling)
             last.append(
-                LastRequest(skill=skill.name, text=request.text, message=message, slots=settled)
+                LastRequest(
+                    skill=skill.name,
+                    text=request.text,
+                    message=message,
+                    slots=settled,
+                    matched=mask_ids(filler.masked(_uncorrected(request.text))),
+                )
             )
         memory.last = last
         for part in planned:

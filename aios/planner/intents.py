@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 from pydantic import BaseModel
@@ -17,37 +19,102 @@ class IntentScore(BaseModel):
     score: float
 
 
+class Learnt(Protocol):
+    @property
+    def skill(self) -> str: ...
+    @property
+    def kind(self) -> str:
+        """ "rejected" for an utterance that does not mean ``skill``; anything else: it does."""
+        ...
+
+    @property
+    def text(self) -> str: ...
+
+
+class LearntExamples(Protocol):
+    """Examples people accepted from conversations (``aios.learning``)."""
+
+    def version(self) -> object:
+        """Anything that changes whenever the accepted examples do; asked before every match."""
+        ...
+
+    def accepted(self) -> Sequence[Learnt]: ...
+
+
 class IntentClassifier:
     """Scores a text against every skill by its closest examples (cosine similarity).
 
     A skill's score is the mean of its two best example similarities: one lucky example
     should not win on its own, and a skill with many examples gains no unfair advantage.
+    A request closer to an utterance people rejected for a skill than to any of its examples
+    loses the difference.
     """
 
-    def __init__(self, embedder: Embedder, skills: Sequence[Skill]) -> None:
+    def __init__(
+        self, embedder: Embedder, skills: Sequence[Skill], learnt: LearntExamples | None = None
+    ) -> None:
         self.embedder = embedder
-        self.labels: list[str] = []
-        texts: list[str] = []
-        for skill in skills:
-            self.labels += [skill.name] * len(skill.examples)
-            texts += [mask_ids(example) for example in skill.examples]
-        self.matrix = embedder.encode(texts)
-        self.skills = sorted({*self.labels})
+        self.learnt = learnt
         self._by_name = {skill.name: skill for skill in skills}
-        self._label_index = np.array([self.skills.index(label) for label in self.labels])
+        self.skills = sorted(self._by_name)
+        self._own = [(skill.name, mask_ids(e)) for skill in skills for e in skill.examples]
+        self._vectors: dict[str, np.ndarray] = {}
+        self._version: object = None
+        self._lock = threading.Lock()
+        self._load([])
 
     def rank(self, text: str) -> list[IntentScore]:
         return self.rank_many([text])[0]
 
     def rank_many(self, texts: Sequence[str]) -> list[list[IntentScore]]:
-        sims = self.embedder.encode([mask_ids(text) for text in texts]) @ self.matrix.T
+        self._refresh()
+        matrix, labels, negatives, negative_labels = self._index
+        queries = self.embedder.encode([mask_ids(text) for text in texts])
+        sims = queries @ matrix.T
+        against = queries @ negatives.T if len(negative_labels) else None
         ranked: list[list[IntentScore]] = []
-        for text, row in zip(texts, sims, strict=True):
+        for row, (text, sim) in enumerate(zip(texts, sims, strict=True)):
             scores = []
             for index, skill in enumerate(self.skills):
-                best = np.sort(row[self._label_index == index])[-2:]
+                own = sim[labels == index]
+                best = np.sort(own)[-2:]
+                score = float(best.mean())
+                if against is not None and (mine := against[row][negative_labels == index]).size:
+                    score -= max(0.0, float(mine.max()) - float(best[-1]))
                 # A skill whose required words are all missing cannot be meant.
-                score = float(best.mean()) if self._by_name[skill].accepts(text) else 0.0
+                if not self._by_name[skill].accepts(text):
+                    score = 0.0
                 scores.append(IntentScore(skill=skill, score=score))
             ranked.append(sorted(scores, key=lambda s: s.score, reverse=True))
         return ranked
+
+    def _refresh(self) -> None:
+        """Pick up examples accepted since the last match: no restart, in every worker."""
+        if self.learnt is None:
+            return
+        version = self.learnt.version()
+        if version == self._version:
+            return
+        with self._lock:
+            if version != self._version:
+                self._load([e for e in self.learnt.accepted() if e.skill in self._by_name])
+                self._version = version
+
+    def _load(self, learnt: Sequence[Learnt]) -> None:
+        positives = self._own + [
+            (e.skill, mask_ids(e.text)) for e in learnt if e.kind != "rejected"
+        ]
+        negatives = [(e.skill, mask_ids(e.text)) for e in learnt if e.kind == "rejected"]
+        new = [t for _, t in positives + negatives if t not in self._vectors]
+        if new:
+            self._vectors.update(zip(new, self.embedder.encode(new), strict=True))
+        dim = self.embedder.dimension
+
+        def stack(pairs: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+            if not pairs:
+                return np.zeros((0, dim), dtype=np.float32), np.zeros(0, dtype=int)
+            vectors = np.stack([self._vectors[t] for _, t in pairs])
+            return vectors, np.array([self.skills.index(skill) for skill, _ in pairs])
+
+        # Swapped in whole: a match running in another thread sees the old index or the new.
+        self._index = (*stack(positives), *stack(negatives))

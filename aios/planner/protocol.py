@@ -27,6 +27,9 @@ class LastRequest(BaseModel):
     text: str
     message: str = Field(description="The whole message the request came from.")
     slots: dict[str, Any] = Field(default_factory=dict)
+    matched: str = Field(
+        "", description="The request as the skill matcher saw it: names and record ids masked."
+    )
 
 
 class Memory(BaseModel):
@@ -39,6 +42,9 @@ class Memory(BaseModel):
         default_factory=list, description="The requests of the last plan, in order."
     )
     pending: Pending | None = None
+    unmatched: str | None = Field(
+        None, description="This message, as the skill matcher saw it, when it matched no skill."
+    )
 
 
 class PlanRequest(BaseModel):

@@ -76,12 +76,22 @@ class PolicyFile(_Strict):
         default_factory=list,
         description="Roles that read every session's audit trail; others only their own.",
     )
+    skill_owners: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Skill -> the roles that accept learnt examples into it; "*" for the rest.',
+    )
+
+    def owners_of(self, skill: str) -> list[str]:
+        return self.skill_owners.get(skill, self.skill_owners.get("*", []))
 
     @model_validator(mode="after")
     def _roles_exist(self) -> PolicyFile:
         known = set(self.roles)
         if missing := set(self.audit_readers) - known:
             raise ValueError(f"audit_readers names unknown roles {sorted(missing)}")
+        for skill, owners in self.skill_owners.items():
+            if missing := set(owners) - known:
+                raise ValueError(f"skill_owners of {skill} names unknown roles {sorted(missing)}")
         for name, grant in self.roles.items():
             if missing := set(grant.inherits) - known:
                 raise ValueError(f"role {name} inherits unknown roles {sorted(missing)}")
