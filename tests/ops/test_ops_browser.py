@@ -1,7 +1,8 @@
 """The operations page end to end in Debian's headless Chromium, against the real API on
-loopback: an auditor's key, an approval's SLA clock, the audit filtered and masked, and the work
-items refreshing by themselves. No request may leave the API's origin. ``browser`` is the
-suite's Debian Chromium (tests/conftest.py)."""
+loopback: an auditor's key, an approval's SLA clock, a confirmation waiting with its age, the
+charts, the audit filtered (by account too) and masked, the filter kept while the page
+refreshes, and the work items refreshing by themselves. No request may leave the API's origin.
+``browser`` is the suite's Debian Chromium (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,24 @@ def test_an_auditor_watches_work_and_searches_the_masked_audit(browser, base, ru
     expect(approval).to_contain_text("finance")
     expect(approval.locator("td.clock")).to_have_text(re.compile(r"^(3 h 59|4 h 0) min left$"))
 
+    waiting = page.locator("#confirmations tbody tr", has_text="erp.change_shipping_address")
+    expect(waiting).to_contain_text("alice")
+    expect(waiting.locator("td.clock")).to_have_text(re.compile(r"^[01] min ago$"))
+    expect(waiting).to_contain_text("***, Tacoma, WA 98421")
+    expect(waiting).not_to_contain_text("12 Dock Road")
+
+    # Two turns, one approval pending: every hour has its pair of bars, every outcome one.
+    expect(page.locator("#hourly svg rect.bar.turns")).to_have_count(24)
+    expect(page.locator("#hourly svg rect.bar.writes")).to_have_count(24)
+    expect(page.locator("#hourly svg")).to_have_attribute(
+        "aria-label", re.compile(r"^2 turns and 0 writes")
+    )
+    expect(page.locator("#outcomes svg rect.bar")).to_have_count(5)
+    expect(page.locator("#outcomes svg")).to_have_attribute(
+        "aria-label", re.compile(r"^1 pending, 0 approved")
+    )
+    assert float(page.locator("#hourly svg rect.bar.turns").last.get_attribute("height")) > 0
+
     page.get_by_label("Tool").fill("erp.change_shipping_address")
     page.get_by_label("Kind").fill("policy.decided")
     page.get_by_role("button", name="Search").click()
@@ -68,6 +87,23 @@ def test_an_auditor_watches_work_and_searches_the_masked_audit(browser, base, ru
     expect(found).to_have_count(1)
     expect(found).to_contain_text("***, Tacoma, WA 98421")
     expect(found).not_to_contain_text("12 Dock Road")
+
+    # By account: the invoice's lookup names it in its result, the account's in its arguments.
+    page.get_by_label("Tool").fill("")
+    page.get_by_label("Kind").fill("")
+    page.get_by_label("Account").fill(planted.PLATINUM_ACCOUNT)
+    page.get_by_role("button", name="Search").click()
+    expect(found).to_have_count(2)
+    for row in found.all():
+        expect(row).to_contain_text(planted.PLATINUM_ACCOUNT)
+    expect(found.first).to_contain_text("crm.get_account")
+    assert f"account={planted.PLATINUM_ACCOUNT}" in page.url
+
+    # The page refreshes with the search it was given, and leaves the form as it is.
+    updated = page.locator("#status").text_content()
+    expect(page.locator("#status")).not_to_have_text(updated or "")
+    expect(page.get_by_label("Account")).to_have_value(planted.PLATINUM_ACCOUNT)
+    expect(found).to_have_count(2)
 
     # A step fails after the page loaded: the next refresh shows it without a reload.
     runtime.toolbox.trail.append(

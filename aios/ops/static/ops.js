@@ -1,14 +1,20 @@
-// The operations page: work items refreshed every few seconds, and the audit searched on demand.
-// Everything the server says is shown as text (textContent), never parsed as HTML.
+// The operations page: work items, charts and the audit search, refreshed every few seconds.
+// Everything the server says is shown as text (textContent), never parsed as HTML; the charts
+// are SVG drawn here, so the page needs nothing from outside aios.
 (() => {
   "use strict";
 
   const REFRESH_MS = 5000;
   const SOON_MINUTES = 60;
+  const HOURS_CHARTED = 24;
   const STORED = "aios-ops-key";
+  const SVG = "http://www.w3.org/2000/svg";
   const $ = (selector) => document.querySelector(selector);
   const status = $("#status");
+  const auditForm = $("#audit-form");
   let timer = null;
+  // The audit search last asked for: refreshes repeat it, whatever is half typed in the form.
+  let auditQuery = new URLSearchParams(location.search);
 
   function say(text, isError) {
     status.textContent = text;
@@ -49,82 +55,195 @@
     }
   }
 
+  const span = (minutes) =>
+    minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  const instant = (iso) => new Date(iso.endsWith("Z") || iso.includes("+") ? iso : `${iso}Z`);
+  const when = (iso) => instant(iso).toLocaleString();
+  const details = (r) => JSON.stringify(r.result == null ? r.arguments : { arguments: r.arguments, result: r.result }, null, 1);
+  const who = (r) => (r.on_behalf_of && r.on_behalf_of !== r.actor ? `${r.actor} for ${r.on_behalf_of}` : r.actor);
+
   function clock(row, { sla }) {
     const minutes = Math.abs(sla.minutes_left);
-    const span = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-    const text = sla.overdue ? `${span} overdue` : `${span} left`;
+    const text = sla.overdue ? `${span(minutes)} overdue` : `${span(minutes)} left`;
     const kind = sla.overdue ? "overdue" : sla.minutes_left < SOON_MINUTES ? "soon" : "";
     const td = cell(row, text, `clock ${kind}`);
     td.title = `due ${new Date(sla.due_at).toLocaleString()}`;
   }
 
-  const when = (iso) => new Date(iso.endsWith("Z") || iso.includes("+") ? iso : `${iso}Z`).toLocaleString();
-  const details = (r) => JSON.stringify(r.result == null ? r.arguments : { arguments: r.arguments, result: r.result }, null, 1);
+  function age(row, step) {
+    cell(row, `${span(step.age_minutes)} ago`, "clock").title = when(step.since);
+  }
 
-  async function refreshWork() {
+  const waiting = [
+    age,
+    (row, s) => cell(row, s.requester),
+    (row, s) => cell(row, s.tool),
+    (row, s) => cell(row, s.session_id),
+    (row, s) => cell(row, JSON.stringify(s.arguments, null, 1), "details"),
+  ];
+
+  function showWork(work) {
+    const now = instant(work.now);
+    fill("#confirmations", work.confirmations, waiting, "No conversation waits for a confirmation.");
+    fill("#approvals", work.approvals, [
+      clock,
+      (row, a) => cell(row, a.id),
+      (row, a) => cell(row, a.description),
+      (row, a) => cell(row, a.requester),
+      (row, a) => cell(row, a.required_role),
+      (row, a) => cell(row, a.level),
+    ], "Nothing waits for approval.");
+    fill("#cases", work.cases, [
+      clock,
+      (row, c) => cell(row, c.id),
+      (row, c) => cell(row, c.subject),
+      (row, c) => cell(row, c.account_id),
+      (row, c) => cell(row, c.priority),
+      (row, c) => cell(row, c.owner),
+      (row, c) => cell(row, c.escalation_level),
+    ], "No open case is near its SLA.");
+    fill("#unfinished", work.unfinished_writes, waiting, "Every write sent has its outcome.");
+    fill("#failed", work.failed_steps, [
+      (row, r) => cell(row, when(r.occurred_at)),
+      (row, r) => cell(row, `${span(Math.max(0, Math.floor((now - instant(r.occurred_at)) / 60000)))} ago`, "clock"),
+      (row, r) => cell(row, who(r)),
+      (row, r) => cell(row, r.tool),
+      (row, r) => cell(row, r.session_id),
+      (row, r) => cell(row, details(r), "details"),
+    ], "No step failed recently.");
+  }
+
+  function svg(tag, attributes, text) {
+    const element = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+    if (text != null) element.textContent = String(text);
+    return element;
+  }
+
+  function chart(figure, width, height, label) {
+    figure.querySelector("svg")?.remove();
+    const drawing = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label });
+    figure.append(drawing);
+    return drawing;
+  }
+
+  // A bar with its value as a tooltip, so the chart can be read exactly when hovered.
+  function bar(parent, className, x, y, width, height, title) {
+    const rect = svg("rect", { class: `bar ${className}`, x, y, width, height });
+    rect.append(svg("title", {}, title));
+    parent.append(rect);
+  }
+
+  function drawHourly(hours) {
+    const [width, height, left, bottom, top] = [480, 180, 28, 20, 18];
+    const most = Math.max(1, ...hours.flatMap((h) => [h.turns, h.writes]));
+    const plot = height - bottom - top;
+    const slot = (width - left) / hours.length;
+    const total = (key) => hours.reduce((sum, h) => sum + h[key], 0);
+    const drawing = chart($("#hourly"), width, height,
+      `${total("turns")} turns and ${total("writes")} writes in the last ${hours.length} hours`);
+    drawing.append(
+      svg("line", { class: "axis", x1: left, x2: width, y1: top + plot, y2: top + plot }),
+      svg("text", { x: left - 4, y: top + 4, "text-anchor": "end" }, most),
+      svg("text", { x: left - 4, y: top + plot, "text-anchor": "end" }, 0),
+      svg("rect", { class: "turns", x: left, y: 2, width: 10, height: 10 }),
+      svg("text", { x: left + 14, y: 11 }, "turns"),
+      svg("rect", { class: "writes", x: left + 60, y: 2, width: 10, height: 10 }),
+      svg("text", { x: left + 74, y: 11 }, "writes"),
+    );
+    hours.forEach((h, i) => {
+      const x = left + i * slot;
+      const hour = instant(h.hour);
+      const label = hour.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      for (const [k, key] of ["turns", "writes"].entries()) {
+        const tall = (h[key] / most) * plot;
+        bar(drawing, key, x + slot * (0.1 + 0.4 * k), top + plot - tall, slot * 0.4, tall, `${label}: ${h[key]} ${key}`);
+      }
+      if (i % 6 === 0) drawing.append(svg("text", { x, y: height - 6 }, label));
+    });
+  }
+
+  function drawOutcomes(approvals) {
+    const [width, row, left] = [480, 24, 90];
+    const most = Math.max(1, ...approvals.map((a) => a.count));
+    const drawing = chart($("#outcomes"), width, row * approvals.length + 4,
+      approvals.map((a) => `${a.count} ${a.outcome}`).join(", "));
+    approvals.forEach((a, i) => {
+      const y = i * row + 4;
+      const long = (a.count / most) * (width - left - 40);
+      drawing.append(svg("text", { x: 0, y: y + 14 }, a.outcome));
+      bar(drawing, "outcome", left, y, long, row - 8, `${a.outcome}: ${a.count}`);
+      drawing.append(svg("text", { x: left + long + 6, y: y + 14 }, a.count));
+    });
+  }
+
+  async function searchAudit() {
+    const records = await get(`/v1/ops/audit?${auditQuery}`);
+    fill("#audit", records, [
+      (row, r) => cell(row, r.seq),
+      (row, r) => cell(row, when(r.occurred_at)),
+      (row, r) => cell(row, r.kind),
+      (row, r) => cell(row, who(r)),
+      (row, r) => cell(row, r.tool),
+      (row, r) => cell(row, r.policy_decision),
+      (row, r) => cell(row, details(r), "details"),
+    ], "No audit record matches.");
+  }
+
+  async function refresh() {
     try {
-      const work = await get("/v1/ops/work");
-      fill("#approvals", work.approvals, [
-        clock,
-        (row, a) => cell(row, a.id),
-        (row, a) => cell(row, a.description),
-        (row, a) => cell(row, a.requester),
-        (row, a) => cell(row, a.required_role),
-        (row, a) => cell(row, a.level),
-      ], "Nothing waits for approval.");
-      fill("#cases", work.cases, [
-        clock,
-        (row, c) => cell(row, c.id),
-        (row, c) => cell(row, c.subject),
-        (row, c) => cell(row, c.account_id),
-        (row, c) => cell(row, c.priority),
-        (row, c) => cell(row, c.owner),
-        (row, c) => cell(row, c.escalation_level),
-      ], "No open case is near its SLA.");
-      fill("#failed", work.failed_steps, [
-        (row, r) => cell(row, when(r.occurred_at)),
-        (row, r) => cell(row, r.on_behalf_of || r.actor),
-        (row, r) => cell(row, r.tool),
-        (row, r) => cell(row, r.session_id),
-        (row, r) => cell(row, details(r), "details"),
-      ], "No step failed recently.");
+      // The work first: a refused key then costs one request, not three.
+      showWork(await get("/v1/ops/work"));
+      const [activity] = await Promise.all([get(`/v1/ops/activity?hours=${HOURS_CHARTED}`), searchAudit()]);
+      drawHourly(activity.hours);
+      drawOutcomes(activity.approvals);
       say(`Updated ${new Date().toLocaleTimeString()}.`);
     } catch (error) {
       say(error.message, true);
     }
   }
 
-  async function searchAudit(event) {
-    if (event) event.preventDefault();
+  // datetime-local holds the viewer's local time and the API wants an instant; the address
+  // keeps the instant, so a reload or a shared link searches the same.
+  function queryOfForm() {
     const query = new URLSearchParams();
-    for (const [name, value] of new FormData($("#audit-form"))) {
-      if (!value) continue;
-      // datetime-local is the viewer's local time; the API wants an instant.
-      query.set(name, name === "since" ? new Date(value).toISOString() : value);
+    for (const [name, value] of new FormData(auditForm)) {
+      if (value) query.set(name, name === "since" ? new Date(value).toISOString() : value);
     }
+    return query;
+  }
+
+  function formOfQuery(query) {
+    for (const [name, value] of query) {
+      const input = auditForm.elements.namedItem(name);
+      if (!input) continue;
+      if (name !== "since") input.value = value;
+      else {
+        const local = new Date(new Date(value).getTime() - new Date().getTimezoneOffset() * 60000);
+        input.value = local.toISOString().slice(0, 16);
+      }
+    }
+  }
+
+  auditForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    auditQuery = queryOfForm();
+    const search = auditQuery.toString();
+    history.replaceState(null, "", search ? `${location.pathname}?${search}` : location.pathname);
     try {
-      const records = await get(`/v1/ops/audit?${query}`);
-      fill("#audit", records, [
-        (row, r) => cell(row, r.seq),
-        (row, r) => cell(row, when(r.occurred_at)),
-        (row, r) => cell(row, r.kind),
-        (row, r) => cell(row, r.on_behalf_of && r.on_behalf_of !== r.actor ? `${r.actor} for ${r.on_behalf_of}` : r.actor),
-        (row, r) => cell(row, r.tool),
-        (row, r) => cell(row, r.policy_decision),
-        (row, r) => cell(row, details(r), "details"),
-      ], "No audit record matches.");
+      await searchAudit();
     } catch (error) {
       say(error.message, true);
     }
-  }
+  });
 
   async function start() {
     $("#key-form").hidden = true;
     $("#ops").hidden = false;
-    await refreshWork();
+    formOfQuery(auditQuery);
+    await refresh();
     if ($("#ops").hidden) return; // the key was refused
-    await searchAudit();
-    timer = setInterval(refreshWork, REFRESH_MS);
+    timer = setInterval(refresh, REFRESH_MS);
   }
 
   $("#key-form").addEventListener("submit", (event) => {
@@ -144,7 +263,6 @@
     signOut();
     say("");
   });
-  $("#audit-form").addEventListener("submit", searchAudit);
 
   if (sessionStorage.getItem(STORED)) start();
 })();
