@@ -21,6 +21,7 @@ from websockets.sync.client import ClientConnection, connect
 from aios.api.app import create_app
 from aios.api.store import open_api_store
 from aios.loopback import serve
+from aios.voice import calls
 from aios.voice.audio import RATE, Speech, floats
 from aios.voice.call_messages import MAX_FRAME_BYTES
 from aios.voice.dialogue import ASK_EXPLICIT
@@ -202,7 +203,9 @@ def test_the_caller_talking_over_the_reply_stops_it(server, key, rows, spoken):
     assert _refunds(rows) == []
 
 
-def test_bad_input_ends_the_call_with_its_reason_and_the_server_keeps_serving(server, key, runtime):
+def test_bad_input_ends_the_call_with_its_reason_and_the_server_keeps_serving(
+    server, key, runtime, monkeypatch
+):
     def refused(caller: Caller, status: int, code: str) -> None:
         said, close_code, reason = _closed(caller)
         assert (said["type"], said["code"], close_code, reason) == ("error", code, status, code)
@@ -241,16 +244,14 @@ def test_bad_input_ends_the_call_with_its_reason_and_the_server_keeps_serving(se
             caller.send(type="start", sample_rate=RATE, encoding="pcm_s16le", session_id=session)
             refused(caller, 4404, "not_found")
 
-    for bad, status, code in [
+    during: list[tuple[str | bytes, int, str]] = [
         (bytes(MAX_FRAME_BYTES + 2), 4413, "frame_too_large"),
         (bytes(641), 4400, "invalid_audio"),
-        (
-            json.dumps({"type": "start", "sample_rate": RATE, "encoding": ""}),
-            4400,
-            "already_started",
-        ),
+        (json.dumps({"type": "start", "sample_rate": 1, "encoding": ""}), 4400, "already_started"),
         (json.dumps({"type": "dance"}), 4400, "invalid_message"),
-    ]:
+        ("x" * 5000, 4413, "frame_too_large"),
+    ]
+    for bad, status, code in during:
         with _call(server, key) as caller:
             caller.start()
             caller.ws.send(bad)
@@ -259,4 +260,8 @@ def test_bad_input_ends_the_call_with_its_reason_and_the_server_keeps_serving(se
     # A gateway that cannot set headers puts the key in the query; the server still answers.
     with connect(server.replace("http://", "ws://") + f"/v1/voice/calls?token={key}") as ws:
         assert Caller(ws).start()["session_id"].startswith("api-")
+    # A connection that never starts is not kept open.
+    monkeypatch.setattr(calls, "START_WAIT_S", 0.2)
+    with _call(server, key) as caller:
+        refused(caller, 4408, "no_start")
     assert httpx.get(f"{server}/v1/health").json() == {"status": "ok"}
