@@ -37,8 +37,8 @@ _CASES_READ = 200  # find_cases' most; it sorts soonest due first, so the neares
 CONFIRMATION_WAITING = AuditFilter(
     kind="policy.decided",
     decision="confirm",
-    # While a confirmation is pending every message of its session answers it; a later
-    # decision on the same step means the conversation went on without one (recovery).
+    # While a confirmation is pending every message of its session answers it, so only a
+    # run decided again (a crashed one that recovery finished) decides that tool again.
     unanswered_by=("confirmation.given", "policy.decided"),
 )
 WRITE_UNFINISHED = AuditFilter(

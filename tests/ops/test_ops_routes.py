@@ -222,10 +222,12 @@ def test_a_write_without_an_outcome_shows_until_its_outcome_is_recorded(api, key
     trail = runtime.toolbox.trail
     sent = datetime.now(UTC) - timedelta(minutes=7)
     call = {"idempotency_key": "S-cut:1:0", "confirmed_by": "alice"}
-    requested = dict(kind="tool.requested", actor="alice", session_id="S-cut", step="act:0")
     trail.append(
         AuditEvent(
-            **requested,
+            kind="tool.requested",
+            actor="alice",
+            session_id="S-cut",
+            step="act:0",
             tool="erp.create_refund",
             arguments={"invoice_id": planted.PLATINUM_PAID_INVOICE, "_call": call},
             occurred_at=sent,
