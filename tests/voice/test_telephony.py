@@ -184,7 +184,7 @@ def test_a_call_reads_the_refund_back_and_only_yes_confirm_carries_it_out_once(
     assert len(_refunds(rows)) == 1
 
 
-def test_the_caller_talking_over_the_reply_stops_it(server, key, rows, spoken):
+def test_the_caller_talking_over_the_reply_or_the_gateway_stops_it(server, key, rows, spoken):
     with _call(server, key) as caller:
         caller.start()
         caller.say(_pcm(spoken(REQUEST)))
@@ -200,6 +200,11 @@ def test_the_caller_talking_over_the_reply_stops_it(server, key, rows, spoken):
         assert len(caller.audio[speech["id"]]) == after
         assert answered[0]["type"] == "transcript" and "no" in answered[0]["text"].lower()
         assert answered[-1]["status"] == "cancelled"
+        # The gateway can stop it too (its own voice detection, a key pressed).
+        reply = _one(caller.until("speech"), "speech")
+        caller.hear_a_frame()
+        caller.send(type="stop")
+        assert caller.until("clear") == [{"type": "clear", "id": reply["id"]}]
     assert _refunds(rows) == []
 
 
