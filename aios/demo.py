@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from aios.identity import demo_users
 from aios.policy import load_policy
@@ -35,3 +39,20 @@ def seed_demo(settings: Settings, *, seed: int | None = None, force: bool = Fals
     finally:
         for system in systems.values():
             system.engine.dispose()
+
+
+@contextmanager
+def scratch_demo(settings: Settings) -> Iterator[Settings]:
+    """``settings`` on a throw-away data directory holding the seeded demo company, whatever
+    databases ``settings`` points at: a benchmark or a drill never touches real data."""
+    with tempfile.TemporaryDirectory(prefix="aios-scratch-") as tmp:
+        own = {
+            "data_dir": Path(tmp),
+            "state_url": None,
+            "crm_url": None,
+            "erp_url": None,
+            "checkpoint_url": None,
+        }
+        demo = settings.model_copy(update=own)
+        seed_demo(demo)
+        yield demo

@@ -47,6 +47,7 @@ class Runtime:
     masker: Masker
     learning: LearningStore
     reviews: Reviews
+    planner: Planner
 
 
 def build_runtime(
@@ -93,4 +94,5 @@ def build_runtime(
         masker,
         learning,
         reviews,
+        planner,
     )

@@ -15,6 +15,7 @@ from aios.audit.bench import bench_audit
 from aios.cli.knowledge import KnowledgeDeps
 from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
 from aios.knowledge.bench_scale import ScaleBench, run_scale_bench
+from aios.learning.bench import LearningSet, run_learning_bench
 from aios.safety.bench import run_safety_bench
 from aios.settings import Settings
 from aios.voice.bench import run_voice_bench
@@ -23,6 +24,7 @@ app = typer.Typer(help="Benchmarks of aios.", no_args_is_help=True)
 
 DEFAULT_QUESTIONS = Path("tests/knowledge_questions/questions.yaml")
 DEFAULT_INJECTIONS = Path("tests/governance/injections.yaml")
+DEFAULT_LEARNING = Path("tests/learning/stream.yaml")
 
 
 @app.callback()
@@ -124,6 +126,28 @@ def voice(
     """Word error rate of both speech-to-text engines on operator requests piper speaks, and
     the real-time factor of every engine, as JSON (loads every model: minutes on two cores)."""
     typer.echo(run_voice_bench(Settings(), limit=limit).model_dump_json(indent=2))
+
+
+@app.command()
+def learning(
+    ctx: typer.Context,
+    data: Path = typer.Option(DEFAULT_LEARNING, help="The stream and held-out requests (YAML)."),
+) -> None:
+    """Planner accuracy on held-out requests before and after the learning loop took in a
+    stream of corrected conversations (an owner accepting every correction and rejection), as
+    JSON."""
+    if not data.is_file():
+        Console(stderr=True).print(f"[red]No learning set at {data}[/red]")
+        raise typer.Exit(2)
+    deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
+    err = Console(stderr=True)
+    report = run_learning_bench(
+        deps.settings,
+        deps.get_embedder(),
+        LearningSet.load(data),
+        progress=lambda step: err.print(f"[dim]{step}…[/]"),
+    )
+    typer.echo(report.model_dump_json(indent=2))
 
 
 def _json(payload: object) -> str:

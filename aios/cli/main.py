@@ -13,6 +13,7 @@ from aios.cli import (
     db,
     demo,
     knowledge,
+    learn,
     policy,
     serve,
     slack,
@@ -38,6 +39,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(evaluation.app, name="eval")
 app.add_typer(knowledge.app, name="knowledge")
+app.add_typer(learn.app, name="learn")
 app.add_typer(policy.app, name="policy")
 app.add_typer(systems.app, name="systems")
 app.add_typer(tools.app, name="tools")

@@ -110,6 +110,11 @@ class EmbeddedPlanner:
                 return corrected
         return self._new_request(text, memory, filler, values)
 
+    def skill_of(self, text: str, tools: ReadTools) -> str | None:
+        """The skill one request is matched to, or None when no skill is near enough."""
+        top = self.classifier.rank(SlotFiller(Records(tools)).masked(text))[0]
+        return top.skill if top.score >= self.threshold else None
+
     # -- understanding -------------------------------------------------------------------
 
     def _new_request(

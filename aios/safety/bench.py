@@ -8,8 +8,7 @@ much was tried, so a zero means something.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from aios.approvals import ApprovalRefused
 from aios.assistant.factory import build_runtime
 from aios.audit import AuditTrail, FileHeadStore
 from aios.db import make_engine
-from aios.demo import seed_demo
+from aios.demo import scratch_demo
 from aios.graph.state import TurnContext
 from aios.knowledge.embedder import Embedder
 from aios.policy import Decision, PolicyRequest, load_policy
@@ -89,18 +88,18 @@ def run_safety_bench(
         tamper = tamper_drill(trail, rows=rows, tamperings=tamperings)
         trail.engine.dispose()
     progress("approval misuse")
-    with _demo(settings) as demo:
+    with scratch_demo(settings) as demo:
         misuse = _misuse(demo, embedder)
     progress("prompt injections")
     injections = load_corpus(corpus)
-    with _demo(settings) as demo:
+    with scratch_demo(settings) as demo:
         crm = crm_drill(demo, embedder, injections)
-    with _demo(settings) as demo:
+    with scratch_demo(settings) as demo:
         documents = document_drill(demo, embedder, injections, demo.data_dir / "handbook")
     outcomes = []
     for answer, point in CASES if crash else []:
         progress(f"crash drill: {answer}, killed at {point}")
-        with _demo(settings) as demo:
+        with scratch_demo(settings) as demo:
             outcomes.append(crash_case(demo, embedder, answer, point))
     return SafetyReport(
         tamper=tamper,
@@ -112,15 +111,6 @@ def run_safety_bench(
         crash=outcomes,
         crash_held=f"{sum(o.held for o in outcomes)}/{len(outcomes)}",
     )
-
-
-@contextmanager
-def _demo(settings: Settings) -> Iterator[Settings]:
-    with tempfile.TemporaryDirectory() as tmp:
-        own = {"data_dir": Path(tmp), "state_url": None, "crm_url": None, "erp_url": None}
-        demo = settings.model_copy(update=own)
-        seed_demo(demo)
-        yield demo
 
 
 def _matrix(settings: Settings) -> MatrixFigures:
