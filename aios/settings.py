@@ -119,6 +119,15 @@ class Settings(BaseSettings):
         "https://slack.com/api/", description="Slack's Web API; tests point it at a fake."
     )
 
+    log_format: Literal["json", "console"] | None = Field(
+        None,
+        description="Log lines: json (one object a line) or console (for people); unset: json "
+        "for servers, console for terminal commands.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+        None, description="The least level logged; unset: INFO for servers, WARNING otherwise."
+    )
+
     @field_validator("api_cors_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:

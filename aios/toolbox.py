@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from aios import observability
 from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
 from aios.policy import PolicyDecision
 from aios.policy.masking import Masker
@@ -54,7 +55,8 @@ class Toolbox:
         if op.kind is not Kind.READ:
             raise InvalidInput(f"{tool} changes data; it cannot be run as a lookup")
         try:
-            result = self.connectors.call(tool, args).model_dump(mode="json")
+            with observability.tool_call(tool, op.kind.value):
+                result = self.connectors.call(tool, args).model_dump(mode="json")
         except ConnectorError as exc:
             self._record(caller, "tool.failed", tool, args, result=exc.to_problem())
             raise
@@ -78,7 +80,8 @@ class Toolbox:
             caller, "tool.requested", tool, requested, None, decision, approval_id, now=True
         )
         try:
-            result = self.connectors.call(tool, args, idempotency_key).model_dump(mode="json")
+            with observability.tool_call(tool, Kind.WRITE.value):
+                result = self.connectors.call(tool, args, idempotency_key).model_dump(mode="json")
         except ConnectorError as exc:
             problem = exc.to_problem()
             self._record(

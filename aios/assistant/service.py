@@ -18,6 +18,7 @@ from typing import Any, Literal
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from aios import observability
 from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
 from aios.assistant.events import (
     EVENT_ADAPTER,
@@ -275,21 +276,22 @@ class Assistant:
         started = time.perf_counter()
         config = _config(session_id)
         context = TurnContext(user=user, session_id=session_id)
-        try:
-            for mode, chunk in self.graph.stream(
-                payload, config, context=context, stream_mode=["custom", "updates"]
-            ):
-                if mode == "custom":
-                    yield EVENT_ADAPTER.validate_python(chunk)
-                elif isinstance(chunk, dict) and "__interrupt__" in chunk:
-                    for pending in chunk["__interrupt__"]:
-                        yield ConfirmationRequired.model_validate(pending.value)
-        except Exception:
-            # The checkpoint keeps everything up to the failed step; nothing is lost.
-            log.exception("turn failed in session %s", session_id)
-            yield ErrorEvent(code="internal_error", message="Something went wrong on our side.")
-            yield DoneEvent(status="failed")
-            return
+        with observability.turn(session_id, user.name):
+            try:
+                for mode, chunk in self.graph.stream(
+                    payload, config, context=context, stream_mode=["custom", "updates"]
+                ):
+                    if mode == "custom":
+                        yield EVENT_ADAPTER.validate_python(chunk)
+                    elif isinstance(chunk, dict) and "__interrupt__" in chunk:
+                        for pending in chunk["__interrupt__"]:
+                            yield ConfirmationRequired.model_validate(pending.value)
+            except Exception:
+                # The checkpoint keeps everything up to the failed step; nothing is lost.
+                log.exception("turn failed in session %s", session_id)
+                yield ErrorEvent(code="internal_error", message="Something went wrong on our side.")
+                yield DoneEvent(status="failed")
+                return
         state = self.graph.get_state(config)
         outcome = "waiting" if state.interrupts else str(state.values.get("outcome", "completed"))
         self._learn(payload, session_id, state.values, outcome, started)

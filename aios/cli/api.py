@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 import uvicorn
 
+from aios import observability
+from aios.settings import Settings
+
 WORKERS_HELP = "Worker processes; more than one needs the state on PostgreSQL (see docs)."
 
 
@@ -15,6 +18,7 @@ def api(
 ) -> None:
     """Serve the HTTP API; OpenAPI at /docs. Create keys with `aios users add-key`."""
     typer.echo("Loading the assistant…", err=True)
+    log_config = observability.configure(Settings(), server=True)
     # Each worker process builds its own runtime through the factory.
     uvicorn.run(
         "aios.api.asgi:api_app",
@@ -23,4 +27,5 @@ def api(
         port=port,
         workers=workers,
         log_level="info",
+        log_config=log_config,
     )

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 
+from aios import observability
 from aios.assistant.events import Event
 from aios.assistant.factory import build_runtime
 from aios.settings import Settings
@@ -55,6 +56,7 @@ def chat(
     session: str | None = typer.Option(None, help="Continue this session id."),
 ) -> None:
     """Chat with the assistant in the terminal (reads lines from stdin when piped)."""
+    observability.configure(Settings(), server=False)
     with console.status("Loading the assistant…"):
         runtime = build_runtime(Settings())
     me = runtime.users.get(user)

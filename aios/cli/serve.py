@@ -17,9 +17,11 @@ import typer
 import uvicorn
 from fastapi import FastAPI
 
+from aios import observability
 from aios.api.app import create_app
 from aios.api.store import open_api_store
 from aios.cli.api import WORKERS_HELP
+from aios.settings import Settings
 from aios.web.process import process_runtime
 
 CHAT_PATH = "/chat"
@@ -40,6 +42,7 @@ def serve(
         raise typer.BadParameter(f"{chat_app} not found: run from the aios checkout")
     os.environ.update({_CHAT_APP: str(chat_app), _HOST: host, _PORT: str(port)})
     typer.echo("Loading the assistant…", err=True)
+    log_config = observability.configure(Settings(), server=True)
     typer.echo(
         f"Web chat at http://{host}:{port}{CHAT_PATH}, API at http://{host}:{port}/v1", err=True
     )
@@ -50,6 +53,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        log_config=log_config,
     )
 
 

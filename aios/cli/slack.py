@@ -7,6 +7,7 @@ from enum import StrEnum
 import typer
 import uvicorn
 
+from aios import observability
 from aios.assistant.factory import build_runtime
 from aios.settings import Settings
 from aios.slack.serve import EVENTS_PATH, SlackNotConfigured, build_bot, credentials
@@ -24,6 +25,7 @@ def slack(
 ) -> None:
     """Run the Slack bot. Link people first: `aios users link-slack U0123ABCD alice`."""
     settings = Settings()
+    log_config = observability.configure(settings, server=True)
     app_token = settings.slack_app_token
     verify = mode is Mode.HTTP
     try:
@@ -39,4 +41,6 @@ def slack(
             bot.socket_mode(app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
         else:
             typer.echo(f"Slack events at http://{host}:{port}{EVENTS_PATH}", err=True)
-            uvicorn.run(bot.http_app(), host=host, port=port, log_level="info")
+            uvicorn.run(
+                bot.http_app(), host=host, port=port, log_level="info", log_config=log_config
+            )

@@ -11,8 +11,10 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
+from opentelemetry.trace import Span
 from pydantic import BaseModel
 
+from aios import observability
 from aios.approvals import ApprovalLedger
 from aios.assistant.events import ErrorEvent
 from aios.audit import AuditUnavailable, flush_held
@@ -54,16 +56,29 @@ def audited_together(
 
     @functools.wraps(node)
     def run(self: N, /, *args: P.args, **kwargs: P.kwargs) -> R | Command[str]:
-        try:
-            with self.deps.toolbox.trail.together():
-                return node(self, *args, **kwargs)
-        except AuditUnavailable as exc:
-            # Only held rows get here (a write's own rows are handled where it is sent), so
-            # nothing was changed by this node.
-            emit(ErrorEvent(code="audit_unavailable", message=f"{exc}; I stopped there."))
-            return Command(goto=END, update={"outcome": "failed"})
+        with observability.step(node.__name__) as span:
+            try:
+                with self.deps.toolbox.trail.together():
+                    result: R | Command[str] = node(self, *args, **kwargs)
+            except AuditUnavailable as exc:
+                # Only held rows get here (a write's own rows are handled where it is sent), so
+                # nothing was changed by this node.
+                emit(ErrorEvent(code="audit_unavailable", message=f"{exc}; I stopped there."))
+                result = Command(goto=END, update={"outcome": "failed"})
+            if span.is_recording():
+                _trace_result(span, result)
+            return result
 
     return run
+
+
+def _trace_result(span: Span, result: object) -> None:
+    """Where the step sent the run, and how the run ended if it did."""
+    update = result.update if isinstance(result, Command) else result
+    if isinstance(result, Command) and isinstance(result.goto, str):
+        span.set_attribute("aios.next", result.goto)
+    if isinstance(update, dict) and "outcome" in update:
+        span.set_attribute("aios.run.outcome", str(update["outcome"]))
 
 
 def emit(event: BaseModel, *, shows_records: bool = True) -> None:

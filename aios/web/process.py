@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+from aios import observability
 from aios.assistant.factory import Runtime, build_runtime
 from aios.settings import Settings
 
@@ -17,5 +18,7 @@ def process_runtime() -> Runtime:
     global _runtime
     with _lock:
         if _runtime is None:
-            _runtime = build_runtime(Settings())
+            settings = Settings()
+            observability.configure(settings, server=True)
+            _runtime = build_runtime(settings)
         return _runtime
