@@ -55,6 +55,10 @@ class Accuracy(BaseModel):
     accuracy: float
     wrong: list[str] = Field(description="held-out request -> the skill it was taken for")
 
+    @property
+    def wrong_texts(self) -> list[str]:
+        return [line.rsplit(" -> ", 1)[0] for line in self.wrong]
+
 
 class LearningBench(BaseModel):
     conversations: int
@@ -64,6 +68,7 @@ class LearningBench(BaseModel):
     before: Accuracy
     after: Accuracy
     improvement: float = Field(description="after.accuracy - before.accuracy")
+    broken: list[str] = Field(description="Held-out requests right before and wrong after.")
 
 
 def run_learning_bench(
@@ -105,6 +110,7 @@ def run_learning_bench(
         before=before,
         after=after,
         improvement=round(after.accuracy - before.accuracy, 3),
+        broken=sorted(set(after.wrong_texts) - set(before.wrong_texts)),
     )
 
 

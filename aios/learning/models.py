@@ -29,7 +29,9 @@ class RunReport(BaseModel):
     outcome: str = Field(description="The graph's outcome, or waiting for a decision.")
     answer: str | None = Field(None, description="The decision this run resumed on, if any.")
     by_requester: bool = True
-    unmatched: str | None = Field(None, description="A message that matched no skill.")
+    heard: Said | None = Field(
+        None, description="A message answered without a plan; its skill is empty if none matched."
+    )
     correction: bool = Field(False, description='The message corrects the last ("no, I meant …").')
     latency_ms: float | None = Field(None, description="Set on the run that answered a message.")
 

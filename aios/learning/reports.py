@@ -43,7 +43,9 @@ def report_of(
         outcome=outcome,
         answer=decision.get("answer") if decision else None,
         by_requester=decision is None or decision.get("user") == requester,
-        unmatched=memory.unmatched,
+        heard=Said(skill=memory.heard.skill or "", text=memory.heard.text)
+        if memory.heard
+        else None,
         correction=is_correction(str(values.get("text") or "")),
         latency_ms=latency_ms,
     )

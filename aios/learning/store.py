@@ -48,8 +48,11 @@ class LearningStore:
                 if len(report.requests) == 1 and report.requests[0].text:
                     said = report.requests[0]
                     self._observe(session, report, said.text, said.skill, now, settled=True)
-            elif report.unmatched:
-                self._observe(session, report, report.unmatched, None, now)
+            elif report.heard is not None:
+                # A question answered from the documents may have been a request in other
+                # words: only a correction says so. One that matched nothing surely was.
+                was = report.heard.skill or None
+                self._observe(session, report, report.heard.text, was, now, settled=bool(was))
             session.commit()
 
     def turned_down(

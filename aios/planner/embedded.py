@@ -20,6 +20,7 @@ from aios.planner.protocol import (
     ApprovalsQuery,
     Clarify,
     DirectReply,
+    Heard,
     KnowledgeQuery,
     LastRequest,
     Memory,
@@ -92,7 +93,7 @@ class EmbeddedPlanner:
     def plan(self, request: PlanRequest, tools: ReadTools) -> PlanResult:
         text = request.text.strip()
         memory = request.memory.model_copy(deep=True)
-        memory.unmatched = None
+        memory.heard = None
         if not text:
             return PlanResult(output=Clarify(question="What can I do for you?"), memory=memory)
         if len(text) > MAX_TEXT:
@@ -131,9 +132,11 @@ class EmbeddedPlanner:
             if all(self._actionable(top) for top in tops):
                 parts = list(zip(clauses, tops, strict=True))
         if whole.score < self.threshold and len(parts) == 1:
-            memory.unmatched = mask_ids(filler.masked(text))
+            memory.heard = Heard(text=mask_ids(filler.masked(text)), skill=None)
             return PlanResult(output=self._fallback(text), memory=memory)
         skill = self.skills[parts[0][1].skill]
+        if not skill.steps:
+            memory.heard = Heard(text=mask_ids(filler.masked(text)), skill=skill.name)
         if skill.answer_from_knowledge:
             return PlanResult(output=KnowledgeQuery(question=text), memory=memory)
         if skill.lists_approvals:

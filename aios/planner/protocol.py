@@ -32,6 +32,13 @@ class LastRequest(BaseModel):
     )
 
 
+class Heard(BaseModel):
+    """A message answered without a plan (a question, or one that matched no skill)."""
+
+    text: str = Field(description="As the skill matcher saw it: names and record ids masked.")
+    skill: str | None = Field(description="The skill that answered it; None: no skill matched.")
+
+
 class Memory(BaseModel):
     """What the conversation remembers between turns. Plain data: it is checkpointed."""
 
@@ -42,8 +49,8 @@ class Memory(BaseModel):
         default_factory=list, description="The requests of the last plan, in order."
     )
     pending: Pending | None = None
-    unmatched: str | None = Field(
-        None, description="This message, as the skill matcher saw it, when it matched no skill."
+    heard: Heard | None = Field(
+        None, description="This message, when it was answered rather than planned."
     )
 
 

@@ -27,6 +27,7 @@ def test_the_bench_measures_a_real_improvement_on_requests_not_in_the_stream(
     assert report.accepted == 2
     assert (report.before.correct, report.after.correct) == (1, 3)
     assert report.improvement == round(3 / 3 - 1 / 3, 3)
+    assert report.broken == []
 
 
 def test_the_shipped_held_out_requests_are_never_said_in_the_stream():

@@ -158,3 +158,20 @@ def test_the_per_skill_table(runtime, users):
     assert stats["order_status"].corrections == 1  # the "scrap" look-up, taken back
     assert (stats["cancel_order"].runs, stats["cancel_order"].succeeded) == (1, 1)
     assert stats["cancel_order"].median_latency_ms > 0
+
+
+def test_a_question_taken_back_by_a_correction_teaches_what_was_asked(runtime, users):
+    alice = users["alice"]
+    answered = _say(runtime, "s1", alice, "is Northwind Traders late on any invoice?")
+    assert _tools(answered) == []  # taken for a question about the documents
+    listed = _say(
+        runtime, "s1", alice, "no, I meant list the overdue invoices of Northwind Traders"
+    )
+    assert _tools(listed) == ["erp.find_invoices"]
+    [candidate] = _candidates(runtime, "corrected")
+    assert (candidate.skill, candidate.was) == ("find_invoices", "knowledge_question")
+    assert "Northwind" not in candidate.text
+    # A question followed by an unrelated request teaches nothing: only a correction links them.
+    _say(runtime, "s2", alice, "what is our refund policy?")
+    _say(runtime, "s2", alice, f"what's the status of {planted.DAMAGED_ORDER}")
+    assert len(_candidates(runtime, "corrected")) == 1
