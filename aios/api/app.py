@@ -46,6 +46,7 @@ from aios.audit.trail import viewed
 from aios.identity import User
 from aios.knowledge.models import Citation
 from aios.knowledge.retriever import QuestionError
+from aios.learning.routes import learning_router
 from aios.ops.queries import masked_for
 from aios.ops.routes import ops_router
 from aios.voice.calls import Sessions, calls_router
@@ -324,6 +325,7 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         calls_router(runtime, Sessions(open=open_session, owned=owned, turn=take_turn))
     )
     app.include_router(ops_router(runtime))
+    app.include_router(learning_router(runtime))
     return app
 
 

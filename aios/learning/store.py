@@ -244,6 +244,23 @@ class LearningStore:
             for skill, runs in sorted(by_skill.items())
         ]
 
+    def latency_by_hour(self, since: datetime) -> dict[datetime, list[float]]:
+        """What operators waited for each planned turn from ``since`` on, by the hour (UTC)
+        the turn was recorded in. A plan's requests share their turn's wait: a turn counts
+        once, however many requests its plan has."""
+        query = select(
+            SkillRunRow.session_id, SkillRunRow.turn, SkillRunRow.latency_ms, SkillRunRow.at
+        ).where(col(SkillRunRow.at) >= since)
+        with Session(self.engine) as session:
+            rows = session.exec(query).all()
+        turns = {(ident, turn): (latency, at) for ident, turn, latency, at in rows}
+        by_hour: dict[datetime, list[float]] = {}
+        for latency, at in turns.values():
+            hour = _aware(at).replace(minute=0, second=0, microsecond=0)
+            by_hour.setdefault(hour, []).append(latency)
+        return by_hour
+
+
 
 def example_id(skill: str, kind: str, text: str) -> str:
     """The same utterance learnt the same way is one example, however often it is said."""

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, JsonValue
 
 from aios.approvals import ApprovalStatus
 from aios.audit import AuditRecord
+from aios.learning.models import SkillStats
 
 
 class SlaClock(BaseModel):
@@ -77,6 +78,13 @@ class HourActivity(BaseModel):
         "for or decided on (a turn that left no audit record is not counted)."
     )
     writes: int = Field(description="Writes the systems carried out (tool.succeeded).")
+    latency_p50_ms: float | None = Field(
+        description="Half the turns planned in the hour were answered within this many "
+        "milliseconds (until the plan or answer was shown); none when nothing was planned."
+    )
+    latency_p95_ms: float | None = Field(
+        description="19 in 20 of them were answered within this many milliseconds."
+    )
 
 
 class OutcomeCount(BaseModel):
@@ -89,4 +97,13 @@ class ActivityOut(BaseModel):
     hours: list[HourActivity] = Field(description="Every hour of the window, oldest first.")
     approvals: list[OutcomeCount] = Field(
         description="Four-eyes requests opened in the window, by where they stand now."
+    )
+
+
+class SkillsOut(BaseModel):
+    since: datetime = Field(description="The first hour's start (UTC), as for the activity.")
+    skills: list[SkillStats] = Field(
+        description="Every skill planned in the window, by name: its requests (runs), how many "
+        "were carried out (succeeded), changed by their requester before they ran "
+        "(corrections) or turned down by a person (rejections), and the median wait."
     )

@@ -4,7 +4,7 @@ the viewer's role; nothing here writes."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -22,6 +22,7 @@ from aios.ops.models import (
     CaseItem,
     HourActivity,
     OutcomeCount,
+    SkillsOut,
     SlaClock,
     WaitingStep,
     WorkOut,
@@ -119,24 +120,54 @@ def work(runtime: Runtime, role: str) -> WorkOut:
 
 
 def activity(runtime: Runtime, hours: int) -> ActivityOut:
-    """Turns and writes in each of the last ``hours`` hours (this one included), and the
-    approvals opened in them by outcome."""
-    now = _utc(runtime.ledger.clock())
-    first = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
+    """Turns, writes and the latency percentiles of planned turns in each of the last
+    ``hours`` hours (this one included), and the approvals opened in them by outcome."""
+    first = window_start(runtime, hours)
     trail, window = runtime.toolbox.trail, AuditFilter(since=first)
     turns = trail.by_hour(replace(window, steps=TURN_STEPS), appends=True)
     writes = trail.by_hour(replace(window, kind="tool.succeeded"))
+    waits = runtime.learning.latency_by_hour(first)
     starts = [first + timedelta(hours=i) for i in range(hours)]
     keys = [start.strftime("%Y-%m-%dT%H") for start in starts]  # the trail's hour keys
     outcomes = Counter(a.status for a in runtime.ledger.find() if a.created_at >= first)
     return ActivityOut(
         since=first,
         hours=[
-            HourActivity(hour=start, turns=turns.get(key, 0), writes=writes.get(key, 0))
+            HourActivity(
+                hour=start,
+                turns=turns.get(key, 0),
+                writes=writes.get(key, 0),
+                latency_p50_ms=percentile(waits.get(start, []), 0.5),
+                latency_p95_ms=percentile(waits.get(start, []), 0.95),
+            )
             for start, key in zip(starts, keys, strict=True)
         ],
         approvals=[OutcomeCount(outcome=s, count=outcomes[s]) for s in ApprovalStatus],
     )
+
+
+def skills(runtime: Runtime, hours: int) -> SkillsOut:
+    """The per-skill table over the same window as the activity's charts."""
+    since = window_start(runtime, hours)
+    return SkillsOut(since=since, skills=runtime.learning.skill_stats(since))
+
+
+def window_start(runtime: Runtime, hours: int) -> datetime:
+    """The start of the hour ``hours - 1`` before this one: whole hours, this one included."""
+    now = _utc(runtime.ledger.clock())
+    return now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """Interpolated between the closest ranks, so that the 0.5 one is the median the
+    per-skill table shows; computed here, as SQLite has no percentile function."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * share
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return round(ordered[low] + (ordered[high] - ordered[low]) * (rank - low), 1)
 
 
 def _waiting(record: AuditRecord, arguments: Any, now: datetime) -> WaitingStep:

@@ -13,14 +13,15 @@ from aios.api.errors import ApiError
 from aios.assistant.factory import Runtime
 from aios.audit import AuditRecord
 from aios.identity import User
-from aios.ops.models import ActivityOut, WorkOut
-from aios.ops.queries import AuditQuery, activity, search_audit, work
+from aios.ops.models import ActivityOut, SkillsOut, WorkOut
+from aios.ops.queries import AuditQuery, activity, search_audit, skills, work
 
 STATIC = Path(__file__).parent / "static"
 OPS_ROLES = frozenset({"manager", "auditor", "admin"})
 """Who oversees the work of others (issue 10); agents see their own work in their channels."""
 _PAGE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}}}
 _SCRIPT: dict[int | str, dict[str, Any]] = {200: {"content": {"application/javascript": {}}}}
+Hours = Annotated[int, Query(ge=1, le=168, description="How many hours back.")]
 
 
 def ops_router(runtime: Runtime) -> APIRouter:
@@ -31,22 +32,26 @@ def ops_router(runtime: Runtime) -> APIRouter:
     def ops_work(user: Caller) -> WorkOut:
         """Approvals pending with their SLA clock, confirmations waiting, writes without an
         outcome, recent failed steps, cases near their SLA."""
-        _oversees(user)
+        oversees(user)
         return work(runtime, user.role)
 
     @router.get("/v1/ops/activity")
-    def ops_activity(
-        user: Caller,
-        hours: Annotated[int, Query(ge=1, le=168, description="How many hours back.")] = 24,
-    ) -> ActivityOut:
-        """Turns and writes per hour, and approvals by outcome, for the page's charts."""
-        _oversees(user)
+    def ops_activity(user: Caller, hours: Hours = 24) -> ActivityOut:
+        """Turns, writes and latency percentiles per hour, and approvals by outcome, for the
+        page's charts."""
+        oversees(user)
         return activity(runtime, hours)
+
+    @router.get("/v1/ops/skills")
+    def ops_skills(user: Caller, hours: Hours = 24) -> SkillsOut:
+        """The per-skill table: runs, successes, corrections, rejections, median latency."""
+        oversees(user)
+        return skills(runtime, hours)
 
     @router.get("/v1/ops/audit")
     def ops_audit(user: Caller, query: Annotated[AuditQuery, Query()]) -> list[AuditRecord]:
         """Audit records of every session, newest first, masked for the caller's role."""
-        _oversees(user)
+        oversees(user)
         return search_audit(runtime, query, user.role)
 
     @router.get("/ops", response_class=FileResponse, responses=_PAGE)
@@ -61,7 +66,7 @@ def ops_router(runtime: Runtime) -> APIRouter:
     return router
 
 
-def _oversees(user: User) -> None:
+def oversees(user: User) -> None:
     if user.role not in OPS_ROLES:
         raise ApiError(
             403,

@@ -1,8 +1,9 @@
 """The operations page end to end in Debian's headless Chromium, against the real API on
 loopback: an auditor's key, an approval's SLA clock, a confirmation waiting with its age, the
 charts, the audit filtered (by account too) and masked, the filter kept while the page
-refreshes, and the work items refreshing by themselves. No request may leave the API's origin.
-``browser`` is the suite's Debian Chromium (tests/conftest.py)."""
+refreshes, and the work items refreshing by themselves; a manager's per-skill table and
+latency chart, and the learning candidates reviewed on the page. No request may leave the
+API's origin. ``browser`` is the suite's Debian Chromium (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,23 @@ def base(runtime, demo_settings) -> Iterator[str]:
 
 
 def _say(base: str, key: str, text: str) -> dict[str, Any]:
+    return _conversation(base, key, text)[-1]
+
+
+def _conversation(base: str, key: str, *texts: str) -> list[dict[str, Any]]:
+    """The turns of one session: each text said, or an answer to what it waits for."""
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=base, headers=headers, timeout=60) as api:
         session = api.post("/v1/sessions").json()["id"]
-        return api.post(f"/v1/sessions/{session}/messages", json={"text": text}).json()
+        turns = []
+        for text in texts:
+            said = (
+                api.post(f"/v1/sessions/{session}/decision", json={"answer": "approve"})
+                if text == "approve"
+                else api.post(f"/v1/sessions/{session}/messages", json={"text": text})
+            )
+            turns.append(said.json())
+        return turns
 
 
 def _signed_in(browser: Browser, base: str, key: str, requests: list[str]) -> Page:
@@ -129,3 +143,55 @@ def test_an_agent_is_told_the_view_is_not_theirs(browser, base, runtime) -> None
     expect(page.get_by_label("API key")).to_be_visible()
     expect(page.locator("#ops")).to_be_hidden()
     assert [u for u in requests if "/v1/" in u] == [f"{base}/v1/ops/work"]
+
+
+def test_a_manager_reviews_the_learning_candidates_on_the_page(browser, base, runtime) -> None:
+    order = planted.BLUE_HARBOR_PENDING_ORDER
+    alice = runtime.users.add_key("alice", "tests")[1]
+    scrapped = _conversation(
+        base, alice, f"scrap order {order}", f"no, I meant cancel order {order}", "approve"
+    )
+    assert scrapped[-1]["status"] == "completed", scrapped
+    # set_credit_limit needs the word "credit", which the first request lacks.
+    dave = runtime.users.add_key("dave", "tests")[1]
+    headroom = _conversation(
+        base,
+        dave,
+        "give Blue Harbor Logistics more headroom, 20000 limit",
+        "set the credit limit of Blue Harbor Logistics to $9,000",
+        "approve",
+    )
+    assert headroom[-1]["status"] == "completed", headroom
+
+    requests: list[str] = []
+    page = _signed_in(browser, base, runtime.users.add_key("erin", "tests")[1], requests)
+    skills = page.locator("#skills tbody tr")
+    expect(skills.filter(has_text="cancel_order").locator("td")).to_have_text(
+        ["cancel_order", "1", "1 (100 %)", "0", "0", re.compile(r"^\d+ ms$")]
+    )
+    expect(skills.filter(has_text="order_status").locator("td").nth(3)).to_have_text("1")
+    expect(skills.filter(has_text="set_credit_limit")).to_have_count(1)
+    expect(page.locator("#latency svg rect.bar.p50")).to_have_count(24)
+    expect(page.locator("#latency svg rect.bar.p95")).to_have_count(24)
+    expect(page.locator("#latency svg")).to_have_attribute(
+        "aria-label", re.compile(r"^Latency measured in [12] of the last 24 hours")
+    )
+
+    candidates = page.locator("#candidates tbody tr")
+    scrap = candidates.filter(has_text="cancel_order").filter(has_text="corrected")
+    expect(scrap).to_contain_text("order_status")  # what the planner took it for
+    expect(scrap).to_contain_text("scrap order")
+    scrap.get_by_role("button", name="Accept").click()
+    expect(page.locator("#learning-said")).to_contain_text('"scrap order" now teaches cancel_order')
+    expect(scrap).to_have_count(0)
+    [accepted] = runtime.learning.examples(status="accepted")
+    assert (accepted.skill, accepted.reviewed_by) == ("cancel_order", "erin")
+
+    # A refusal is said in words, and the candidate stays for review.
+    credit = candidates.filter(has_text="set_credit_limit").filter(has_text="corrected")
+    credit.get_by_role("button", name="Accept").click()
+    expect(page.locator("#learning-said")).to_contain_text("it could never match")
+    expect(page.locator("#learning-said")).to_have_class("error")
+    expect(credit).to_have_count(1)
+    expect(page.locator("#ops")).to_be_visible()
+    assert requests and all(url.startswith(base + "/") for url in requests), requests

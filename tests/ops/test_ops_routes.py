@@ -60,7 +60,13 @@ def _approval_requested(api, keys):
 
 
 def test_only_overseers_read_the_operations_view(api, keys):
-    for path in ("/v1/ops/work", "/v1/ops/audit", "/v1/ops/activity"):
+    for path in (
+        "/v1/ops/work",
+        "/v1/ops/audit",
+        "/v1/ops/activity",
+        "/v1/ops/skills",
+        "/v1/learning/candidates",
+    ):
         for name in OVERSEERS:
             assert api.get(path, headers=_as(keys, name)).status_code == 200, (path, name)
         for name in ("alice", "dave"):

@@ -1,4 +1,5 @@
-// The operations page: work items, charts and the audit search, refreshed every few seconds.
+// The operations page: work items, charts, the per-skill table, the learning candidates and
+// the audit search, refreshed every few seconds.
 // Everything the server says is shown as text (textContent), never parsed as HTML; the charts
 // are SVG drawn here, so the page needs nothing from outside aios.
 (() => {
@@ -15,17 +16,25 @@
   let timer = null;
   // The audit search last asked for: refreshes repeat it, whatever is half typed in the form.
   let auditQuery = new URLSearchParams(location.search);
+  // The candidates as last drawn: redrawn only when they change, so a refresh never swaps a
+  // row from under a reviewer's click.
+  let candidatesShown = "";
 
   function say(text, isError) {
     status.textContent = text;
     status.className = isError ? "error" : "";
   }
 
-  async function get(path) {
+  async function send(path, method) {
     const response = await fetch(path, {
+      method,
       headers: { Authorization: `Bearer ${sessionStorage.getItem(STORED)}` },
     });
-    const body = await response.json();
+    return [response, await response.json()];
+  }
+
+  async function get(path) {
+    const [response, body] = await send(path, "GET");
     if (response.status === 401 || response.status === 403) {
       // This key will not do for this page: stop polling with it and ask for another.
       signOut();
@@ -134,33 +143,48 @@
     parent.append(rect);
   }
 
-  function drawHourly(hours) {
-    const [width, height, left, bottom, top] = [480, 180, 28, 20, 18];
-    const most = Math.max(1, ...hours.flatMap((h) => [h.turns, h.writes]));
+  // Bars per hour, one per series side by side; a series is [field, name] of the hours.
+  function drawPerHour(figure, hours, series, label, unit = "") {
+    const [width, height, left, bottom, top] = [480, 180, 44, 20, 18];
+    const most = Math.max(1, ...hours.flatMap((h) => series.map(([key]) => h[key] ?? 0)));
     const plot = height - bottom - top;
     const slot = (width - left) / hours.length;
-    const total = (key) => hours.reduce((sum, h) => sum + h[key], 0);
-    const drawing = chart($("#hourly"), width, height,
-      `${total("turns")} turns and ${total("writes")} writes in the last ${hours.length} hours`);
+    const share = 0.8 / series.length;
+    const drawing = chart(figure, width, height, label);
     drawing.append(
       svg("line", { class: "axis", x1: left, x2: width, y1: top + plot, y2: top + plot }),
-      svg("text", { x: left - 4, y: top + 4, "text-anchor": "end" }, most),
+      svg("text", { x: left - 4, y: top + 4, "text-anchor": "end" }, `${Math.round(most)}${unit}`),
       svg("text", { x: left - 4, y: top + plot, "text-anchor": "end" }, 0),
-      svg("rect", { class: "turns", x: left, y: 2, width: 10, height: 10 }),
-      svg("text", { x: left + 14, y: 11 }, "turns"),
-      svg("rect", { class: "writes", x: left + 60, y: 2, width: 10, height: 10 }),
-      svg("text", { x: left + 74, y: 11 }, "writes"),
     );
+    series.forEach(([, name], k) => drawing.append(
+      svg("rect", { class: name, x: left + 60 * k, y: 2, width: 10, height: 10 }),
+      svg("text", { x: left + 60 * k + 14, y: 11 }, name),
+    ));
     hours.forEach((h, i) => {
       const x = left + i * slot;
       const hour = instant(h.hour);
-      const label = hour.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-      for (const [k, key] of ["turns", "writes"].entries()) {
-        const tall = (h[key] / most) * plot;
-        bar(drawing, key, x + slot * (0.1 + 0.4 * k), top + plot - tall, slot * 0.4, tall, `${label}: ${h[key]} ${key}`);
-      }
-      if (i % 6 === 0) drawing.append(svg("text", { x, y: height - 6 }, label));
+      const at = hour.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      series.forEach(([key, name], k) => {
+        const value = h[key];
+        const tall = ((value ?? 0) / most) * plot;
+        const said = value == null ? "none" : `${Math.round(value)}${unit}`;
+        bar(drawing, name, x + slot * (0.1 + share * k), top + plot - tall, slot * share, tall, `${at}: ${name} ${said}`);
+      });
+      if (i % 6 === 0) drawing.append(svg("text", { x, y: height - 6 }, at));
     });
+  }
+
+  function drawHourly(hours) {
+    const total = (key) => hours.reduce((sum, h) => sum + h[key], 0);
+    drawPerHour($("#hourly"), hours, [["turns", "turns"], ["writes", "writes"]],
+      `${total("turns")} turns and ${total("writes")} writes in the last ${hours.length} hours`);
+  }
+
+  function drawLatency(hours) {
+    const slowest = Math.max(0, ...hours.map((h) => h.latency_p95_ms ?? 0));
+    const measured = hours.filter((h) => h.latency_p50_ms != null).length;
+    drawPerHour($("#latency"), hours, [["latency_p50_ms", "p50"], ["latency_p95_ms", "p95"]],
+      `Latency measured in ${measured} of the last ${hours.length} hours, slowest p95 ${Math.round(slowest)} ms`, " ms");
   }
 
   function drawOutcomes(approvals) {
@@ -175,6 +199,65 @@
       bar(drawing, "outcome", left, y, long, row - 8, `${a.outcome}: ${a.count}`);
       drawing.append(svg("text", { x: left + long + 6, y: y + 14 }, a.count));
     });
+  }
+
+  const ms = (value) => (value == null ? "" : `${Math.round(value)} ms`);
+  const number = (text) => (row, value) => cell(row, text(value), "number");
+
+  function showSkills(table) {
+    fill("#skills", table.skills, [
+      (row, s) => cell(row, s.skill),
+      number((s) => s.runs),
+      number((s) => `${s.succeeded} (${Math.round((100 * s.succeeded) / s.runs)} %)`),
+      number((s) => s.corrections),
+      number((s) => s.rejections),
+      number((s) => ms(s.median_latency_ms)),
+    ], "No request was planned in this time.");
+  }
+
+  function learningSay(text, isError) {
+    const said = $("#learning-said");
+    said.textContent = text;
+    said.className = isError ? "error" : "";
+  }
+
+  async function showCandidates() {
+    const candidates = await get("/v1/learning/candidates");
+    const drawn = JSON.stringify(candidates);
+    if (drawn === candidatesShown) return;
+    candidatesShown = drawn;
+    fill("#candidates", candidates, [
+      (row, c) => cell(row, c.kind),
+      (row, c) => cell(row, c.skill),
+      (row, c) => cell(row, c.was),
+      (row, c) => cell(row, c.text),
+      number((c) => c.seen),
+      (row, c) => {
+        const td = cell(row, "", "actions");
+        if (!c.may_review) return;
+        for (const [action, name] of [["accept", "Accept"], ["dismiss", "Dismiss"]]) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.textContent = name;
+          button.addEventListener("click", () => decide(c, action));
+          td.append(button, " ");
+        }
+      },
+    ], "No candidate waits for review.");
+  }
+
+  // A refused decision says why in the panel; it says nothing about the key, so the page stays.
+  async function decide(candidate, action) {
+    const path = `/v1/learning/candidates/${encodeURIComponent(candidate.id)}/${action}`;
+    try {
+      const [response, body] = await send(path, "POST");
+      if (!response.ok) learningSay(body.detail || `HTTP ${response.status}`, true);
+      else if (action === "accept") learningSay(`"${body.text}" now teaches ${body.skill}; the planner uses it from the next message.`);
+      else learningSay(`"${body.text}" dismissed from ${body.skill}.`);
+      await showCandidates();
+    } catch (error) {
+      learningSay(error.message, true);
+    }
   }
 
   async function searchAudit() {
@@ -192,11 +275,18 @@
 
   async function refresh() {
     try {
-      // The work first: a refused key then costs one request, not three.
+      // The work first: a refused key then costs one request, not all of them.
       showWork(await get("/v1/ops/work"));
-      const [activity] = await Promise.all([get(`/v1/ops/activity?hours=${HOURS_CHARTED}`), searchAudit()]);
+      const [activity, skills] = await Promise.all([
+        get(`/v1/ops/activity?hours=${HOURS_CHARTED}`),
+        get(`/v1/ops/skills?hours=${HOURS_CHARTED}`),
+        searchAudit(),
+        showCandidates(),
+      ]);
       drawHourly(activity.hours);
       drawOutcomes(activity.approvals);
+      drawLatency(activity.hours);
+      showSkills(skills);
       say(`Updated ${new Date().toLocaleTimeString()}.`);
     } catch (error) {
       say(error.message, true);
