@@ -84,7 +84,9 @@ class SlackAdapter:
             return
         text = plain(event.get("text", ""), context.bot_user_id)
         thread = self.store.open_thread(session_id, channel, thread_ts)
-        self._play(thread, lambda: self.runtime.assistant.handle(session_id, user, text))
+        self._play(
+            thread, lambda: self.runtime.assistant.handle(session_id, user, text), by=user.name
+        )
 
     def on_confirm(self, ack: Ack, body: Body, action: Body) -> None:
         """The requester's Approve or Reject on a confirmation (the assistant checks who)."""
@@ -106,11 +108,8 @@ class SlackAdapter:
                 )
                 return
             run = lambda: self.runtime.assistant.resume(value.session, user, answer)  # noqa: E731
-            if self._play(thread, run, refused_to=(clicker, channel)):
-                label = "Confirmed" if answer == "approve" else "Rejected"
-                self.poster.update(
-                    channel, body["message"]["ts"], blocks.decided(label, user.name), label
-                )
+            label = "Confirmed" if answer == "approve" else "Rejected"
+            self._play(thread, run, refused_to=(clicker, channel), by=user.name, answered=label)
 
     def on_approval(self, ack: Ack, body: Body, action: Body) -> None:
         """An approver's decision on a four-eyes request, from the approvers' channel."""
@@ -129,7 +128,7 @@ class SlackAdapter:
         run = lambda: self.runtime.assistant.resume(  # noqa: E731
             approval.session_id, user, _answer(action), expected=approval.id
         )
-        self._play(thread, run, refused_to=(clicker, channel), replies=False)
+        self._play(thread, run, refused_to=(clicker, channel), replies=False, by=user.name)
         self.board.refresh(approval.id)
 
     def on_choose(self, ack: Ack, body: Body, action: Body) -> None:
@@ -142,7 +141,8 @@ class SlackAdapter:
         if user is None or thread is None:
             return
         text = str(action["value"])
-        self._play(thread, lambda: self.runtime.assistant.handle(thread.session_id, user, text))
+        run = lambda: self.runtime.assistant.handle(thread.session_id, user, text)  # noqa: E731
+        self._play(thread, run, by=user.name)
 
     def _user(self, slack_user: str, channel: str, thread_ts: str | None) -> User | None:
         """The aios user ``slack_user`` is linked to; None, and told so, when there is none."""
@@ -162,12 +162,19 @@ class SlackAdapter:
         thread: SlackThread,
         produce: Callable[[], Iterator[Event]],
         *,
+        by: str,
         refused_to: tuple[str, str] | None = None,
         replies: bool = True,
+        answered: str = "Answered in the thread",
     ) -> bool:
-        """Run one turn and draw its events in ``thread``; False when the assistant refused
-        the decision it was given, which only the clicker (``refused_to``) is told."""
+        """Run one turn of ``by``'s and draw its events in ``thread``; False when the assistant
+        refused the decision it was given, which only the clicker (``refused_to``) is told. A
+        confirmation the turn answered loses its buttons, marked ``answered`` by ``by``."""
         with self._locks(thread.session_id):
+            before = self.store.thread(thread.session_id)
+            asked = before.question_ts if before else None
+            waiting = self.runtime.assistant.pending(thread.session_id) if asked else None
+            waited = confirmation_key(waiting) if waiting else None
             events = produce()
             first = next(events, None)
             if refused_to and isinstance(first, ErrorEvent) and first.code in _REFUSALS:
@@ -179,7 +186,22 @@ class SlackAdapter:
             turn = ThreadTurn(self.poster, self.store, self.board, thread, replies=replies)
             for event in itertools.chain([first] if first else [], events):
                 turn.show(event)
+            if asked is not None:
+                self._settle_question(thread, asked, waited, answered, by)
             return True
+
+    def _settle_question(
+        self, thread: SlackThread, asked: str, waited: str | None, label: str, by: str
+    ) -> None:
+        """Redraw confirmation ``asked`` without its buttons if the turn answered it: what
+        the session waits on (``waited`` before the turn) changed."""
+        pending = self.runtime.assistant.pending(thread.session_id)
+        if pending is not None and confirmation_key(pending) == waited:
+            return
+        self.poster.update(thread.channel, asked, blocks.decided(label, by), label)
+        now = self.store.thread(thread.session_id)
+        if now is not None and now.question_ts == asked:
+            self.store.save_question(thread.session_id, None)
 
 
 def _answer(action: Body) -> Literal["approve", "reject"]:

@@ -25,6 +25,9 @@ class SlackThread(SQLModel, table=True):
     plan_ts: str | None = Field(default=None, max_length=32)
     plan: str | None = Field(default=None, sa_type=Text)
     """The plan message's ``PlanView`` JSON, re-drawn when a later turn runs its steps."""
+    question_ts: str | None = Field(default=None, max_length=32)
+    """The confirmation whose buttons are still live; redrawn without them once answered,
+    by a click or by what is typed in the thread."""
 
 
 class SlackDelivery(SQLModel, table=True):
@@ -81,6 +84,14 @@ class SlackStore:
             row = session.get(SlackThread, session_id)
             if row is not None:
                 row.plan_ts, row.plan = plan_ts, plan
+                session.add(row)
+                session.commit()
+
+    def save_question(self, session_id: str, question_ts: str | None) -> None:
+        with Session(self.engine) as session:
+            row = session.get(SlackThread, session_id)
+            if row is not None:
+                row.question_ts = question_ts
                 session.add(row)
                 session.commit()
 

@@ -85,7 +85,11 @@ class ThreadTurn:
 
     def _question(self, event: ConfirmationRequired) -> None:
         if event.approval_id is None:
-            self._say(blocks.confirmation(event, self.thread.session_id), event.text)
+            shown = blocks.confirmation(event, self.thread.session_id)
+            ts = self.poster.post(
+                self.thread.channel, self.thread.thread_ts, shown, blocks.fallback(event.text)
+            )
+            self.store.save_question(self.thread.session_id, ts)
             return
         where = self.board.announce(event, self.thread)
         self._say(blocks.four_eyes_waiting(event, where), event.text)

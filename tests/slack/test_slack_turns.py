@@ -162,7 +162,9 @@ def test_a_direct_message_asks_which_customer_and_a_choice_answers(workspace):
 def test_a_yes_typed_in_the_thread_without_a_mention_confirms(workspace, rows):
     slack = workspace.slack
     workspace.mention("alice", "refund $3.21 on SO-1042", "1700000000.000600")
-    slack.wait(lambda: [c for c in slack.of("chat.postMessage") if "Please confirm" in c.text()])
+    [question] = slack.wait(
+        lambda: [c for c in slack.of("chat.postMessage") if "Please confirm" in c.text()]
+    )
     reply = {
         "type": "message",
         "channel_type": "channel",
@@ -175,3 +177,7 @@ def test_a_yes_typed_in_the_thread_without_a_mention_confirms(workspace, rows):
     workspace.send(workspace.event(reply), "application/json")
     slack.wait(lambda: [c for c in slack.of("chat.update") if ":white_check_mark:" in c.text()])
     assert len(_refunds(rows, planted.DAMAGED_INVOICE, 321)) == 1
+    # The question's buttons go once it is answered by typing, as they do after a click.
+    [answered] = slack.wait(lambda: slack.of("chat.update", ts=question.args["ts"]))
+    assert "Answered in the thread by alice" in answered.text()
+    assert "confirm_approve" not in str(answered.args.get("blocks"))
