@@ -261,7 +261,6 @@ class LearningStore:
         return by_hour
 
 
-
 def example_id(skill: str, kind: str, text: str) -> str:
     """The same utterance learnt the same way is one example, however often it is said."""
     digest = hashlib.sha256(f"{skill}\n{kind}\n{_key(text)}".encode()).hexdigest()
