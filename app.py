@@ -38,7 +38,7 @@ from aios.assistant.service import Assistant
 from aios.assistant.threads import KeyedLocks, iterate_in_thread
 from aios.identity import User
 from aios.voice.audio import AudioError, Speech
-from aios.voice.dialogue import ASK_EXPLICIT, bare_yes, readout
+from aios.voice.dialogue import Dialogue, Say, readout
 from aios.voice.engines import text_to_speech
 from aios.voice.listen import hear
 from aios.web import commands, login, render
@@ -378,15 +378,21 @@ async def on_audio_end() -> None:
         await cl.ErrorMessage(unusable.message).send()
         return
     await _said(me, heard.text)
-    pending = await asyncio.to_thread(assistant().pending, session)
-    if pending is not None and bare_yes(heard.text):
-        await cl.Message(ASK_EXPLICIT).send()
-        await _speak(ASK_EXPLICIT)
+    dialogue: Dialogue = cl.user_session.get("dialogue") or Dialogue()
+    cl.user_session.set("dialogue", dialogue)
+    # The same rules as every voice channel: a lone "yes" never confirms, and what the engine
+    # was unsure of is repeated back before the assistant hears of it.
+    what = await asyncio.to_thread(
+        dialogue.answer, heard, lambda: assistant().pending(session) is not None
+    )
+    if isinstance(what, Say):
+        await cl.Message(what.text).send()
+        await _speak(what.text)
         return
     events: list[Event] = []
 
     def turn() -> Iterator[Event]:
-        for event in assistant().handle(session, me, heard.text):
+        for event in assistant().handle(session, me, what.text):
             events.append(event)
             yield event
 
