@@ -70,10 +70,7 @@ def accept(
     user: str = typer.Option(..., "--as", help="Who accepts: an owner of the skill."),
 ) -> None:
     """Accept candidates into their skills."""
-    runtime = _runtime()
-    me = _user(runtime, user)
-    if not all([_decide(runtime, ident, me, accept=True) for ident in ids]):
-        raise typer.Exit(1)
+    _decide_all(ids, user, accept=True)
 
 
 @app.command()
@@ -82,9 +79,14 @@ def dismiss(
     user: str = typer.Option(..., "--as", help="Who dismisses: an owner of the skill."),
 ) -> None:
     """Dismiss candidates, or take accepted examples back out of their skills."""
+    _decide_all(ids, user, accept=False)
+
+
+def _decide_all(ids: list[str], user: str, *, accept: bool) -> None:
+    """Decide each of ``ids``; exit 1 when any was refused (each refusal is said)."""
     runtime = _runtime()
     me = _user(runtime, user)
-    if not all([_decide(runtime, ident, me, accept=False) for ident in ids]):
+    if not all([_decide(runtime, ident, me, accept=accept) for ident in ids]):
         raise typer.Exit(1)
 
 
