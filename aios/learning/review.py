@@ -40,6 +40,10 @@ class Reviews:
     def may_review(self, user: User, skill: str) -> bool:
         return user.role in self.policy.policy.owners_of(skill)
 
+    def owns_any(self, user: User) -> bool:
+        """Whether ``user``'s role owns any skill, so has candidates to review."""
+        return any(user.role in roles for roles in self.policy.policy.skill_owners.values())
+
     def accept(self, ident: str, user: User) -> Example:
         """Take the example into its skill: the planner uses it from its next message on."""
         example = self._reviewable(ident, user, "candidate")

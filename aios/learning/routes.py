@@ -15,7 +15,7 @@ from aios.assistant.factory import Runtime
 from aios.identity import User
 from aios.learning.models import Example, Status
 from aios.learning.review import ReviewRefused
-from aios.ops.routes import oversees
+from aios.ops.routes import OPS_ROLES, oversees
 
 STATUS_OF = {
     "not_found": 404,
@@ -56,9 +56,14 @@ def learning_router(runtime: Runtime) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500, description="Most examples.")] = 200,
     ) -> list[CandidateOut]:
         """Learnt examples, the most telling first: corrections, rejections, then the
-        confirmations the planner was least sure of."""
-        oversees(user)
-        return [shown(e, user) for e in runtime.learning.examples(status, skill, limit)]
+        confirmations the planner was least sure of. Overseers see every skill's; a skill's
+        owners (finance owns refunds) see those they may review."""
+        if not runtime.reviews.owns_any(user):
+            oversees(user)
+        found = runtime.learning.examples(status, skill, limit)
+        if user.role not in OPS_ROLES:
+            found = [e for e in found if runtime.reviews.may_review(user, e.skill)]
+        return [shown(e, user) for e in found]
 
     @router.post("/v1/learning/candidates/{example_id}/accept")
     def accept(example_id: ExampleId, user: Caller) -> CandidateOut:

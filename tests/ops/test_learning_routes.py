@@ -178,6 +178,11 @@ def test_a_candidate_that_could_never_match_is_refused(api, keys):
     dave.confirm()
     listed = _candidates(api, keys, skill="set_credit_limit")
     assert {c["skill"] for c in listed} == {"set_credit_limit"}
+    # Finance owns set_credit_limit: it lists what it may review, and only that.
+    owned = _candidates(api, keys, "dave")
+    assert owned and all(c["may_review"] for c in owned)
+    assert {c["skill"] for c in owned} <= {"set_credit_limit", "refund"}
+    _refused(api.get("/v1/learning/candidates", headers=_as(keys, "alice")), 403, "not_allowed")
     [candidate] = [c for c in listed if c["kind"] == "corrected"]
     detail = _refused(_decide(api, keys, "erin", candidate["id"]), 422, "never_matches")
     assert "could never match" in detail
