@@ -65,7 +65,8 @@ def build_runtime(
     masker = load_masker(settings.masking_file)
     toolbox = Toolbox(connectors, open_trail(settings), masker, policy.version)
     skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
-    learning = open_learning(settings, [(s.name, e) for s in skills for e in s.examples])
+    known = [(s.name, e) for s in skills for e in s.examples]
+    learning = open_learning(settings, known, background=True)
     planner: Planner
     if settings.planner == "llm":
         model = chat_model or load_chat_model(settings)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from aios.db import open_database
 from aios.learning.models import Example, Kind, RunReport, Said, SkillStats, Status
 from aios.learning.tables import ExampleRow, ObservationRow, SkillRunRow
+from aios.learning.writer import Writer
 from aios.planner.entities import mask_ids
 from aios.settings import Settings
 from connectors.clock import utc_now
@@ -28,17 +29,34 @@ class LearningStore:
         engine: Engine,
         known: Iterable[tuple[str, str]] = (),
         clock: Callable[[], datetime] = utc_now,
+        writer: Writer | None = None,
     ) -> None:
-        """``known`` are the skills' own (skill, example) pairs: they are not learnt again."""
+        """``known`` are the skills' own (skill, example) pairs: they are not learnt again.
+        With a ``writer``, what conversations report is written on its thread, and every read
+        of examples and figures first waits for what this process reported before."""
         self.engine = engine
         self.clock = clock
+        self.writer = writer
         self._known = {(skill, _key(text)) for skill, text in known}
+
+    def _later(self, write: Callable[[], None]) -> None:
+        if self.writer is None:
+            write()
+        else:
+            self.writer.submit(write)
+
+    def _settled(self) -> None:
+        if self.writer is not None:
+            self.writer.drain()
 
     # -- from conversations --------------------------------------------------------------
 
     def record(self, report: RunReport) -> None:
         """Keep what a run says about its skills, in one transaction."""
         now = self.clock()
+        self._later(lambda: self._record(report, now))
+
+    def _record(self, report: RunReport, now: datetime) -> None:
         with Session(self.engine) as session:
             self._runs(session, report, now)
             if report.outcome == "completed" and report.requests:
@@ -62,6 +80,17 @@ class LearningStore:
         plain no is a hard example against the plan's skill; either way, a request of theirs
         that works out next is what they meant."""
         now = self.clock()
+        self._later(lambda: self._turned_down(session_id, user, turn, requests, changed, now))
+
+    def _turned_down(
+        self,
+        session_id: str,
+        user: str,
+        turn: str,
+        requests: list[Said],
+        changed: bool,
+        now: datetime,
+    ) -> None:
         report = RunReport(session_id=session_id, user=user, turn=turn, outcome="cancelled")
         with Session(self.engine) as session:
             if not changed:
@@ -184,6 +213,7 @@ class LearningStore:
     ) -> list[Example]:
         """Examples, the most telling first: corrections, then rejections, then confirmations
         the planner was least sure of."""
+        self._settled()
         query = select(ExampleRow)
         if status is not None:
             query = query.where(col(ExampleRow.status) == status)
@@ -195,6 +225,7 @@ class LearningStore:
         return [Example.model_validate(row, from_attributes=True) for row in rows[:limit]]
 
     def get(self, ident: str) -> Example | None:
+        self._settled()
         with Session(self.engine) as session:
             row = session.get(ExampleRow, ident)
             return None if row is None else Example.model_validate(row, from_attributes=True)
@@ -224,6 +255,7 @@ class LearningStore:
         return self.examples(status="accepted", limit=100_000)
 
     def skill_stats(self, since: datetime | None = None) -> list[SkillStats]:
+        self._settled()
         query = select(SkillRunRow)
         if since is not None:
             query = query.where(col(SkillRunRow.at) >= since)
@@ -248,6 +280,7 @@ class LearningStore:
         """What operators waited for each planned turn from ``since`` on, by the hour (UTC)
         the turn was recorded in. A plan's requests share their turn's wait: a turn counts
         once, however many requests its plan has."""
+        self._settled()
         query = select(
             SkillRunRow.session_id, SkillRunRow.turn, SkillRunRow.latency_ms, SkillRunRow.at
         ).where(col(SkillRunRow.at) >= since)
@@ -276,5 +309,10 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def open_learning(settings: Settings, known: Iterable[tuple[str, str]] = ()) -> LearningStore:
-    return LearningStore(open_database(settings, "state"), known)
+def open_learning(
+    settings: Settings, known: Iterable[tuple[str, str]] = (), *, background: bool = False
+) -> LearningStore:
+    """The store in aios' state database; ``background``: conversations' reports are written
+    off their turns' critical path (a serving process)."""
+    writer = Writer() if background else None
+    return LearningStore(open_database(settings, "state"), known, writer=writer)
