@@ -140,6 +140,11 @@ class SlotFiller:
             return self._record(slot, text, ids, memory, values, refers_back)
         if slot.type == "money":
             amounts = own.amounts or context.amounts
+            if not amounts:
+                # "set their credit limit to 9000": a lone number where an amount is wanted is
+                # one; with two or more, which is meant is a guess, so the question is asked.
+                bare = extract(text, bare_numbers_are_money=True).amounts
+                amounts = bare if len(bare) == 1 else []
             return str(amounts[0]) if amounts else None
         if slot.type == "email":
             return _first(own.emails or context.emails)

@@ -56,3 +56,16 @@ def test_a_new_request_leaves_the_question(chat):
     chat("s", "refund $30")
     events = chat("s", "what's the status of SO-1063?")
     assert [e.tool for e in events if e.type == "step_started"] == ["erp.get_order"]
+
+
+def test_a_lone_number_is_the_amount_asked_for(chat):
+    assert _confirmation(chat("s", "refund 30 on SO-1042")).args["amount"] == "30.00"
+    # Two numbers and no currency: which is the amount is a guess, so it is asked.
+    asked = chat("t", "refund 30 or 40 on SO-1042")
+    assert asked[0].type == "clarification" and "How much" in asked[0].question
+
+
+def test_the_other_action_named_in_a_correction_is_planned(chat):
+    assert [s.tool for s in chat("s", "scrap order SO-1090")[0].steps] == ["erp.get_order"]
+    replanned = chat("s", "no, I meant cancel order SO-1090")
+    assert _confirmation(replanned).tool == "erp.cancel_order"
