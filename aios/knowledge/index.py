@@ -128,7 +128,9 @@ class KnowledgeIndex:
                 LexicalRow(c.id, c.source, c.superseded, f"{c.heading}\n{c.embed_text}")
                 for c in self.catalog.iter_chunks()
             )
-            loaded = LexicalIndex.build(rows, generation)
+            # Tokens of unchanged chunks come from the index we had, or else the saved one.
+            held = self._lexical or LexicalIndex.load(self._lexical_dir)
+            loaded = LexicalIndex.build(rows, generation, held.terms() if held else None)
             loaded.save(self._lexical_dir)
         self._lexical = loaded
         return loaded
@@ -254,8 +256,11 @@ class KnowledgeIndex:
 
     def _write(self, plan: _Plan, report: IngestReport, progress: Progress | None) -> None:
         total = len(plan.to_embed)
+        # Longest first, as the model orders one call's texts: each batch then holds texts of
+        # like length, which pads least, and the batches are the ones a single call would run.
+        to_embed = sorted(plan.to_embed, key=lambda c: len(c.embed_text), reverse=True)
         for start in range(0, total, self.embed_batch):
-            batch = plan.to_embed[start : start + self.embed_batch]
+            batch = to_embed[start : start + self.embed_batch]
             began = time.perf_counter()
             vectors = self.embedder.encode([c.embed_text for c in batch])
             report.encode_seconds += time.perf_counter() - began

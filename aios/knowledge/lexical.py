@@ -1,14 +1,18 @@
 """The lexical side: a BM25 index (bm25s) over every chunk, plus the row table retrieval needs.
 
 bm25s indexes cannot be updated in place, so the index is rebuilt from the catalog whenever the
-catalog's generation moves, and saved (with that generation) under the data directory. Next to
-the scores it keeps, per row, the chunk id, its source and whether it is superseded: enough to
-filter and down-rank candidates from either side without touching another store.
+catalog's generation moves, and saved (with that generation) under the data directory. What
+makes a rebuild cost more than bm25s's own indexing is tokenising every chunk, so each row's
+tokens are kept (in memory and saved beside the index) with a digest of the text they came
+from: a rebuild tokenises only the rows whose text is new. Next to the scores it keeps, per
+row, the chunk id, its source and whether it is superseded: enough to filter and down-rank
+candidates from either side without touching another store.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -76,6 +80,19 @@ class LexicalRow:
     text: str
 
 
+Terms = dict[str, tuple[str, list[str]]]
+"""Chunk id → (digest of the text it was tokenised from, its tokens)."""
+
+_TERMS_FILE = "terms.npz"
+TOKENIZER_VERSION = 1
+"""Bump when :func:`tokenize` changes its output: every cached token list is then stale."""
+
+
+def _digest(text: str) -> str:
+    salted = f"{TOKENIZER_VERSION}\x1f{text}".encode()
+    return hashlib.blake2b(salted, digest_size=16).hexdigest()
+
+
 class LexicalIndex:
     """BM25 over a fixed list of rows; build a new one when the rows change."""
 
@@ -86,12 +103,20 @@ class LexicalIndex:
         superseded: npt.NDArray[np.bool_],
         bm25: bm25s.BM25 | None,
         generation: int,
+        *,
+        terms: Terms | None = None,
+        directory: Path | None = None,
+        tokenized: int = 0,
     ) -> None:
         self.ids = ids
         self.sources = sources
         self.superseded = superseded
         self.generation = generation
         self._bm25 = bm25
+        self._terms = terms
+        self._directory = directory  # where a loaded index's terms are, read only if needed
+        self.tokenized = tokenized
+        """Rows tokenised when this index was built; the others reused their cached tokens."""
         self._row_of = {chunk_id: row for row, chunk_id in enumerate(ids)}
         self.source_names = sorted(set(sources))
         index_of = {name: i for i, name in enumerate(self.source_names)}
@@ -101,21 +126,40 @@ class LexicalIndex:
         return len(self.ids)
 
     @classmethod
-    def build(cls, rows: Iterable[LexicalRow], generation: int) -> LexicalIndex:
+    def build(
+        cls, rows: Iterable[LexicalRow], generation: int, previous: Terms | None = None
+    ) -> LexicalIndex:
+        """Index ``rows``, reusing the tokens in ``previous`` of every row whose text they
+        were made from (an earlier index's :meth:`terms`)."""
+        previous = previous or {}
         ids: list[str] = []
         sources: list[str] = []
         flags: list[bool] = []
-        corpus: list[list[str]] = []
+        terms: Terms = {}
+        tokenized = 0
         for row in rows:
             ids.append(row.id)
             sources.append(row.source)
             flags.append(row.superseded)
-            corpus.append(tokenize(row.text) or [""])
+            digest = _digest(row.text)
+            cached = previous.get(row.id)
+            if cached is None or cached[0] != digest:
+                cached = (digest, tokenize(row.text))
+                tokenized += 1
+            terms[row.id] = cached
         bm25 = None
-        if corpus:
+        if ids:
             bm25 = bm25s.BM25()
-            bm25.index(corpus, show_progress=False)
-        return cls(ids, sources, np.array(flags, dtype=np.bool_), bm25, generation)
+            # bm25s wants at least one token per document; "" matches no query token.
+            bm25.index([terms[i][1] or [""] for i in ids], show_progress=False)
+        flags_array = np.array(flags, dtype=np.bool_)
+        return cls(ids, sources, flags_array, bm25, generation, terms=terms, tokenized=tokenized)
+
+    def terms(self) -> Terms:
+        """Every row's tokens with the digest of their text, for the next :meth:`build`."""
+        if self._terms is None:
+            self._terms = _load_terms(self._directory) if self._directory else {}
+        return self._terms
 
     def row(self, chunk_id: str) -> int | None:
         return self._row_of.get(chunk_id)
@@ -151,6 +195,7 @@ class LexicalIndex:
             self._bm25.save(str(staging / "bm25"), show_progress=False)
         rows = {"ids": self.ids, "sources": self.sources, "superseded": self.superseded.tolist()}
         (staging / "rows.json").write_text(json.dumps(rows))
+        _save_terms(staging / _TERMS_FILE, self.terms())
         (staging / "generation").write_text(str(self.generation))
         retired = directory.with_name(f"{directory.name}.old-{os.getpid()}")
         if directory.exists():
@@ -170,7 +215,7 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError):
             return None
         flags = np.array(rows["superseded"], dtype=np.bool_)
-        return cls(rows["ids"], rows["sources"], flags, bm25, generation)
+        return cls(rows["ids"], rows["sources"], flags, bm25, generation, directory=directory)
 
     @staticmethod
     def saved_generation(directory: Path) -> int | None:
@@ -178,3 +223,37 @@ class LexicalIndex:
             return int((directory / "generation").read_text())
         except (OSError, ValueError):
             return None
+
+
+def _save_terms(path: Path, terms: Terms) -> None:
+    """Tokens as indices into one vocabulary, in flat arrays: far smaller than token lists."""
+    vocabulary = sorted({token for _, tokens in terms.values() for token in tokens})
+    number = {token: i for i, token in enumerate(vocabulary)}
+    flat = [number[token] for _, tokens in terms.values() for token in tokens]
+    lengths = [len(tokens) for _, tokens in terms.values()]
+    np.savez(
+        path,
+        ids=np.array(list(terms), dtype=np.bytes_),
+        digests=np.array([digest for digest, _ in terms.values()], dtype=np.bytes_),
+        lengths=np.array(lengths, dtype=np.int64),
+        flat=np.array(flat, dtype=np.int32),
+        vocabulary=np.array("\n".join(vocabulary)),
+    )
+
+
+def _load_terms(directory: Path) -> Terms:
+    """The saved terms, or none if they are missing or unreadable (rows are then tokenised)."""
+    try:
+        with np.load(directory / _TERMS_FILE, allow_pickle=False) as saved:
+            vocabulary = str(saved["vocabulary"]).split("\n")
+            ends = np.cumsum(saved["lengths"]).tolist()
+            flat = saved["flat"].tolist()
+            ids, digests = saved["ids"].tolist(), saved["digests"].tolist()
+    except (OSError, ValueError, KeyError):
+        return {}
+    terms: Terms = {}
+    start = 0
+    for chunk_id, digest, end in zip(ids, digests, ends, strict=True):
+        terms[chunk_id.decode()] = (digest.decode(), [vocabulary[i] for i in flat[start:end]])
+        start = end
+    return terms

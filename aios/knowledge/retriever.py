@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by a weighted sum of
+their scores, each side scaled by its best candidate's score.
 
 Superseded documents stay retrievable but are down-ranked. A source-prefix filter is applied
 after retrieval over a candidate set enlarged by how rare the prefix is, because a Chroma
@@ -9,6 +10,7 @@ costs two; only when that leaves too few dense candidates do we fall back to ``w
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,12 +41,11 @@ class Mode(StrEnum):
 class RetrievalConfig:
     candidates: int = 50
     """Candidates taken from each side before fusion."""
-    rrf_k: int = 10
-    """The k of reciprocal rank fusion: score = sum of weight / (rrf_k + rank). Smaller than
-    the customary 60 because our lists are short and their first ranks carry the signal
-    (tuned on the dev split of the labelled questions)."""
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    dense_weight: float = 0.6
+    """Fused score = dense_weight * similarity / best similarity + (1 - dense_weight) * BM25 /
+    best BM25. Fusing scores rather than ranks keeps how far apart candidates are: a passage
+    that one side finds far better than the rest is not levelled with the runner-up, as
+    reciprocal rank fusion levels them (tuned on the dev split of the labelled questions)."""
     superseded_factor: float = 0.8
     """Fused scores of superseded documents are multiplied by this: enough for the current
     version to win when both match, mild enough that a question about the old rules can
@@ -105,34 +106,32 @@ class Retriever:
         if mask is not None and not mask.any():
             return []
         found: dict[int, _Candidate] = {}
-        ranked: list[list[int]] = []
         if mode is not Mode.LEXICAL:
             dense = self._dense(question, k, lexical, source_prefix, mask)
             for row, similarity in dense:
                 found.setdefault(row, _Candidate(row)).dense = similarity
-            ranked.append([row for row, _ in dense])
         if mode is not Mode.DENSE:
             expanded = self.expander.expand(question)
             matches = lexical.search(expanded, self.config.candidates, mask)
             for row, score in matches:
                 found.setdefault(row, _Candidate(row)).lexical = score
-            ranked.append([row for row, _ in matches])
-        weights = self._weights(mode)
-        for rows, weight in zip(ranked, weights, strict=True):
-            for rank, row in enumerate(rows, start=1):
-                found[row].score += weight / (self.config.rrf_k + rank)
+        self._fuse(found.values(), mode)
         for candidate in found.values():
             if lexical.superseded[candidate.row]:
                 candidate.score *= self.config.superseded_factor
         best = sorted(found.values(), key=lambda c: c.score, reverse=True)[:k]
         return self._hits(question, best, lexical)
 
-    def _weights(self, mode: Mode) -> list[float]:
-        if mode is Mode.DENSE:
-            return [self.config.dense_weight]
-        if mode is Mode.LEXICAL:
-            return [self.config.lexical_weight]
-        return [self.config.dense_weight, self.config.lexical_weight]
+    def _fuse(self, candidates: Iterable[_Candidate], mode: Mode) -> None:
+        candidates = list(candidates)
+        dense_weight = {Mode.DENSE: 1.0, Mode.LEXICAL: 0.0}.get(mode, self.config.dense_weight)
+        best_dense = max((c.dense for c in candidates if c.dense is not None), default=0.0)
+        best_lexical = max((c.lexical for c in candidates if c.lexical is not None), default=0.0)
+        for candidate in candidates:
+            if candidate.dense is not None and best_dense > 0:
+                candidate.score += dense_weight * max(candidate.dense, 0.0) / best_dense
+            if candidate.lexical is not None and best_lexical > 0:
+                candidate.score += (1.0 - dense_weight) * candidate.lexical / best_lexical
 
     def _dense(
         self,

@@ -10,6 +10,7 @@ from filelock import FileLock
 
 from aios.knowledge.embedder import Embedder
 from aios.knowledge.index import IngestBusy, KnowledgeIndex
+from aios.knowledge.retriever import Mode
 from aios.knowledge.service import KnowledgeBase
 
 pytestmark = pytest.mark.slow
@@ -32,6 +33,7 @@ def test_first_ingest_adds_every_file(base: KnowledgeBase, corpus: Path) -> None
     stats = base.index.stats()
     assert stats.files == len(ALL_SOURCES)
     assert stats.chunks == stats.vectors == report.chunks_written > len(ALL_SOURCES)
+    assert base.index.lexical().tokenized == stats.chunks
 
 
 def test_reingesting_unchanged_files_writes_nothing(base: KnowledgeBase, corpus: Path) -> None:
@@ -61,6 +63,31 @@ def test_a_changed_file_replaces_its_chunks(base: KnowledgeBase, corpus: Path) -
     hits = base.retriever.search("restocking fee percentage", 1)
     assert "20 percent" in hits[0].text
     assert base.index.stats().vectors == base.index.stats().chunks
+
+
+def test_bm25_re_tokenises_only_the_changed_chunks(
+    tmp_path: Path, embedder: Embedder, corpus: Path
+) -> None:
+    first = KnowledgeBase.open(tmp_path / "data", embedder)
+    first.index.ingest([], corpus)
+    first.close()
+    path = corpus / "support/product-returns.md"
+    path.write_text(path.read_text().replace("15 percent", "20 percent"))
+    (corpus / "operations/visitor-notes.txt").unlink()
+    # a new process: the tokens of unchanged chunks come from the saved index
+    again = KnowledgeBase.open(tmp_path / "data", embedder)
+    try:
+        report = again.index.ingest([], corpus)
+        lexical = again.index.lexical()
+        assert report.chunks_written == lexical.tokenized == 1
+        assert len(lexical) == again.index.stats().chunks
+        assert "operations/visitor-notes.txt" not in lexical.source_names
+        hits = again.retriever.search("restocking fee 20 percent", 1, mode=Mode.LEXICAL)
+        assert "20 percent" in hits[0].text
+        stale = again.retriever.search("15 percent", 5, mode=Mode.LEXICAL)
+        assert not any("15 percent" in h.text for h in stale)
+    finally:
+        again.close()
 
 
 def test_a_deleted_file_loses_its_chunks(base: KnowledgeBase, corpus: Path) -> None:

@@ -53,3 +53,25 @@ def test_an_empty_index_finds_nothing(tmp_path: Path) -> None:
     index.save(tmp_path / "bm25")
     loaded = LexicalIndex.load(tmp_path / "bm25")
     assert loaded is not None and len(loaded) == 0
+
+
+def test_a_rebuild_tokenises_only_the_rows_whose_text_changed() -> None:
+    first = LexicalIndex.build(rows(), generation=1)
+    assert first.tokenized == 3
+    a, b, _ = rows()
+    edited = LexicalRow(b.id, b.source, b.superseded, "Refunds are approved by the board.")
+    added = LexicalRow("d", "support/exchanges.md", False, "Exchanges are free.")
+    second = LexicalIndex.build([a, edited, added], generation=2, previous=first.terms())
+    assert second.tokenized == 2  # b (its text changed) and d (new); a's tokens were reused
+    assert second.ids == ["a", "b", "d"]
+    assert [second.ids[row] for row, _ in second.search("board", 5)] == ["b"]
+    assert second.search("manager", 5) == [] and second.search("inspected", 5) == []
+    assert [second.ids[row] for row, _ in second.search("exchanges", 5)] == ["d"]
+
+
+def test_saved_tokens_are_reused_after_a_reload(tmp_path: Path) -> None:
+    index = LexicalIndex.build(rows(), generation=3)
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert loaded is not None and loaded.terms() == index.terms()
+    assert LexicalIndex.build(rows(), generation=4, previous=loaded.terms()).tokenized == 0
