@@ -1,48 +1,274 @@
-"""``aios bench api``: turns per second and latency with 1, 10, 20… clients at once, each in
-its own session, against the real API on loopback, on a throwaway copy of the demo data."""
+"""``aios bench api``: turns per second and latency with 1, 10, 50… clients at once, each in
+its own session, against real ``aios api`` worker processes on loopback: SQLite or PostgreSQL,
+one worker or several, every configuration on a throwaway copy of the demo data (a scratch
+PostgreSQL database, created and dropped by the run)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
-from collections.abc import Sequence
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, SecretStr
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
-from aios.api.app import create_app
 from aios.api.load import LoadRun, run_load
-from aios.api.store import open_api_store
-from aios.assistant.factory import build_runtime
-from aios.demo import seed_demo
-from aios.knowledge.embedder import Embedder
-from aios.loopback import serve
+from aios.api.served import cpu_seconds, rss_bytes, served
+from aios.demo import scratch_demo, seed_demo
+from aios.policy import load_policy
 from aios.settings import Settings
+from aios.users import open_directory
+
+
+class Backend(StrEnum):
+    SQLITE = "sqlite"
+    POSTGRESQL = "postgresql"
+
 
 # One key per demo operator who does customer work, so sessions span users and roles.
 OPERATORS = ("alice", "bob", "carol", "dave", "erin")
+MIB = 1024 * 1024
+
+
+class Memory(BaseModel):
+    idle_mib: float = Field(description="RSS of the largest worker, warmed up, between runs.")
+    under_load_mib: float = Field(description="The most RSS one worker held during the runs.")
+
+
+class Level(LoadRun):
+    worker_cores: float = Field(
+        description="CPU seconds the workers used per second of the run: cores kept busy."
+    )
+    client_cores: float = Field(description="The same for the clients, on the same machine.")
+
+
+class Cell(BaseModel):
+    backend: Backend
+    workers: int
+    levels: list[Level]
+    memory: Memory
+
+
+class Skipped(BaseModel):
+    backend: Backend
+    workers: int
+    reason: str
+
+
+class Scaling(BaseModel):
+    """Turns/s of N workers over one worker's, same backend, same clients, same run."""
+
+    backend: Backend
+    clients: int
+    workers: int
+    turns_per_s: float
+    one_worker_turns_per_s: float
+    ratio: float
 
 
 class ApiBench(BaseModel):
+    cpus: int = Field(description="Cores this process may run on; the clients share them.")
+    load_average: float = Field(description="1-minute load average as the run began.")
     turns_per_client: int
-    levels: list[LoadRun]
+    cells: list[Cell]
+    skipped: list[Skipped]
+    scaling: list[Scaling]
     goal_p95_ms_at_20: float = 150.0
+    goal_scaling: float = 1.6
 
 
 def run_api_bench(
-    settings: Settings, embedder: Embedder, *, levels: Sequence[int], turns: int
+    settings: Settings,
+    *,
+    backends: Sequence[Backend],
+    workers: Sequence[int],
+    levels: Sequence[int],
+    turns: int,
+    postgres_url: str,
 ) -> ApiBench:
-    with tempfile.TemporaryDirectory(prefix="aios-bench-api-") as tmp:
-        bench_settings = settings.model_copy(
-            update={"data_dir": Path(tmp), "state_url": None, "crm_url": None, "erp_url": None}
+    load_average = os.getloadavg()[0]
+    cells: list[Cell] = []
+    skipped: list[Skipped] = []
+    pg_down = _unreachable(postgres_url) if Backend.POSTGRESQL in backends else None
+    for backend in backends:
+        for n in workers:
+            reason = _why_not(backend, n, pg_down)
+            if reason:
+                skipped.append(Skipped(backend=backend, workers=n, reason=reason))
+                continue
+            with _scratch(settings, backend, postgres_url) as demo:
+                cells.append(_measure(demo, backend, n, levels, turns))
+    return ApiBench(
+        cpus=len(os.sched_getaffinity(0)),
+        load_average=round(load_average, 2),
+        turns_per_client=turns,
+        cells=cells,
+        skipped=skipped,
+        scaling=_scaling(cells),
+    )
+
+
+def _why_not(backend: Backend, workers: int, pg_down: str | None) -> str | None:
+    if backend == Backend.SQLITE and workers > 1:
+        return "several workers need the state on PostgreSQL (docs/deployment.md)"
+    if backend == Backend.POSTGRESQL and pg_down:
+        return pg_down
+    return None
+
+
+def _measure(
+    demo: Settings, backend: Backend, workers: int, levels: Sequence[int], turns: int
+) -> Cell:
+    keys = _bench_keys(demo)
+    # The server runs in a directory of its own, so no .env file overrides the scratch
+    # settings it is given.
+    with (
+        tempfile.TemporaryDirectory(prefix="aios-bench-api-") as tmp,
+        served("api", workers=workers, env=_env(demo), log=Path(tmp) / "log", cwd=Path(tmp)) as s,
+    ):
+        # Warm every worker: the first turns load what is lazy (planner index, pools).
+        asyncio.run(run_load(s.url, keys, clients=2 * workers, turns=2))
+        pids = s.worker_pids()
+        idle = max(rss_bytes(p) for p in pids)
+        with _peak_rss(pids) as peak:
+            runs = [_level(s.url, keys, pids, n, turns) for n in levels]
+    memory = Memory(idle_mib=round(idle / MIB, 1), under_load_mib=round(peak() / MIB, 1))
+    return Cell(backend=backend, workers=workers, levels=runs, memory=memory)
+
+
+def _level(url: str, keys: Sequence[str], pids: Sequence[int], clients: int, turns: int) -> Level:
+    workers_before, client_before = sum(map(cpu_seconds, pids)), time.process_time()
+    run = asyncio.run(run_load(url, keys, clients=clients, turns=turns))
+    workers_used = sum(map(cpu_seconds, pids)) - workers_before
+    client_used = time.process_time() - client_before
+    return Level(
+        **run.model_dump(),
+        worker_cores=round(workers_used / run.seconds, 2),
+        client_cores=round(client_used / run.seconds, 2),
+    )
+
+
+def _scaling(cells: Sequence[Cell]) -> list[Scaling]:
+    single = {
+        (c.backend, r.clients): r.turns_per_s for c in cells if c.workers == 1 for r in c.levels
+    }
+    return [
+        Scaling(
+            backend=c.backend,
+            clients=r.clients,
+            workers=c.workers,
+            turns_per_s=r.turns_per_s,
+            one_worker_turns_per_s=base,
+            ratio=round(r.turns_per_s / base, 2),
         )
-        seed_demo(bench_settings)
-        runtime = build_runtime(bench_settings, embedder=embedder)
+        for c in cells
+        if c.workers > 1
+        for r in c.levels
+        if (base := single.get((c.backend, r.clients)))
+    ]
+
+
+@contextmanager
+def _scratch(settings: Settings, backend: Backend, postgres_url: str) -> Iterator[Settings]:
+    """The seeded demo company on a fresh data directory, and for PostgreSQL on a fresh
+    database too (state, checkpoints, CRM and ERP, as workers share them)."""
+    if backend == Backend.SQLITE:
+        with scratch_demo(settings.model_copy(update={"chroma_url": None})) as demo:
+            yield demo
+        return
+    with scratch_database(postgres_url) as url, tempfile.TemporaryDirectory() as tmp:
+        own = {"data_dir": Path(tmp) / "data", "checkpoint_url": None, "chroma_url": None}
+        demo = settings.model_copy(update={**own, "state_url": url, "crm_url": url, "erp_url": url})
+        seed_demo(demo)
+        yield demo
+
+
+@contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server at ``server_url``, dropped afterwards."""
+    name = f"aios_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def _unreachable(server_url: str) -> str | None:
+    shown = make_url(server_url).render_as_string(hide_password=True)
+    engine = create_engine(server_url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect():
+            return None
+    except DBAPIError as exc:
+        first = str(exc.orig).strip().splitlines()[0]
+        return f"PostgreSQL at {shown} unreachable ({first}): skipped"
+    finally:
+        engine.dispose()
+
+
+def _bench_keys(settings: Settings) -> list[str]:
+    directory = open_directory(settings, load_policy(settings.policy_file).policy.roles)
+    try:
         # The benchmark measures turns, not the per-key rate limit.
-        keys = [
-            runtime.users.add_key(n, "bench", rate_limit="1000000/minute")[1] for n in OPERATORS
-        ]
-        with serve(create_app(runtime, open_api_store(bench_settings))) as url:
-            asyncio.run(run_load(url, keys, clients=1, turns=2))  # warm caches and indexes
-            runs = [asyncio.run(run_load(url, keys, clients=n, turns=turns)) for n in levels]
-        return ApiBench(turns_per_client=turns, levels=runs)
+        return [directory.add_key(n, "bench", rate_limit="1000000/minute")[1] for n in OPERATORS]
+    finally:
+        directory.engine.dispose()
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    """The environment under which a child process reads exactly ``settings``."""
+    env = dict(os.environ)
+    for name, value in settings:
+        key = f"AIOS_{name.upper()}"
+        if value is None:
+            env.pop(key, None)  # unset here must be unset there, not the caller's value
+        elif isinstance(value, list):
+            env[key] = ",".join(map(str, value))
+        elif isinstance(value, Path):
+            env[key] = str(value.resolve())
+        elif not isinstance(value, SecretStr):  # secrets reach the child as they reached us
+            env[key] = str(value)
+    return env
+
+
+@contextmanager
+def _peak_rss(pids: Sequence[int], every_s: float = 0.2) -> Iterator[_Peak]:
+    """Samples the RSS of ``pids`` in a thread while the block runs; yields the peak so far."""
+    peak = _Peak()
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(every_s):
+            peak.seen = max(peak.seen, *(rss_bytes(p) for p in pids))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
+
+
+class _Peak:
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def __call__(self) -> int:
+        return self.seen

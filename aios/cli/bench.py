@@ -9,12 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from aios.api.bench import run_api_bench
+from aios.api.bench import Backend, run_api_bench
 from aios.assistant.bench import run_turn_bench
 from aios.audit.bench import bench_audit
 from aios.cli.knowledge import KnowledgeDeps
 from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
-from aios.knowledge.bench_scale import ScaleBench, run_scale_bench
+from aios.knowledge.bench_scale import ScaleBench, Store, run_scale_benches
 from aios.learning.bench import LearningSet, run_learning_bench
 from aios.safety.bench import run_safety_bench
 from aios.settings import Settings
@@ -25,6 +25,7 @@ app = typer.Typer(help="Benchmarks of aios.", no_args_is_help=True)
 DEFAULT_QUESTIONS = Path("tests/knowledge_questions/questions.yaml")
 DEFAULT_INJECTIONS = Path("tests/governance/injections.yaml")
 DEFAULT_LEARNING = Path("tests/learning/stream.yaml")
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @app.callback()
@@ -40,8 +41,14 @@ def retrieval(
         None, help="The documents to index (default: the knowledge_dir setting)."
     ),
     split: str = typer.Option("test", help="Which split to score: test, dev or all."),
-    scale: int | None = typer.Option(
-        None, min=100, help="Also time queries on a synthetic collection of this many chunks."
+    scale: list[int] = typer.Option(
+        [], min=100, help="Also time queries on a synthetic collection of this many chunks."
+    ),
+    store: list[Store] = typer.Option(
+        list(Store),
+        "--store",
+        help="Where the scale run keeps the vectors: embedded, and/or on a Chroma server "
+        "(AIOS_CHROMA_URL, in a collection of the run's own, else one started for the run).",
     ),
     queries: int = typer.Option(100, min=1, help="Timed queries per setting in the scale run."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
@@ -54,9 +61,11 @@ def retrieval(
     embedder = deps.get_embedder()
     knowledge_dir = knowledge_dir or deps.settings.knowledge_dir
     result = run_retrieval_bench(embedder, knowledge_dir, QuestionSet.load(questions), split=split)
-    at_scale = run_scale_bench(embedder, scale, queries=queries) if scale else None
+    at_scale = run_scale_benches(
+        embedder, scale, store, chroma_url=deps.settings.chroma_url, queries=queries
+    )
     if as_json:
-        payload = {"retrieval": result.model_dump(), "scale": at_scale and at_scale.model_dump()}
+        payload = {"retrieval": result.model_dump(), "scale": [s.model_dump() for s in at_scale]}
         typer.echo(_json(payload))
         return
     _print(result, at_scale)
@@ -76,12 +85,27 @@ def turn(
 @app.command()
 def api(
     ctx: typer.Context,
-    clients: list[int] = typer.Option([1, 10, 20], "--clients", help="Concurrent sessions."),
+    clients: list[int] = typer.Option([1, 10, 20, 50], "--clients", help="Concurrent sessions."),
     turns: int = typer.Option(10, min=1, help="Turns each client takes."),
+    backend: list[Backend] = typer.Option(list(Backend), "--backend", help="State backends."),
+    workers: list[int] = typer.Option([1, 2], "--workers", help="Worker processes."),
+    postgres: str = typer.Option(
+        DEFAULT_POSTGRES,
+        envvar="AIOS_TEST_POSTGRES_URL",
+        help="PostgreSQL server where each configuration gets a scratch database (dropped after).",
+    ),
 ) -> None:
-    """Turns/s and p50/p95 latency of the HTTP API with that many clients at once."""
+    """Turns/s and p50/p95 latency of real API worker processes with that many clients at
+    once, per backend and number of workers, and each worker's memory, as JSON."""
     deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
-    result = run_api_bench(deps.settings, deps.get_embedder(), levels=clients, turns=turns)
+    result = run_api_bench(
+        deps.settings,
+        backends=backend,
+        workers=workers,
+        levels=clients,
+        turns=turns,
+        postgres_url=postgres,
+    )
     typer.echo(result.model_dump_json(indent=2))
 
 
@@ -154,7 +178,7 @@ def _json(payload: object) -> str:
     return json.dumps(payload, indent=2)
 
 
-def _print(result: RetrievalBench, at_scale: ScaleBench | None) -> None:
+def _print(result: RetrievalBench, at_scale: list[ScaleBench]) -> None:
     console = Console()
     table = Table(title=f"Retrieval on the {result.split} split ({result.questions} questions)")
     for column in ("mode", "recall@1", "recall@5", "MRR"):
@@ -181,12 +205,14 @@ def _print(result: RetrievalBench, at_scale: ScaleBench | None) -> None:
     )
     if result.current_over_older is not None:
         console.print(f"current version above the superseded one: {result.current_over_older:.0%}")
-    if at_scale:
-        hybrid = at_scale.hybrid
-        console.print(f"{at_scale.chunks} chunks: p50 {hybrid.p50_ms} ms, p95 {hybrid.p95_ms} ms")
-        encode = at_scale.encode_only
-        console.print(f"  of which query encoding: p50 {encode.p50_ms} ms, p95 {encode.p95_ms} ms")
-        for f in at_scale.filtered:
+    for run in at_scale:
+        hybrid, vector, encode = run.hybrid, run.vector_query, run.encode_only
+        console.print(
+            f"{run.chunks} chunks, {run.store}: p50 {hybrid.p50_ms} ms, p95 {hybrid.p95_ms} ms"
+        )
+        console.print(f"  vector query alone: p50 {vector.p50_ms} ms, p95 {vector.p95_ms} ms")
+        console.print(f"  query encoding: p50 {encode.p50_ms} ms, p95 {encode.p95_ms} ms")
+        for f in run.filtered:
             console.print(
                 f"  filtered {f.prefix} ({f.share:.0%}): p50 {f.latency.p50_ms} ms,"
                 f" p95 {f.latency.p95_ms} ms"

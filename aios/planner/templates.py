@@ -8,9 +8,10 @@ rendered as a template itself, so it cannot smuggle in instructions.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
@@ -37,8 +38,14 @@ def check_template(source: str) -> None:
 
 def render(source: str, values: dict[str, Any], *, strict: bool = True) -> str:
     """Render ``source``; strict mode raises on a missing value instead of printing nothing."""
-    env = _ENV if strict else _LENIENT
-    return env.from_string(source).render(**values).strip()
+    return _compiled(source, strict).render(**values).strip()
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str, strict: bool) -> Template:
+    # Sources come from skill files, a bounded set; compiling one (from_string does each
+    # time) cost more CPU than the turn's embedding, at several templates a turn.
+    return (_ENV if strict else _LENIENT).from_string(source)
 
 
 def truthy(source: str, values: dict[str, Any]) -> bool:

@@ -1,15 +1,20 @@
 """Twenty clients at once, ten turns each, against a real server on loopback: every turn
-completes and every transcript holds exactly what its own client said."""
+completes and every transcript holds exactly what its own client said. And ``aios bench api``
+on real worker processes, in miniature."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+
+import pytest
 
 from aios.api.app import create_app
-from aios.api.bench import OPERATORS
+from aios.api.bench import OPERATORS, Backend, run_api_bench
 from aios.api.load import run_load
 from aios.api.store import open_api_store
-from aios.loopback import serve
+from aios.loopback import free_port, serve
+from tests.settings import checkout_settings
 
 
 def test_twenty_concurrent_sessions_neither_fail_nor_leak(runtime, demo_settings):
@@ -21,3 +26,30 @@ def test_twenty_concurrent_sessions_neither_fail_nor_leak(runtime, demo_settings
     assert run.turns == 200
     sessions = open_api_store(demo_settings).sessions
     assert sum(len(sessions(name)) for name in OPERATORS) == 20
+
+
+@pytest.mark.slow
+def test_api_bench_measures_sqlite_and_says_why_it_skipped_the_rest(tmp_path: Path) -> None:
+    nowhere = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/postgres"
+    bench = run_api_bench(
+        checkout_settings(tmp_path / "unused"),
+        backends=list(Backend),
+        workers=[1, 2],
+        levels=[1, 3],
+        turns=2,
+        postgres_url=nowhere,
+    )
+    [cell] = bench.cells
+    assert (cell.backend, cell.workers) == (Backend.SQLITE, 1)
+    assert [(r.clients, r.turns, r.errors, r.leaks) for r in cell.levels] == [
+        (1, 2, [], []),
+        (3, 6, [], []),
+    ]
+    assert 0 < cell.memory.idle_mib <= cell.memory.under_load_mib
+    reasons = {(s.backend, s.workers): s.reason for s in bench.skipped}
+    assert "PostgreSQL" in reasons[Backend.SQLITE, 2]
+    assert "unreachable" in reasons[Backend.POSTGRESQL, 1]
+    assert "unreachable" in reasons[Backend.POSTGRESQL, 2]
+    assert bench.scaling == []
+    assert bench.cpus >= 1
+    assert not (tmp_path / "unused").exists()  # every configuration ran on scratch data

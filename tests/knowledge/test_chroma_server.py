@@ -3,58 +3,33 @@ loopback; the embedding still happens here, with our model."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import ExitStack
 
-import httpx
 import pytest
 
+from aios.knowledge.bench_scale import Store, chroma_server, run_scale_benches
 from aios.knowledge.dense import COLLECTION, chroma_client
 from aios.knowledge.service import KnowledgeBase
-from aios.loopback import free_port
-
-# chromadb installs its server command next to the interpreter.
-CHROMA = Path(sys.executable).with_name("chroma")
 
 
 @pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMA.exists():
-        pytest.skip(f"{CHROMA} not found: the chromadb package installs it")
-    port, path = free_port(), tmp_path_factory.mktemp("chroma-server")
-    server = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.skip("the Chroma server did not start within 60 s")
-            time.sleep(0.3)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(chroma_server(tmp_path_factory.mktemp("chroma-server")))
+        except RuntimeError as exc:
+            pytest.skip(str(exc))
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
-def test_documents_indexed_on_a_chroma_server_are_found(chroma_server, corpus, tmp_path, embedder):
+def test_documents_indexed_on_a_chroma_server_are_found(server, corpus, tmp_path, embedder):
     data_dir = tmp_path / "data"
-    base = KnowledgeBase.open(data_dir, embedder, chroma_url=chroma_server)
+    base = KnowledgeBase.open(data_dir, embedder, chroma_url=server)
     try:
         report = base.index.ingest([], corpus)
         assert report.added and not report.skipped
-        stored = chroma_client(chroma_server).get_collection(COLLECTION).count()
+        stored = chroma_client(server).get_collection(COLLECTION).count()
         assert stored == base.index.stats().chunks > 0
         assert not (data_dir / "chroma").exists()  # nothing embedded locally
         hits = base.retriever.search("how long is the refund window?", 3)
@@ -67,3 +42,11 @@ def test_documents_indexed_on_a_chroma_server_are_found(chroma_server, corpus, t
 def test_a_bad_chroma_url_is_refused_plainly():
     with pytest.raises(ValueError, match="not a Chroma server URL"):
         chroma_client("chroma.internal:8000")
+
+
+def test_the_scale_bench_times_both_stores_and_leaves_the_server_as_it_was(server, embedder):
+    before = {c.name for c in chroma_client(server).list_collections()}
+    runs = run_scale_benches(embedder, [300], list(Store), chroma_url=server, queries=3)
+    assert [(r.chunks, r.store) for r in runs] == [(300, Store.EMBEDDED), (300, Store.SERVER)]
+    assert all(r.hybrid.queries == r.vector_query.queries == 3 for r in runs)
+    assert {c.name for c in chroma_client(server).list_collections()} == before

@@ -132,6 +132,8 @@ def test_bench_retrieval_prints_the_figures(deps: KnowledgeDeps, tmp_path: Path)
         str(questions),
         "--scale",
         "300",
+        "--store",
+        "embedded",
         "--queries",
         "5",
         "--json",
@@ -146,5 +148,7 @@ def test_bench_retrieval_prints_the_figures(deps: KnowledgeDeps, tmp_path: Path)
     assert quality["latency"]["p95_ms"] > 0
     assert quality["ingestion"]["ratio"] > 0
     assert quality["answerer"]["unanswerable_refused"] == 1.0
-    assert figures["scale"]["chunks"] == 300
-    assert {f["prefix"] for f in figures["scale"]["filtered"]} == {"finance/", "legal/"}
+    [at_scale] = figures["scale"]
+    assert (at_scale["chunks"], at_scale["store"]) == (300, "embedded")
+    assert {f["prefix"] for f in at_scale["filtered"]} == {"finance/", "legal/"}
+    assert at_scale["vector_query"]["queries"] == 5

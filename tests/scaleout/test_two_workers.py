@@ -1,23 +1,25 @@
-"""Two worker processes (``aios api`` on two ports, as behind any load balancer) on one
-PostgreSQL: a conversation paused on A is confirmed on B; a four-eyes request made on A is
-approved on B, which carries it out once, and A's requester is told on their next message.
+"""Two worker processes on one PostgreSQL, as ``aios api`` on two ports behind any load
+balancer and as ``aios serve --workers 2`` on one: a conversation paused on A is confirmed on
+B; a four-eyes request made on A is approved on B, which carries it out once, and A's requester
+is told on their next message.
 
 What carries the news is the ledger in PostgreSQL: B records the outcome, A reads it when the
 requester next speaks (or the web chat's notices poller asks); no broker is involved."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
+import os
 from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
+from aios.api.served import Served, served
 from aios.policy import load_policy
 from aios.settings import Settings
 from aios.users import open_directory
@@ -29,37 +31,18 @@ from tests.settings import REPO
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def workers(pg_settings: Settings) -> Iterator[tuple[httpx.Client, httpx.Client]]:
-    ports = [_free_port(), _free_port()]
-    aios = [sys.executable, "-m", "aios.cli", "api", "--port"]
-    # The workers take their settings from the environment pg_settings set.
-    started = [subprocess.Popen([*aios, str(p)], cwd=REPO) for p in ports]
-    clients = [httpx.Client(base_url=f"http://127.0.0.1:{p}", timeout=60) for p in ports]
-    try:
-        deadline = time.monotonic() + 240  # each loads the embedding model
-        for client, process in zip(clients, started, strict=True):
-            while True:
-                assert process.poll() is None, "a worker died while starting"
-                assert time.monotonic() < deadline, "a worker did not start"
-                try:
-                    if client.get("/v1/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.5)
+def workers(pg_settings: Settings, tmp_path: Path) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    with ExitStack() as stack:
+        # The workers take their settings from the environment pg_settings set.
+        a, b = (
+            stack.enter_context(
+                served("api", workers=1, env=os.environ, log=tmp_path / f"{n}.log", cwd=REPO)
+            )
+            for n in "ab"
+        )
+        clients = [stack.enter_context(httpx.Client(base_url=s.url, timeout=60)) for s in (a, b)]
         yield clients[0], clients[1]
-    finally:
-        for client in clients:
-            client.close()
-        for process in started:
-            process.terminate()
-            process.wait(timeout=30)
 
 
 def _keys(settings: Settings) -> dict[str, dict[str, str]]:
@@ -123,3 +106,101 @@ def test_approved_on_b_carried_out_once_and_told_on_a(
     again = _say(a, keys["alice"], session, "thanks")  # told once, on whichever worker
     assert approval_id not in " ".join(e.get("text") or "" for e in again["events"])
     assert _refunds(pg_settings, planted.PLATINUM_PAID_INVOICE, 60000) == 1
+
+
+def test_serve_two_workers_on_one_port_resume_each_others_conversations(
+    pg_settings: Settings, tmp_path: Path
+) -> None:
+    log = tmp_path / "serve.log"
+    with served("serve", workers=2, env=os.environ, log=log, cwd=REPO) as server:
+        a, b = server.worker_pids()
+        keys = _keys(pg_settings)
+        alice, dave = keys["alice"], keys["dave"]
+        session = _on(server, a, "POST", "/v1/sessions", headers=alice).json()["id"]
+
+        asked = _on(
+            server,
+            a,
+            "POST",
+            f"/v1/sessions/{session}/messages",
+            headers=alice,
+            json={"text": f"refund $12.34 on {planted.DAMAGED_ORDER}"},
+        ).json()
+        assert asked["status"] == "awaiting_confirmation"
+        done = _on(
+            server,
+            b,
+            "POST",
+            f"/v1/sessions/{session}/decision",
+            headers=alice,
+            json={"answer": "approve"},
+        ).json()
+        assert done["status"] == "completed"
+        assert _refunds(pg_settings, planted.DAMAGED_INVOICE, 1234) == 1
+
+        asked = _on(
+            server,
+            a,
+            "POST",
+            f"/v1/sessions/{session}/messages",
+            headers=alice,
+            json={"text": f"refund $600 on {planted.PLATINUM_PAID_INVOICE}"},
+        ).json()
+        approval_id = asked["events"][1]["approval_id"]
+        decided = _on(
+            server,
+            b,
+            "POST",
+            f"/v1/approvals/{approval_id}/decision",
+            headers=dave,
+            json={"answer": "approve"},
+        ).json()
+        assert decided["status"] == "completed"
+        told = _on(
+            server,
+            a,
+            "POST",
+            f"/v1/sessions/{session}/messages",
+            headers=alice,
+            json={"text": "thanks"},
+        ).json()
+        assert "approved by dave" in " ".join(e.get("text") or "" for e in told["events"])
+        assert _refunds(pg_settings, planted.PLATINUM_PAID_INVOICE, 60000) == 1
+
+
+def _on(server: Served, pid: int, method: str, path: str, **request: Any) -> httpx.Response:
+    """``request`` sent to worker ``pid`` of ``server``: workers of one port take connections
+    as they come, so fresh connections are opened until one lands on that worker."""
+    for _ in range(100):
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            if _worker_of(server, client.get("/v1/health")) != pid:
+                continue
+            # Sent at once on the same kept-alive connection, long before the server drops it.
+            response = client.request(method, path, **request)
+            assert _worker_of(server, response) == pid
+            assert response.status_code < 300, response.text
+            return response
+    raise AssertionError(f"no connection to {server.url} landed on worker {pid}")
+
+
+def _worker_of(server: Served, response: httpx.Response) -> int:
+    """The worker process holding the server's end of the connection ``response`` came on."""
+    _, client_port = response.extensions["network_stream"].get_extra_info("client_addr")
+    ends = f"{urlsplit(server.url).port:04X} {client_port:04X}"
+    inodes = {
+        f"socket:[{fields[9]}]"
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if (fields := line.split())
+        and f"{fields[1].split(':')[1]} {fields[2].split(':')[1]}" == ends
+    }
+    for pid in server.worker_pids():
+        if any(_target(fd) in inodes for fd in Path(f"/proc/{pid}/fd").iterdir()):
+            return pid
+    raise AssertionError(f"no worker of {server.url} holds the connection from :{client_port}")
+
+
+def _target(fd: Path) -> str:
+    try:
+        return os.readlink(fd)
+    except OSError:  # closed since the directory was listed
+        return ""
