@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +17,16 @@ from aios.settings import Settings
 from aios.wiring import open_systems
 from tests.browser import chromium_or_skip, launched
 from tests.settings import checkout_settings
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """A command run in-process (``aios slack``) sets up the process's logging for a server;
+    the next test must not inherit its level and handlers."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:], root.level = handlers, level
 
 
 @pytest.fixture(scope="session")

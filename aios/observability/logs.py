@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging.config
 import sys
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 import structlog
 from opentelemetry import trace
@@ -38,16 +38,24 @@ def logging_config(settings: Settings, *, server: bool) -> dict[str, Any]:
         # Modules made their loggers at import, long before this runs.
         "disable_existing_loggers": False,
         "formatters": {"structlog": {"()": f"{__name__}.formatter", "fmt": fmt}},
-        "handlers": {
-            "stderr": {
-                "class": "logging.StreamHandler",
-                "formatter": "structlog",
-                "stream": "ext://sys.stderr",
-            }
-        },
+        "handlers": {"stderr": {"class": f"{__name__}.StderrHandler", "formatter": "structlog"}},
         "root": {"handlers": ["stderr"], "level": level},
         "loggers": {name: {"handlers": [], "propagate": True} for name in _SERVER_LOGGERS},
     }
+
+
+class StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to ``sys.stderr`` as it is when a line comes, not as it was when logging was set
+    up: whoever swapped it since (a test runner, a daemon closing the terminal's) gets the
+    lines, and a stream closed since does not turn each line into a logging error."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _ignored: TextIO) -> None:
+        pass
 
 
 def formatter(fmt: Format) -> structlog.stdlib.ProcessorFormatter:
