@@ -39,11 +39,13 @@ class LearningStore:
         self.writer = writer
         self._known = {(skill, _key(text)) for skill, text in known}
 
-    def _later(self, write: Callable[[], None]) -> None:
-        if self.writer is None:
-            write()
-        else:
+    def _later(self, write: Callable[[Session], None]) -> None:
+        if self.writer is not None:
             self.writer.submit(write)
+            return
+        with Session(self.engine) as session:
+            write(session)
+            session.commit()
 
     def _settled(self) -> None:
         if self.writer is not None:
@@ -54,24 +56,22 @@ class LearningStore:
     def record(self, report: RunReport) -> None:
         """Keep what a run says about its skills, in one transaction."""
         now = self.clock()
-        self._later(lambda: self._record(report, now))
+        self._later(lambda session: self._record(session, report, now))
 
-    def _record(self, report: RunReport, now: datetime) -> None:
-        with Session(self.engine) as session:
-            self._runs(session, report, now)
-            if report.outcome == "completed" and report.requests:
-                self._link(session, report, now)
-                for said in report.requests:
-                    self._candidate(session, said.skill, "confirmed", said.text, report, now)
-                if len(report.requests) == 1 and report.requests[0].text:
-                    said = report.requests[0]
-                    self._observe(session, report, said.text, said.skill, now, settled=True)
-            elif report.heard is not None:
-                # A question answered from the documents may have been a request in other
-                # words: only a correction says so. One that matched nothing surely was.
-                was = report.heard.skill or None
-                self._observe(session, report, report.heard.text, was, now, settled=bool(was))
-            session.commit()
+    def _record(self, session: Session, report: RunReport, now: datetime) -> None:
+        self._runs(session, report, now)
+        if report.outcome == "completed" and report.requests:
+            self._link(session, report, now)
+            for said in report.requests:
+                self._candidate(session, said.skill, "confirmed", said.text, report, now)
+            if len(report.requests) == 1 and report.requests[0].text:
+                said = report.requests[0]
+                self._observe(session, report, said.text, said.skill, now, settled=True)
+        elif report.heard is not None:
+            # A question answered from the documents may have been a request in other
+            # words: only a correction says so. One that matched nothing surely was.
+            was = report.heard.skill or None
+            self._observe(session, report, report.heard.text, was, now, settled=bool(was))
 
     def turned_down(
         self, session_id: str, user: str, turn: str, requests: list[Said], *, changed: bool
@@ -80,10 +80,15 @@ class LearningStore:
         plain no is a hard example against the plan's skill; either way, a request of theirs
         that works out next is what they meant."""
         now = self.clock()
-        self._later(lambda: self._turned_down(session_id, user, turn, requests, changed, now))
+        self._later(
+            lambda session: self._turned_down(
+                session, session_id, user, turn, requests, changed, now
+            )
+        )
 
     def _turned_down(
         self,
+        session: Session,
         session_id: str,
         user: str,
         turn: str,
@@ -92,17 +97,15 @@ class LearningStore:
         now: datetime,
     ) -> None:
         report = RunReport(session_id=session_id, user=user, turn=turn, outcome="cancelled")
-        with Session(self.engine) as session:
-            if not changed:
-                for said in requests:
-                    self._candidate(session, said.skill, "rejected", said.text, report, now)
-            if requests and requests[0].text:
-                self._observe(session, report, requests[0].text, requests[0].skill, now)
-            for row in self._rows(session, session_id, turn):
-                row.corrected = row.corrected or changed
-                row.rejected = row.rejected or not changed
-                session.add(row)
-            session.commit()
+        if not changed:
+            for said in requests:
+                self._candidate(session, said.skill, "rejected", said.text, report, now)
+        if requests and requests[0].text:
+            self._observe(session, report, requests[0].text, requests[0].skill, now)
+        for row in self._rows(session, session_id, turn):
+            row.corrected = row.corrected or changed
+            row.rejected = row.rejected or not changed
+            session.add(row)
 
     def _runs(self, session: Session, report: RunReport, now: datetime) -> None:
         if report.turn is None:
@@ -314,5 +317,5 @@ def open_learning(
 ) -> LearningStore:
     """The store in aios' state database; ``background``: conversations' reports are written
     off their turns' critical path (a serving process)."""
-    writer = Writer() if background else None
-    return LearningStore(open_database(settings, "state"), known, writer=writer)
+    engine = open_database(settings, "state")
+    return LearningStore(engine, known, writer=Writer(engine) if background else None)
