@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
@@ -16,7 +16,7 @@ from aios.learning.tables import ExampleRow, ObservationRow, SkillRunRow
 from aios.learning.writer import Writer
 from aios.planner.entities import mask_ids
 from aios.settings import Settings
-from connectors.clock import utc_now
+from connectors.clock import as_utc, utc_now
 
 REPHRASE_WITHIN = timedelta(minutes=15)
 """How soon a request that worked must follow one that did not for the two to be linked."""
@@ -194,7 +194,7 @@ class LearningStore:
         if (
             len(report.requests) != 1
             or observed.user != report.user
-            or now - _aware(observed.at) > REPHRASE_WITHIN
+            or now - as_utc(observed.at) > REPHRASE_WITHIN
             or (observed.settled and not report.correction)
             or _key(observed.text) == _key(said.text)
         ):
@@ -292,7 +292,7 @@ class LearningStore:
         turns = {(ident, turn): (latency, at) for ident, turn, latency, at in rows}
         by_hour: dict[datetime, list[float]] = {}
         for latency, at in turns.values():
-            hour = _aware(at).replace(minute=0, second=0, microsecond=0)
+            hour = as_utc(at).replace(minute=0, second=0, microsecond=0)
             by_hour.setdefault(hour, []).append(latency)
         return by_hour
 
@@ -305,11 +305,6 @@ def example_id(skill: str, kind: str, text: str) -> str:
 
 def _key(text: str) -> str:
     return " ".join(mask_ids(text).lower().split())
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without their zone; they were stored as UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def open_learning(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -27,6 +27,7 @@ from aios.ops.models import (
     WaitingStep,
     WorkOut,
 )
+from connectors.clock import as_utc
 from connectors.crm.find_cases import FindCasesOutput
 
 CASES_DUE_WITHIN = timedelta(hours=4)
@@ -82,7 +83,7 @@ def search_audit(runtime: Runtime, query: AuditQuery, role: str) -> list[AuditRe
 
 def work(runtime: Runtime, role: str) -> WorkOut:
     """What waits, what failed, and which cases run out of time, as of the ledger's clock."""
-    now = _utc(runtime.ledger.clock())
+    now = as_utc(runtime.ledger.clock())
     approvals = [
         ApprovalItem(
             id=a.id,
@@ -154,7 +155,7 @@ def skills(runtime: Runtime, hours: int) -> SkillsOut:
 
 def window_start(runtime: Runtime, hours: int) -> datetime:
     """The start of the hour ``hours - 1`` before this one: whole hours, this one included."""
-    now = _utc(runtime.ledger.clock())
+    now = as_utc(runtime.ledger.clock())
     return now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
 
 
@@ -171,7 +172,7 @@ def percentile(values: Sequence[float], share: float) -> float | None:
 
 
 def _waiting(record: AuditRecord, arguments: Any, now: datetime) -> WaitingStep:
-    since = _utc(record.occurred_at)
+    since = as_utc(record.occurred_at)
     return WaitingStep(
         session_id=record.session_id,
         seq=record.seq,
@@ -201,16 +202,11 @@ def cases_due(runtime: Runtime, now: datetime) -> list[CaseItem]:
             sla=sla_clock(c.sla_due_at, now),
         )
         for c in found.cases
-        if _utc(c.sla_due_at) <= now + CASES_DUE_WITHIN
+        if as_utc(c.sla_due_at) <= now + CASES_DUE_WITHIN
     ]
 
 
 def sla_clock(due_at: datetime, now: datetime) -> SlaClock:
-    due_at = _utc(due_at)
+    due_at = as_utc(due_at)
     minutes = int((due_at - now).total_seconds() // 60)
     return SlaClock(due_at=due_at, minutes_left=minutes, overdue=now >= due_at)
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without their zone; they were stored as UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
