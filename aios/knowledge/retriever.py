@@ -23,6 +23,7 @@ from aios.knowledge.expansion import QueryExpander
 from aios.knowledge.index import KnowledgeIndex
 from aios.knowledge.lexical import LexicalIndex
 from aios.knowledge.models import Citation, Hit
+from aios.knowledge.recency import is_outdated, named_years
 
 MAX_QUESTION_CHARS = 2000
 
@@ -116,11 +117,25 @@ class Retriever:
             for row, score in matches:
                 found.setdefault(row, _Candidate(row)).lexical = score
         self._fuse(found.values(), mode)
-        for candidate in found.values():
-            if lexical.superseded[candidate.row]:
-                candidate.score *= self.config.superseded_factor
+        self._down_rank_outdated(question, found, lexical)
         best = sorted(found.values(), key=lambda c: c.score, reverse=True)[:k]
         return self._hits(question, best, lexical)
+
+    def _down_rank_outdated(
+        self, question: str, found: dict[int, _Candidate], lexical: LexicalIndex
+    ) -> None:
+        years = named_years(question)
+        effective: dict[int, str | None] = {}
+        if years:  # only then do effective dates matter, and are worth a catalog read
+            chunks = self.index.catalog.get_chunks([lexical.ids[row] for row in found])
+            effective = {
+                row: chunk.effective
+                for row in found
+                if (chunk := chunks.get(lexical.ids[row])) is not None
+            }
+        for row, candidate in found.items():
+            if is_outdated(bool(lexical.superseded[row]), effective.get(row), years):
+                candidate.score *= self.config.superseded_factor
 
     def _fuse(self, candidates: Iterable[_Candidate], mode: Mode) -> None:
         candidates = list(candidates)

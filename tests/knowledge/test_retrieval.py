@@ -57,6 +57,16 @@ def test_superseded_documents_rank_below_their_replacement(ingested: KnowledgeBa
     assert hits[old].superseded and not hits[current].superseded
 
 
+def test_a_question_naming_an_old_year_ranks_the_old_version_first(
+    ingested: KnowledgeBase,
+) -> None:
+    hits = ingested.retriever.search(
+        "In 2024, how many days after delivery could customers ask for a refund?", 5
+    )
+    assert hits[0].citation.source == "finance/refund-policy-v1.md"
+    assert hits[0].superseded  # still marked, so an answer can say it no longer applies
+
+
 def test_source_prefix_filters_hits(ingested: KnowledgeBase) -> None:
     hits = ingested.retriever.search("refund", 5, source_prefix="support/")
     assert hits and all(h.citation.source.startswith("support/") for h in hits)
