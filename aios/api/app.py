@@ -20,7 +20,7 @@ from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
@@ -168,7 +168,7 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     )
     def prometheus(_: Caller) -> Response:
         """Prometheus metrics (scrape with a key): turns, latency, tool calls, approvals."""
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get(
         "/widget.js",
@@ -214,8 +214,8 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         ``Accept: text/event-stream``. A retry with the same ``Idempotency-Key`` gets the same
         turn, not a second one."""
         owned(session_id, user)
+        run = lambda: runtime.assistant.handle(session_id, user, body.text)  # noqa: E731
         if idempotency_key is None:
-            run = lambda: runtime.assistant.handle(session_id, user, body.text)  # noqa: E731
             return await play(request, session_id, user, body.text, run)  # type: ignore[no-any-return]
         digest = hashlib.sha256(f"{session_id}\n{body.text}".encode()).hexdigest()
         claimed = store.reserve(user.name, idempotency_key, digest)
@@ -231,18 +231,10 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
                 )
             return TurnOut.model_validate_json(response)
         try:
-            async with turns(session_id):
-                events = [
-                    e
-                    async for e in iterate_in_thread(
-                        lambda: runtime.assistant.handle(session_id, user, body.text)
-                    )
-                ]
+            turn = await take_turn(session_id, user, body.text, run)
         except Exception:
             store.release(user.name, idempotency_key)
             raise
-        store.record(session_id, user.name, body.text, [e.model_dump(mode="json") for e in events])
-        turn = _turn(session_id, events)
         store.complete(user.name, idempotency_key, turn.model_dump_json())
         return turn
 

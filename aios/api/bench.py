@@ -73,12 +73,18 @@ class Scaling(BaseModel):
     turns_per_s: float
     one_worker_turns_per_s: float
     ratio: float
+    per_core_ratio: float = Field(
+        description="Turns per CPU second of the workers, N workers over one: how much of a "
+        "core's work each added worker keeps. Below the ratio's N only where the workers ran "
+        "short of cores (the database and the clients share the machine)."
+    )
 
 
 class ApiBench(BaseModel):
     cpus: int = Field(description="Cores this process may run on; the clients share them.")
     load_average: float = Field(description="1-minute load average as the run began.")
     turns_per_client: int
+    think_s: float = Field(description="Mean pause of each session between its turns.")
     cells: list[Cell]
     skipped: list[Skipped]
     scaling: list[Scaling]
@@ -94,6 +100,7 @@ def run_api_bench(
     levels: Sequence[int],
     turns: int,
     postgres_url: str,
+    think_s: float = 0.0,
 ) -> ApiBench:
     load_average = os.getloadavg()[0]
     cells: list[Cell] = []
@@ -106,11 +113,12 @@ def run_api_bench(
                 skipped.append(Skipped(backend=backend, workers=n, reason=reason))
                 continue
             with _scratch(settings, backend, postgres_url) as demo:
-                cells.append(_measure(demo, backend, n, levels, turns))
+                cells.append(_measure(demo, backend, n, levels, turns, think_s))
     return ApiBench(
         cpus=len(os.sched_getaffinity(0)),
         load_average=round(load_average, 2),
         turns_per_client=turns,
+        think_s=think_s,
         cells=cells,
         skipped=skipped,
         scaling=_scaling(cells),
@@ -126,7 +134,12 @@ def _why_not(backend: Backend, workers: int, pg_down: str | None) -> str | None:
 
 
 def _measure(
-    demo: Settings, backend: Backend, workers: int, levels: Sequence[int], turns: int
+    demo: Settings,
+    backend: Backend,
+    workers: int,
+    levels: Sequence[int],
+    turns: int,
+    think_s: float,
 ) -> Cell:
     keys = _bench_keys(demo)
     # The server runs in a directory of its own, so no .env file overrides the scratch
@@ -140,14 +153,16 @@ def _measure(
         pids = s.worker_pids()
         idle = max(rss_bytes(p) for p in pids)
         with _peak_rss(pids) as peak:
-            runs = [_level(s.url, keys, pids, n, turns) for n in levels]
+            runs = [_level(s.url, keys, pids, n, turns, think_s) for n in levels]
     memory = Memory(idle_mib=round(idle / MIB, 1), under_load_mib=round(peak() / MIB, 1))
     return Cell(backend=backend, workers=workers, levels=runs, memory=memory)
 
 
-def _level(url: str, keys: Sequence[str], pids: Sequence[int], clients: int, turns: int) -> Level:
+def _level(
+    url: str, keys: Sequence[str], pids: Sequence[int], clients: int, turns: int, think_s: float
+) -> Level:
     workers_before, client_before = sum(map(cpu_seconds, pids)), time.process_time()
-    run = asyncio.run(run_load(url, keys, clients=clients, turns=turns))
+    run = asyncio.run(run_load(url, keys, clients=clients, turns=turns, think_s=think_s))
     workers_used = sum(map(cpu_seconds, pids)) - workers_before
     client_used = time.process_time() - client_before
     return Level(
@@ -158,23 +173,26 @@ def _level(url: str, keys: Sequence[str], pids: Sequence[int], clients: int, tur
 
 
 def _scaling(cells: Sequence[Cell]) -> list[Scaling]:
-    single = {
-        (c.backend, r.clients): r.turns_per_s for c in cells if c.workers == 1 for r in c.levels
-    }
+    single = {(c.backend, r.clients): r for c in cells if c.workers == 1 for r in c.levels}
     return [
         Scaling(
             backend=c.backend,
             clients=r.clients,
             workers=c.workers,
             turns_per_s=r.turns_per_s,
-            one_worker_turns_per_s=base,
-            ratio=round(r.turns_per_s / base, 2),
+            one_worker_turns_per_s=base.turns_per_s,
+            ratio=round(r.turns_per_s / base.turns_per_s, 2),
+            per_core_ratio=round(_per_core(r) / _per_core(base), 2),
         )
         for c in cells
         if c.workers > 1
         for r in c.levels
-        if (base := single.get((c.backend, r.clients)))
+        if (base := single.get((c.backend, r.clients))) and base.turns_per_s and _per_core(base)
     ]
+
+
+def _per_core(level: Level) -> float:
+    return level.turns_per_s / level.worker_cores if level.worker_cores else 0.0
 
 
 @contextmanager

@@ -23,12 +23,12 @@ class AuditRow(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     recorded_at: str = Field(max_length=32)
-    occurred_at: str = Field(max_length=32)
+    occurred_at: str = Field(max_length=32, index=True)
     actor: str
     on_behalf_of: str | None = None
     session_id: str = Field(index=True)
     step: str
-    kind: str
+    kind: str = Field(index=True)
     tool: str | None = None
     arguments: str = Field(sa_type=Text)
     result: str | None = Field(default=None, sa_type=Text)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
 from aios import observability
+from aios.api.workers import PortTaken, ServerSpec, run_servers
 from aios.settings import Settings
 
 WORKERS_HELP = "Worker processes; more than one needs the state on PostgreSQL (see docs)."
@@ -20,12 +20,13 @@ def api(
     typer.echo("Loading the assistant…", err=True)
     log_config = observability.configure(Settings(), server=True)
     # Each worker process builds its own runtime through the factory.
-    uvicorn.run(
-        "aios.api.asgi:api_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        log_config=log_config,
-    )
+    serve_workers(ServerSpec("aios.api.asgi:api_app", host, port, log_config), workers)
+
+
+def serve_workers(spec: ServerSpec, workers: int) -> None:
+    """Run the servers; a taken port is said in one line, not a traceback."""
+    try:
+        run_servers(spec, workers)
+    except PortTaken as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None

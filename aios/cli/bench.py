@@ -87,6 +87,12 @@ def api(
     ctx: typer.Context,
     clients: list[int] = typer.Option([1, 10, 20, 50], "--clients", help="Concurrent sessions."),
     turns: int = typer.Option(10, min=1, help="Turns each client takes."),
+    think: float = typer.Option(
+        0.0,
+        min=0.0,
+        help="Mean seconds each session pauses before a turn, as an operator reading the reply "
+        "and typing the next request (0: the next turn as soon as the reply is in).",
+    ),
     backend: list[Backend] = typer.Option(list(Backend), "--backend", help="State backends."),
     workers: list[int] = typer.Option([1, 2], "--workers", help="Worker processes."),
     postgres: str = typer.Option(
@@ -105,6 +111,7 @@ def api(
         levels=clients,
         turns=turns,
         postgres_url=postgres,
+        think_s=think,
     )
     typer.echo(result.model_dump_json(indent=2))
 

@@ -14,13 +14,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import typer
-import uvicorn
 from fastapi import FastAPI
 
 from aios import observability
 from aios.api.app import create_app
 from aios.api.store import open_api_store
-from aios.cli.api import WORKERS_HELP
+from aios.api.workers import ServerSpec
+from aios.cli.api import WORKERS_HELP, serve_workers
 from aios.settings import Settings
 from aios.web.process import process_runtime
 
@@ -46,15 +46,7 @@ def serve(
     typer.echo(
         f"Web chat at http://{host}:{port}{CHAT_PATH}, API at http://{host}:{port}/v1", err=True
     )
-    uvicorn.run(
-        "aios.cli.serve:chat_and_api",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        log_config=log_config,
-    )
+    serve_workers(ServerSpec("aios.cli.serve:chat_and_api", host, port, log_config), workers)
 
 
 def chat_and_api() -> FastAPI:

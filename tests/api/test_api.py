@@ -98,6 +98,8 @@ def test_a_retried_message_is_the_same_turn(api, keys, rows):
         f"/v1/sessions/{session}/messages", json={"text": "refund $8 on SO-1042"}, headers=headers
     )
     assert (other.status_code, other.json()["code"]) == (422, "idempotency_conflict")
+    scraped = api.get("/metrics", headers=_as(keys, "alice")).text
+    assert "aios_turn_seconds_count 1.0" in scraped  # the turn is counted, its replay is not
 
 
 def test_events_stream_as_server_sent_events(api, keys):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aios.api import load
 from aios.api.app import create_app
 from aios.api.bench import OPERATORS, Backend, run_api_bench
 from aios.api.load import run_load
@@ -53,3 +54,30 @@ def test_api_bench_measures_sqlite_and_says_why_it_skipped_the_rest(tmp_path: Pa
     assert bench.scaling == []
     assert bench.cpus >= 1
     assert not (tmp_path / "unused").exists()  # every configuration ran on scratch data
+
+
+def test_think_time_spreads_first_turns_and_pauses_about_its_mean(monkeypatch) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(load.asyncio, "sleep", sleep)
+
+    async def pauses(think: load._Think, n: int) -> None:
+        for _ in range(n):
+            await think.pause()
+
+    asyncio.run(pauses(load._Think(2.0, seed=7), 2001))
+    first, rest = slept[0], slept[1:]
+    assert 0 <= first <= 2.0
+    assert 1.8 < sum(rest) / len(rest) < 2.2
+    assert max(rest) > 4.0  # a long read now and then, as with real operators
+
+    again: list[float] = slept[:]
+    slept.clear()
+    asyncio.run(pauses(load._Think(2.0, seed=7), 2001))
+    assert slept == again  # seeded: a re-run pauses the same way
+    slept.clear()
+    asyncio.run(pauses(load._Think(0.0, seed=7), 5))
+    assert slept == []

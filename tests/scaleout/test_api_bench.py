@@ -46,6 +46,9 @@ def test_one_and_two_workers_on_scratch_databases(tmp_path: Path) -> None:
     assert scaling.ratio == pytest.approx(
         scaling.turns_per_s / scaling.one_worker_turns_per_s, abs=0.01
     )
+    one, two = (c.levels[0] for c in bench.cells)
+    per_core = (two.turns_per_s / two.worker_cores) / (one.turns_per_s / one.worker_cores)
+    assert scaling.per_core_ratio == pytest.approx(per_core, abs=0.01)
     assert bench.skipped == []
     left = {name for name in _databases(url) - before if name.startswith("aios_bench_")}
     assert left == set()

@@ -9,6 +9,8 @@ requester next speaks (or the web chat's notices poller asks); no broker is invo
 from __future__ import annotations
 
 import os
+import signal
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -166,6 +168,28 @@ def test_serve_two_workers_on_one_port_resume_each_others_conversations(
         ).json()
         assert "approved by dave" in " ".join(e.get("text") or "" for e in told["events"])
         assert _refunds(pg_settings, planted.PLATINUM_PAID_INVOICE, 60000) == 1
+
+        # Either worker's scrape counts the turns both took.
+        scraped = [
+            _turns_counted(_on(server, pid, "GET", "/metrics", headers=alice)) for pid in (a, b)
+        ]
+        assert scraped[0] == scraped[1] >= 3
+
+        # A worker that dies is started again, and the conversation goes on where it was.
+        os.kill(a, signal.SIGKILL)
+        deadline = time.monotonic() + 180
+        while log.read_text(errors="replace").count("Application startup complete") < 3:
+            assert time.monotonic() < deadline, "the killed worker was not started again"
+            time.sleep(0.5)
+        (c,) = set(server.worker_pids()) - {b}
+        assert c != a
+        said = _on(server, c, "GET", f"/v1/sessions/{session}/transcript", headers=alice).json()
+        assert [item["said"] for item in said if item["said"]][-1] == "thanks"
+
+
+def _turns_counted(scrape: httpx.Response) -> float:
+    lines = scrape.text.splitlines()
+    return sum(float(line.split()[-1]) for line in lines if line.startswith("aios_turns_total{"))
 
 
 def _on(server: Served, pid: int, method: str, path: str, **request: Any) -> httpx.Response:

@@ -1,0 +1,51 @@
+"""Worker sockets: each worker listens on its own socket of one port, and the kernel spreads
+connections over them; a second server on a port in use is refused in one clear error."""
+
+from __future__ import annotations
+
+import select
+import socket
+
+import pytest
+
+from aios.api.workers import PortTaken, ServerSpec, _port_lock, _Supervisor, listening_socket
+from aios.loopback import free_port
+
+
+def test_connections_spread_over_the_sockets_of_one_port() -> None:
+    port = free_port()
+    listeners = [listening_socket("127.0.0.1", port) for _ in range(2)]
+    accepted = [0, 0]
+    clients = []
+    try:
+        for _ in range(64):
+            clients.append(socket.create_connection(("127.0.0.1", port)))
+            ready, _, _ = select.select(listeners, [], [], 5)
+            for sock in ready:
+                conn, _ = sock.accept()
+                conn.close()
+                accepted[listeners.index(sock)] += 1
+    finally:
+        for sock in [*clients, *listeners]:
+            sock.close()
+    assert sum(accepted) == 64
+    assert min(accepted) > 0  # all on one of them has odds of 2**-63 with the kernel's hash
+
+
+def test_a_port_held_by_another_program_is_refused_before_any_worker_starts() -> None:
+    with socket.socket() as plain:
+        plain.bind(("127.0.0.1", 0))
+        plain.listen()
+        port = plain.getsockname()[1]
+        supervisor = _Supervisor(ServerSpec("aios.api.asgi:api_app", "127.0.0.1", port, {}), 2)
+        with pytest.raises(PortTaken, match=f"cannot listen on 127.0.0.1:{port}"):
+            supervisor.run()
+
+
+def test_a_second_aios_server_on_the_port_is_refused() -> None:
+    port = free_port()
+    refused = pytest.raises(PortTaken, match=f"already serving port {port}")
+    with _port_lock(port), refused, _port_lock(port):
+        pass
+    with _port_lock(port):  # released when the first server stopped
+        pass
