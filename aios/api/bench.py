@@ -49,6 +49,11 @@ class Level(LoadRun):
         description="CPU seconds the workers used per second of the run: cores kept busy."
     )
     client_cores: float = Field(description="The same for the clients, on the same machine.")
+    database_cores: float = Field(
+        description="The same for the PostgreSQL server's processes on this machine (all of "
+        "them: the run is taken to be the server's only user); 0 for SQLite, which runs in "
+        "the workers."
+    )
 
 
 class Cell(BaseModel):
@@ -153,23 +158,46 @@ def _measure(
         pids = s.worker_pids()
         idle = max(rss_bytes(p) for p in pids)
         with _peak_rss(pids) as peak:
-            runs = [_level(s.url, keys, pids, n, turns, think_s) for n in levels]
+            runs = [_level(s.url, keys, pids, n, turns, think_s, backend) for n in levels]
     memory = Memory(idle_mib=round(idle / MIB, 1), under_load_mib=round(peak() / MIB, 1))
     return Cell(backend=backend, workers=workers, levels=runs, memory=memory)
 
 
 def _level(
-    url: str, keys: Sequence[str], pids: Sequence[int], clients: int, turns: int, think_s: float
+    url: str,
+    keys: Sequence[str],
+    pids: Sequence[int],
+    clients: int,
+    turns: int,
+    think_s: float,
+    backend: Backend,
 ) -> Level:
+    database = _database_cpu if backend == Backend.POSTGRESQL else lambda: 0.0
     workers_before, client_before = sum(map(cpu_seconds, pids)), time.process_time()
+    database_before = database()
     run = asyncio.run(run_load(url, keys, clients=clients, turns=turns, think_s=think_s))
     workers_used = sum(map(cpu_seconds, pids)) - workers_before
     client_used = time.process_time() - client_before
+    database_used = max(0.0, database() - database_before)
     return Level(
         **run.model_dump(),
         worker_cores=round(workers_used / run.seconds, 2),
         client_cores=round(client_used / run.seconds, 2),
+        database_cores=round(database_used / run.seconds, 2),
     )
+
+
+def _database_cpu() -> float:
+    """CPU seconds used so far by the processes of a PostgreSQL server on this machine (one
+    per connection, plus its own). A server elsewhere, or one we may not read, counts 0."""
+    total = 0.0
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                total += cpu_seconds(int(comm.parent.name))
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def _scaling(cells: Sequence[Cell]) -> list[Scaling]:

@@ -47,6 +47,7 @@ def test_api_bench_measures_sqlite_and_says_why_it_skipped_the_rest(tmp_path: Pa
         (3, 6, [], []),
     ]
     assert 0 < cell.memory.idle_mib <= cell.memory.under_load_mib
+    assert all(r.database_cores == 0 for r in cell.levels)  # SQLite runs inside the worker
     reasons = {(s.backend, s.workers): s.reason for s in bench.skipped}
     assert "PostgreSQL" in reasons[Backend.SQLITE, 2]
     assert "unreachable" in reasons[Backend.POSTGRESQL, 1]

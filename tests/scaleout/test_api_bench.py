@@ -47,6 +47,7 @@ def test_one_and_two_workers_on_scratch_databases(tmp_path: Path) -> None:
         scaling.turns_per_s / scaling.one_worker_turns_per_s, abs=0.01
     )
     one, two = (c.levels[0] for c in bench.cells)
+    assert one.database_cores > 0 and two.database_cores > 0  # the server's share of the cores
     per_core = (two.turns_per_s / two.worker_cores) / (one.turns_per_s / one.worker_cores)
     assert scaling.per_core_ratio == pytest.approx(per_core, abs=0.01)
     assert bench.skipped == []
