@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -40,6 +41,8 @@ STOP_WAIT_S = 30.0
 """How long workers get to finish their requests after a stop, before they are killed."""
 RESTART_PAUSE_S = 1.0
 """Pause before a worker that died is started again, so a crash loop does not spin."""
+START_ATTEMPTS = 3
+"""Starts in a row that may end before the worker serves, before the server gives up."""
 
 
 class PortTaken(RuntimeError):
@@ -82,11 +85,28 @@ def _options(spec: ServerSpec) -> dict[str, Any]:
     return {"log_level": "info", "log_config": spec.log_config}
 
 
-def _serve(spec: ServerSpec) -> None:
+class _Server(uvicorn.Server):
+    """A uvicorn server that tells the supervisor once it has started."""
+
+    def __init__(self, config: uvicorn.Config, ready: EventType) -> None:
+        super().__init__(config)
+        self._ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._ready.set()
+
+
+def _serve(spec: ServerSpec, ready: EventType) -> None:
     """One worker process: its own socket, its own app (built by the factory, here)."""
     sock = listening_socket(spec.host, spec.port)
     config = uvicorn.Config(spec.app, factory=True, **_options(spec))
-    uvicorn.Server(config).run(sockets=[sock])
+    _Server(config, ready).run(sockets=[sock])
+
+
+class WorkerFailed(RuntimeError):
+    """A worker exited before it ever started serving: restarting it would fail the same way."""
 
 
 class _Supervisor:
@@ -111,22 +131,40 @@ class _Supervisor:
             )
             for name in ("SIGINT", "SIGTERM"):
                 signal.signal(getattr(signal, name), self._stop)
-            processes = [self._start(i) for i in range(self.workers)]
-            while not self._stopping:
-                for i, process in enumerate(processes):
-                    if not process.is_alive() and not self._stopping:
-                        _log.warning(
-                            "worker %s exited (%s); starting it again", i, process.exitcode
-                        )
-                        time.sleep(RESTART_PAUSE_S)
-                        processes[i] = self._start(i)
-                time.sleep(0.5)
-            self._finish(processes)
+            workers = [self._start(i) for i in range(self.workers)]
+            try:
+                self._watch(workers)
+            finally:
+                self._finish([process for process, _ in workers])
 
-    def _start(self, index: int) -> BaseProcess:
-        process = self._spawn.Process(target=_serve, args=(self.spec,), name=f"aios-worker-{index}")
+    def _watch(self, workers: list[tuple[BaseProcess, EventType]]) -> None:
+        """Start a worker that died again. One that keeps dying before it ever serves (a
+        setting or a database that is wrong) stops every worker, and the server exits; a
+        first such death is retried, since workers starting together can trip over each
+        other's first-time setup."""
+        failed_starts = [0] * len(workers)
+        while not self._stopping:
+            for i, (process, ready) in enumerate(workers):
+                if process.is_alive() or self._stopping:
+                    continue
+                failed_starts[i] = 0 if ready.is_set() else failed_starts[i] + 1
+                if failed_starts[i] >= START_ATTEMPTS:
+                    raise WorkerFailed(
+                        f"worker {i} exited ({process.exitcode}) before it started serving, "
+                        f"{START_ATTEMPTS} times; its log above says why"
+                    )
+                _log.warning("worker %s exited (%s); starting it again", i, process.exitcode)
+                time.sleep(RESTART_PAUSE_S)
+                workers[i] = self._start(i)
+            time.sleep(0.5)
+
+    def _start(self, index: int) -> tuple[BaseProcess, EventType]:
+        ready = self._spawn.Event()
+        process = self._spawn.Process(
+            target=_serve, args=(self.spec, ready), name=f"aios-worker-{index}"
+        )
         process.start()
-        return process
+        return process, ready
 
     def _stop(self, signum: int, _frame: FrameType | None) -> None:
         self._stopping = True

@@ -4,6 +4,7 @@ several workers must see each other's paused conversations."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -18,6 +19,7 @@ from aios.settings import Settings
 
 # Any fixed 64-bit number; the same in every process, and unlike aios' other locks.
 _PG_SETUP_LOCK = 0x6A105_C4EC_0001
+_SETUP_POLL_S = 0.1
 # PostgresSaver runs one statement at a time per process (it holds a lock around its cursor),
 # so a few connections cover reconnects and the setup; more would only sit idle.
 _POOL_SIZE = 2
@@ -46,7 +48,7 @@ def _postgres(url: str) -> PostgresSaver:
     with Connection.connect(conninfo, row_factory=dict_row, **options) as conn:
         # setup() creates its tables, then records its migrations by number: two workers
         # starting together would both insert number 0, so they take turns.
-        conn.execute("SELECT pg_advisory_lock(%s)", (_PG_SETUP_LOCK,))
+        _take_turn(conn)
         PostgresSaver(conn).setup()
     pool = ConnectionPool[Connection[DictRow]](
         conninfo,
@@ -57,3 +59,14 @@ def _postgres(url: str) -> PostgresSaver:
         open=True,
     )
     return PostgresSaver(pool)
+
+
+def _take_turn(conn: Connection[DictRow]) -> None:
+    """Wait for the setup lock by asking again and again, never by blocking: setup() builds
+    indexes CONCURRENTLY, which waits for every open transaction in the database, and a
+    worker blocked on the lock is one (PostgreSQL then breaks the deadlock by failing it)."""
+    while True:
+        row = conn.execute("SELECT pg_try_advisory_lock(%s) AS taken", (_PG_SETUP_LOCK,)).fetchone()
+        if row is not None and row["taken"]:
+            return
+        time.sleep(_SETUP_POLL_S)

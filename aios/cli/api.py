@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from aios import observability
-from aios.api.workers import PortTaken, ServerSpec, run_servers
+from aios.api.workers import PortTaken, ServerSpec, WorkerFailed, run_servers
 from aios.settings import Settings
 
 WORKERS_HELP = "Worker processes; more than one needs the state on PostgreSQL (see docs)."
@@ -24,9 +24,9 @@ def api(
 
 
 def serve_workers(spec: ServerSpec, workers: int) -> None:
-    """Run the servers; a taken port is said in one line, not a traceback."""
+    """Run the servers; a taken port or a worker that cannot start is said in one line."""
     try:
         run_servers(spec, workers)
-    except PortTaken as exc:
+    except (PortTaken, WorkerFailed) as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -3,8 +3,11 @@ connections over them; a second server on a port in use is refused in one clear 
 
 from __future__ import annotations
 
+import os
 import select
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -49,3 +52,24 @@ def test_a_second_aios_server_on_the_port_is_refused() -> None:
         pass
     with _port_lock(port):  # released when the first server stopped
         pass
+
+
+@pytest.mark.slow
+def test_workers_that_cannot_start_stop_the_server_with_the_reason(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "AIOS_DATA_DIR": str(tmp_path / "data"),
+        "AIOS_POLICY_FILE": str(tmp_path / "missing.yaml"),
+    }
+    command = [sys.executable, "-m", "aios.cli", "api", "--port", str(free_port())]
+    ran = subprocess.run(
+        [*command, "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 1
+    assert "before it started serving" in ran.stderr
+    assert "missing.yaml" in ran.stderr  # the worker's own error, above
