@@ -41,12 +41,14 @@ def serve(
     if not chat_app.is_file():
         raise typer.BadParameter(f"{chat_app} not found: run from the aios checkout")
     os.environ.update({_CHAT_APP: str(chat_app), _HOST: host, _PORT: str(port)})
+    settings = Settings()
     typer.echo("Loading the assistant…", err=True)
-    log_config = observability.configure(Settings(), server=True)
+    log_config = observability.configure(settings, server=True)
     typer.echo(
         f"Web chat at http://{host}:{port}{CHAT_PATH}, API at http://{host}:{port}/v1", err=True
     )
-    serve_workers(ServerSpec("aios.cli.serve:chat_and_api", host, port, log_config), workers)
+    spec = ServerSpec("aios.cli.serve:chat_and_api", host, port, log_config)
+    serve_workers(spec, workers, settings)
 
 
 def chat_and_api() -> FastAPI:
