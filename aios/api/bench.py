@@ -215,7 +215,7 @@ def _scaling(cells: Sequence[Cell]) -> list[Scaling]:
         for c in cells
         if c.workers > 1
         for r in c.levels
-        if (base := single.get((c.backend, r.clients))) and base.turns_per_s and _per_core(base)
+        if (base := single.get((c.backend, r.clients))) and _per_core(base)
     ]
 
 

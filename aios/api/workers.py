@@ -106,7 +106,7 @@ def _serve(spec: ServerSpec, ready: EventType) -> None:
 
 
 class WorkerFailed(RuntimeError):
-    """A worker exited before it ever started serving: restarting it would fail the same way."""
+    """A worker kept exiting before it ever started serving: starting it again would not help."""
 
 
 class _Supervisor:

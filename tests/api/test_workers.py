@@ -8,6 +8,7 @@ import select
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -64,15 +65,7 @@ def test_workers_that_cannot_start_stop_the_server_with_the_reason(tmp_path) -> 
         # listens there, and the missing policy file stops each worker first anyway.
         "AIOS_STATE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none",
     }
-    command = [sys.executable, "-m", "aios.cli", "api", "--port", str(free_port())]
-    ran = subprocess.run(
-        [*command, "--workers", "2"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    ran = _two_workers(env, tmp_path)
     assert ran.returncode == 1
     assert "before it started serving" in ran.stderr
     assert "missing.yaml" in ran.stderr  # the worker's own error, above
@@ -81,15 +74,15 @@ def test_workers_that_cannot_start_stop_the_server_with_the_reason(tmp_path) -> 
 def test_several_workers_on_sqlite_state_are_refused_with_what_to_set(tmp_path) -> None:
     env = {**os.environ, "AIOS_DATA_DIR": str(tmp_path / "data")}
     env.pop("AIOS_STATE_URL", None)
-    command = [sys.executable, "-m", "aios.cli", "api", "--port", str(free_port())]
-    ran = subprocess.run(
-        [*command, "--workers", "2"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    ran = _two_workers(env, tmp_path)
     assert ran.returncode == 2
     assert "several workers need the state on PostgreSQL" in ran.stderr
     assert "AIOS_STATE_URL" in ran.stderr
+
+
+def _two_workers(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``aios api --workers 2`` on a free port, run until it exits by itself."""
+    command = [sys.executable, "-m", "aios.cli", "api", "--port", str(free_port())]
+    return subprocess.run(
+        [*command, "--workers", "2"], env=env, cwd=cwd, capture_output=True, text=True, timeout=300
+    )
