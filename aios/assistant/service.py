@@ -32,6 +32,7 @@ from aios.graph.state import Decision, TurnContext, TurnState
 from aios.identity import User
 from aios.learning.reports import report_of, said_in
 from aios.learning.store import LearningStore
+from aios.planner.acts import calls_off
 from aios.policy.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class Assistant:
         waiting_on_others = pending.approval_id is not None and user.name == pending.requester
         if _YES.match(text):
             yield from self.resume(session_id, user, "approve")
-        elif _NO.match(text):
+        elif _NO.match(text) or calls_off(text):
             yield from self.resume(session_id, user, "reject")
         elif waiting_on_others and not _CHANGE.match(text):
             yield MessageEvent(

@@ -82,6 +82,25 @@ def mask_ids(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _ID.sub(word, text)).strip()
 
 
+def listed(results: object) -> dict[str, list[str]]:
+    """The records each list in ``results`` shows, by kind, in order: what "the 2nd one" and
+    "the last one" can point at in the next message."""
+    found: dict[str, list[str]] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, list) and value:
+            ids = [str(v["id"]) for v in value if isinstance(v, dict) and "id" in v]
+            kinds = {ID_PREFIXES.get(i.split("-")[0]) for i in ids}
+            if ids and len(kinds) == 1 and (kind := kinds.pop()) is not None:
+                found[kind] = ids
+
+    walk(results)
+    return found
+
+
 def _parse_money(raw: str) -> Decimal | None:
     text = raw.lower().replace("bucks", "").replace("dollars", "").replace("usd", "").strip()
     multiplier = Decimal(1000) if text.endswith("k") else Decimal(1)

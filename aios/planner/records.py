@@ -37,6 +37,10 @@ def name_candidates(
         name = [w for w in _words(str(record[key])) if w not in _GENERIC]
         if not name:
             continue
+        # "northwindtraders": the whole name typed as one word.
+        if len(name) > 1 and max(fuzz.ratio("".join(name), s) for s in said) >= 85:
+            scored.append((1.0, record))
+            continue
         hits = [max(fuzz.ratio(word, s) for s in said) >= 85 for word in name]
         if hits[0]:
             scored.append((sum(hits) / len(name), record))
@@ -52,6 +56,7 @@ def mask_names(text: str, records: list[dict[str, Any]], placeholder: str) -> st
     skill is not swayed by company names."""
     named = name_candidates(text, records)
     words = {w for r in named for w in _words(str(r["name"])) if w not in _GENERIC}
+    words |= {"".join(w for w in _words(str(r["name"])) if w not in _GENERIC) for r in named}
     if not words:
         return text
 
