@@ -109,7 +109,7 @@ class Normaliser:
             best = process.extractOne(
                 lowered, [*self.lexicon, *extra], scorer=fuzz.ratio, score_cutoff=SIMILARITY
             )
-            if best is None:
+            if best is None or _inflected(lowered, str(best[0]), self.known):
                 return word
             return str(best[0])
 
@@ -117,6 +117,14 @@ class Normaliser:
         data = _DATA.findall(text)
         fixed = [_TOKEN.sub(fix, part) for part in parts]
         return "".join(p + (data[i] if i < len(data) else "") for i, p in enumerate(fixed))
+
+
+def _inflected(word: str, candidate: str, known: set[str]) -> bool:
+    """Whether ``word`` is a form of a known word ("scanners", "escalated") rather than a typo."""
+    for ending in ("s", "es", "ed", "d", "ing", "er", "ers", "ly"):
+        if word.endswith(ending) and word[: -len(ending)] in known:
+            return True
+    return word.startswith(candidate) or candidate.startswith(word)
 
 
 def lexicon_of(texts: Iterable[str]) -> set[str]:

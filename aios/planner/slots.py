@@ -265,9 +265,9 @@ class SlotFiller:
             return self._fetch("account", memory.refs["account"])
         return None
 
-    def _unknown_customer(self, text: str) -> _Problem | None:
-        """A customer named in ``text`` that the CRM does not have: say so, with the closest
-        names, rather than guess one or search every customer."""
+    def _unknown_customer(self, text: str) -> Question | _Problem | None:
+        """A customer named in ``text`` that the CRM does not have: say so, offering the
+        closest names, rather than guess one or search every customer."""
         name = customer_name(text)
         if name is None or self.records.contacts_named(text):
             return None
@@ -275,8 +275,17 @@ class SlotFiller:
         close = process.extract(
             name, [str(a["name"]) for a in accounts], scorer=fuzz.WRatio, limit=3, score_cutoff=60
         )
-        hint = f" The closest names: {', '.join(str(c[0]) for c in close)}." if close else ""
-        return _Problem(f'There is no customer named "{name}".{hint}')
+        if not close:
+            return _Problem(f'There is no customer named "{name}".')
+        options = {
+            str(
+                accounts[c[2]]["id"]
+            ): f"{c[0]} ({accounts[c[2]]['id']}, {accounts[c[2]]['region']})"
+            for c in close
+        }
+        return Question(
+            "account", f'There is no customer named "{name}". Which customer do you mean?', options
+        )
 
     def _invoice_of_order(self, order_id: str, account_id: str) -> Any:
         invoices = self.records.invoices_of_order(order_id, account_id)
