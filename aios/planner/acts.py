@@ -26,13 +26,17 @@ _ASKS = re.compile(
 )
 # "how do we cancel…", "what's the procedure for refunds": asks how it is done, not to do it.
 _HOW_TO = re.compile(
-    _OPENER + r"(?:how\s+(?:do|does|can|should|would|may|long|many|much|often|soon|far)\b"
+    _OPENER + r"(?:how\s+(?:do|does|can|should|would|may|must)\s+(?:we|i|you|u|agents|one|a|an)\b"
     r"|what(?:'s| is| are)?\s+(?:the|our)\s+(?:rule|rules|policy|procedure|process|limit|"
     r"window|deadline|threshold)s?\b|(?:is|are)\s+(?:we|agents|they)\s+allowed\b"
     r"|when\s+(?:do|does|can|should|may|must)\s+(?:we|i|you|agents|a|an)\b"
-    r"|who\s+(?:can|may|must|should|approves)\b)",
+    r"|who\s+(?:can|may|must|should|approves)\b)"
+    r"|\b(?:what|how)\s+(?:do|should|can|must)\s+(?:i|we|u)\s+(?:do|handle|say)\b",
     re.I,
 )
+# "how many days…", "how much…": a rule's number, unless a record is named ("how much can I
+# still refund on SO-1042?" asks about that order).
+_HOW_MUCH = re.compile(_OPENER + r"how\s+(?:many|much|long|often|soon|far)\b", re.I)
 # "no, scrap that", "forget it", "never mind": what was asked last is called off.
 _CALL_OFF = re.compile(
     r"^\s*(?:(?:no|nah|nope|ok|okay|actually|sorry|hmm|oh)[,.!\s]+)*"
@@ -55,12 +59,12 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
         return False
     if names_record and _MAY_WE.match(text) and not _HOW_TO.match(text):
         return False
-    return text.rstrip().endswith("?") or bool(_ASKS.match(text))
+    return text.rstrip().endswith("?") or bool(_ASKS.match(text)) or bool(_HOW_TO.search(text))
 
 
-def asks_how(text: str) -> bool:
+def asks_how(text: str, *, names_record: bool = False) -> bool:
     """Whether ``text`` asks how something is done or what the rule is (the documents')."""
-    return bool(_HOW_TO.match(text))
+    return bool(_HOW_TO.search(text)) or (not names_record and bool(_HOW_MUCH.match(text)))
 
 
 def calls_off(text: str) -> bool:

@@ -59,6 +59,16 @@ _CORRECTION = re.compile(
 )
 MAX_TEXT = 8000
 CUE_MARGIN = 0.1
+IMPERATIVE_MARGIN = 0.15
+# Politeness and filler before a command: "pls", "can you", "ok so".
+_LEAD = re.compile(
+    r"^\s*(?:(?:please|pls|plz|kindly|just|ok|okay|so|hey|hi|can you|could you|would you|"
+    r"i need to|i want to|we need to|need to|gotta|go ahead and)[,\s]+)*"
+)
+# Verbs of making: "open a case", "raise a ticket", "add a note": the object names the skill.
+_MAKING = {"open", "create", "new", "raise", "log", "file", "start", "make", "add", "put",
+           "write", "leave", "issue", "do", "book", "process"}  # fmt: skip
+GROUNDING_MARGIN = 0.1
 CUE_LEAD = 0.05
 LONG_TEXT = 600
 """Past this, a message is a pasted e-mail or thread: the request is in its first or last
@@ -88,11 +98,14 @@ def _uncorrected(text: str) -> str:
 
 
 def splitter(verbs: Sequence[str]) -> re.Pattern[str]:
-    """Where a new request starts: an action verb after "and", "then", ";" or a full stop."""
+    """Where a new request may start: after ";", "?", " + ", "also" or "plus", or at an action
+    verb after "and", "then" or a full stop. (A split is kept only when every part asks for
+    something on its own.)"""
     words = "|".join(sorted({re.escape(v) for v in verbs}, key=len, reverse=True))
+    lead = r"(?:please\s+|pls\s+|can you\s+|could you\s+)?"
     return re.compile(
-        rf"(?:[;.]|,?\s+(?:and|then|also|plus|&)(?:\s+(?:then|also))?)\s+"
-        rf"(?=(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:{words})\b)",
+        r"(?:[;?]|\s\+|[.!,]?\s+(?:also|plus)\b)\s+"
+        rf"|(?:[.!]|,?\s+(?:and|then|&)(?:\s+(?:then|also))?)\s+(?={lead}(?:{words})\b)",
         re.I,
     )
 
@@ -101,7 +114,10 @@ _SPLIT = splitter(_VERBS)
 
 
 def split_requests(text: str, pattern: re.Pattern[str] = _SPLIT) -> list[str]:
-    return [part.strip(" ,.;") for part in pattern.split(text) if part.strip(" ,.;")]
+    parts = (
+        re.sub(r"^(?:also|and|then|plus)\s+", "", p.strip(" ,.;")) for p in pattern.split(text)
+    )
+    return [part for part in parts if part]
 
 
 def request_verbs(skills: Sequence[Skill]) -> list[str]:
@@ -134,6 +150,10 @@ class EmbeddedPlanner:
         words = [w for s in skills for w in [*s.examples, s.description, *s.requires]]
         words += [w for s in skills for slot in s.slots for ws in slot.choices.values() for w in ws]
         self.normaliser = Normaliser(lexicon_of(words), known_words)
+        # Words of requests that take text (a note, a case): a colon after them starts data.
+        self.cues = sorted(
+            {w for s in skills if any(slot.payload for slot in s.slots) for w in s.requires}
+        )
 
     def plan(self, request: PlanRequest, tools: ReadTools) -> PlanResult:
         raw = request.text.strip()
@@ -152,7 +172,7 @@ class EmbeddedPlanner:
         message = raw
         if len(raw) > LONG_TEXT:
             raw = self._request_in(raw, filler)
-        said = split_payload(raw)
+        said = split_payload(raw, self.cues)
         names = [str(a["name"]) for a in filler.records.accounts()]
         text = self.normaliser.normalise(said.head, names)
         if calls_off(text) and (memory.pending is not None or memory.last):
@@ -227,9 +247,10 @@ class EmbeddedPlanner:
         if body is not None:
             # The data the message carries belongs to the request it follows.
             last = requests[-1]
-            slot = next((s for s in last.skill.slots if s.type == "text"), None)
-            if slot is not None:
-                last.given.setdefault(slot.name, body)
+            takes = [slot for slot in last.skill.slots if slot.type == "text"]
+            into = next((slot for slot in takes if slot.payload), takes[0] if takes else None)
+            if into is not None:
+                last.given.setdefault(into.name, body)
         return self._build(requests, message, memory, filler, values)
 
     def _meant(self, text: str, ranked: list[IntentScore], filler: SlotFiller) -> IntentScore:
@@ -247,23 +268,29 @@ class EmbeddedPlanner:
             # Short messages score low against whole example sentences; one of the skill's own
             # cue words ("nudge them", "chase the last one") is enough when nothing else is close.
             top = IntentScore(skill=top.skill, score=self.threshold)
-        if top.skill not in self.writes:
-            return top
+        top = self._imperative(text, ranked, top)
         said = extract(text)
-        if not is_question(text, names_record=any(said.ids.values()) or bool(said.amounts)):
+        names = {k for k, v in said.ids.items() if v}
+        if self.skills[top.skill].answer_from_knowledge and not is_question(text):
+            # "i need to do a refund" asks for something to be done, not what the rule is.
+            doing = [s for s in ranked if self.skills[s.skill].steps]
+            if doing and doing[0].score >= max(self.threshold, top.score - CUE_MARGIN):
+                top = doing[0]
+        if top.skill not in self.writes:
+            return self._grounded(top, ranked, names)
+        if not is_question(text, names_record=bool(names) or bool(said.amounts)):
             return top
         knowledge = next((s for s in self.skills.values() if s.answer_from_knowledge), None)
-        asks_about_data = any(said.ids.values()) or bool(
-            name_candidates(text, filler.records.accounts())
-        )
-        if asks_about_data and not asks_how(text):
+        asks_about_data = bool(names) or bool(name_candidates(text, filler.records.accounts()))
+        if asks_about_data and not asks_how(text, names_record=bool(names)):
             reads = [
                 s
                 for s in ranked
                 if s.skill not in self.writes and self.skills[s.skill].steps and s.score > 0
             ]
             if reads and reads[0].score >= self.threshold - 0.15:
-                return IntentScore(skill=reads[0].skill, score=max(reads[0].score, self.threshold))
+                best = self._grounded(reads[0], reads, names)
+                return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
         if knowledge is None:
             return IntentScore(skill=top.skill, score=0.0)
         return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
@@ -271,6 +298,43 @@ class EmbeddedPlanner:
     def _actionable(self, score: IntentScore) -> bool:
         skill = self.skills[score.skill]
         return score.score >= self.threshold and bool(skill.steps)
+
+    def _imperative(self, text: str, ranked: list[IntentScore], top: IntentScore) -> IntentScore:
+        """A change asked for in so many words ("scrap SO-1090", "open a case for …"): the skill
+        whose cue word is the command's verb, or its object after a verb of making, wins over
+        a lookup that merely looks alike."""
+        words = re.findall(r"[a-z][a-z'-]*", _LEAD.sub("", text.lower()))[:4]
+        if not words:
+            return top
+        for score in ranked:
+            if score.score < top.score - IMPERATIVE_MARGIN:
+                break
+            skill = self.skills[score.skill]
+            if score.skill not in self.writes or score.skill == top.skill:
+                continue
+            cues = [c for c in skill.requires if len(c) >= 4 and " " not in c]
+            said = words[1:] if words[0] in _MAKING else words[:1]
+            if any(w.startswith(c) for w in said for c in cues):
+                return IntentScore(skill=score.skill, score=max(score.score, top.score))
+        return top
+
+    def _grounded(
+        self, top: IntentScore, ranked: list[IntentScore], named: set[str]
+    ) -> IntentScore:
+        """Among lookups about as close as ``top``, the one made for the kind of record the
+        text names: "is SO-1090 still cancellable?" looks up that order, not a list of orders."""
+        if not named or self._needs(top.skill) & named:
+            return top
+        for other in ranked:
+            if other.score < top.score - GROUNDING_MARGIN:
+                break
+            if other.skill not in self.writes and self._needs(other.skill) & named:
+                return IntentScore(skill=other.skill, score=top.score)
+        return top
+
+    def _needs(self, skill: str) -> set[str]:
+        """The kinds of record ``skill`` cannot do without."""
+        return {s.type for s in self.skills[skill].slots if s.required and s.type in RECORD_KINDS}
 
     def _fallback(self, text: str) -> PlannerOutput:
         if is_question(text):
@@ -380,7 +444,7 @@ class EmbeddedPlanner:
         filler: SlotFiller,
         values: dict[str, Any],
     ) -> PlanResult:
-        context = extract(split_payload(message).head)
+        context = extract(split_payload(message, self.cues).head)
         planned: list[PlanPart] = []
         last: list[LastRequest] = []
         for request in requests:

@@ -19,7 +19,9 @@ _PROPER_NAME = re.compile(
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Tomorrow|Yesterday"
 _SUFFIX = (
     r"(?:inc|corp|corporation|co|company|ltd|llc|gmbh|group|logistics|industries|industrial"
-    r"|traders|trading|foods|freight|systems|supply|supplies|partners|holdings|labs|solutions)"
+    r"|traders|trading|foods|freight|systems|supply|supplies|partners|holdings|labs|solutions"
+    r"|dynamics|technologies|tech|enterprises|international|manufacturing|services|consulting"
+    r"|builders|packaging|electric|motors|media|networks|health|pharma|retail|farms|bakery)"
 )
 _NOT_NAMES = rf"(?!(?:{_MONTHS}|{_WEEKDAYS}|I|The|This|That|Their|Our)\b)"
 # How a customer is named: "for Zenith Corp", "Zenith's invoices", "zenith logistics".
@@ -49,6 +51,9 @@ def for_matching(text: str, accounts: list[dict[str, Any]]) -> str:
     """``text`` with customer names, known or not, replaced by "the customer" ("overview of
     Globex Corp" means the same as "overview of Acme"), and any stated reason cut off."""
     known = mask_names(text, accounts, "the customer")
+    # A name the CRM does not know reads as a name all the same ("pull up zephyr dynamics").
+    if (unknown := customer_name(known)) is not None and unknown != "the customer":
+        known = known.replace(unknown, "the customer")
     # Why something is asked ("… because they paid") does not say what is asked.
     head = _REASON.split(known, maxsplit=1)[0]
     return _PROPER_NAME.sub(lambda m: f"{m.group(1)} the customer", head)

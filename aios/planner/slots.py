@@ -23,6 +23,11 @@ _BACK_REFERENCE = re.compile(
     r"\b(it|its|them|their|they|that|this|those|same|previous|last|him|her|his)\b", re.I
 )
 RECORD_KINDS = ("account", "order", "invoice", "case", "contact")
+# "their last order", "the latest invoice": the account's most recent one.
+_LATEST = {
+    kind: re.compile(rf"\b(?:last|latest|most recent|newest|recent)\s+{kind}\b", re.I)
+    for kind in ("order", "invoice")
+}
 # Orders that have not shipped yet: they can still be cancelled or sent elsewhere.
 _NOT_SHIPPED = {"pending", "confirmed"}
 
@@ -162,6 +167,11 @@ class SlotFiller:
         if slot.type in RECORD_KINDS:
             return self._record(slot, text, ids, memory, values, refers_back)
         if slot.type == "money":
+            if own.unclear:
+                return _Problem(
+                    f'I can\'t tell which amount "{own.unclear[0]}" means. Write it with a point '
+                    "for cents and no comma, e.g. 2500 or 2.5k or 500.01."
+                )
             amounts = own.amounts or context.amounts
             if not amounts:
                 # "set their credit limit to 9000": a lone number where an amount is wanted is
@@ -216,6 +226,10 @@ class SlotFiller:
             found = self._contact(text, account)
             if found is not None:
                 return found
+        if kind in ("order", "invoice") and account and _LATEST[kind].search(text):
+            latest = self.records.latest(kind, account["id"])
+            if latest is not None:
+                return latest
         listed = memory.shown.get(kind, [])
         if (index := position(text, len(listed))) is not None:
             return self._fetch(kind, listed[index])
