@@ -1,0 +1,106 @@
+"""An ``Idempotency-Key``'s claim on its own (the real store on SQLite): a lease that holds
+while the turn runs, renewed by its heartbeat, and taken over once its process has died."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aios.api.errors import ApiError
+from aios.api.idempotency import Idempotency, Replay, Run
+from aios.api.store import ApiStore
+from aios.assistant.events import DoneEvent, MessageEvent
+from aios.db import open_database
+from tests.settings import checkout_settings
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path, clock) -> ApiStore:
+    return ApiStore(open_database(checkout_settings(tmp_path / "data"), "state"), clock)
+
+
+def _refused(claim, code: str) -> None:
+    with pytest.raises(ApiError) as refused:
+        claim()
+    assert refused.value.code == code
+
+
+def test_a_key_runs_once_and_then_answers_what_it_answered(store):
+    keys = Idempotency(store, lease_s=30)
+    claimed = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(claimed, Run) and not claimed.recovering
+    lease = claimed.lease
+    lease.started()
+    _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
+    _refused(lambda: keys.claim("alice", "k1", "s1", "other"), "idempotency_conflict")
+    lease.kept(MessageEvent(text="hi"))
+    lease.kept(DoneEvent(status="completed"))
+    lease.finished()
+    again = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(again, Replay)
+    assert [e.type for e in again.turn.events] == ["message", "done"]
+    assert isinstance(keys.claim("bob", "k1", "s1", "hello"), Run)  # keys are per user
+
+
+def test_a_claim_whose_process_died_is_taken_over_once_its_lease_ran_out(store, clock):
+    keys = Idempotency(store, lease_s=30)
+    dead = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(dead, Run)
+    dead.lease.started()
+    dead.lease.kept(MessageEvent(text="half way"))
+    dead.lease._stop.set()  # the process dies: nothing renews the lease any more
+    clock.now += timedelta(seconds=29)
+    _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
+    clock.now += timedelta(seconds=2)
+    taken = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(taken, Run) and taken.recovering
+    assert [e.type for e in taken.lease.events] == ["message"]  # what the dead one had sent
+    # A second retry at the same moment finds the new owner's fresh lease.
+    _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
+    # The dead process, should it wake up, can no longer renew or release the claim.
+    assert not dead.lease._renew(with_progress=False)
+    dead.lease.failed()
+    _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
+
+
+def test_a_turn_that_ended_before_the_crash_is_answered_not_run_again(store, clock):
+    keys = Idempotency(store, lease_s=30)
+    dead = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(dead, Run)
+    dead.lease.kept(MessageEvent(text="done it"))
+    dead.lease.kept(DoneEvent(status="completed"))  # ... and it died before it kept the answer
+    clock.now += timedelta(minutes=9)
+    answered = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(answered, Replay)
+    assert answered.turn.status == "completed"
+    assert isinstance(keys.claim("alice", "k1", "s1", "hello"), Replay)
+
+
+def test_the_heartbeat_keeps_a_slow_turn_claimed(tmp_path):
+    # The real clock: the lease is a fifth of a second, the turn thinks for a second.
+    store = ApiStore(open_database(checkout_settings(tmp_path / "data"), "state"))
+    keys = Idempotency(store, lease_s=0.2)
+    claimed = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(claimed, Run)
+    claimed.lease.started()
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
+        time.sleep(0.05)
+    claimed.lease.failed()  # the turn raised: a retry runs it again
+    assert isinstance(keys.claim("alice", "k1", "s1", "hello"), Run)
