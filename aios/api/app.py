@@ -237,7 +237,14 @@ def create_app(
     def transcript(session_id: str, user: Caller) -> list[TranscriptItem]:
         owned(session_id, user)
         return [
-            TranscriptItem(actor=e.actor, said=e.said, event=json.loads(e.event), at=e.at)
+            # Masked again for the reader: a turn decided by an approver was kept as the
+            # approver's role sees it, and rows kept before masking was applied to every event.
+            TranscriptItem(
+                actor=e.actor,
+                said=e.said,
+                event=masker.shown(json.loads(e.event), user.role),
+                at=e.at,
+            )
             for e in store.transcript(session_id)
         ]
 
