@@ -4,6 +4,7 @@ while the turn runs, renewed by its heartbeat, and taken over once its process h
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from aios.api.idempotency import Idempotency, Replay, Run
 from aios.api.store import ApiStore
 from aios.assistant.events import DoneEvent, MessageEvent
 from aios.db import open_database
+from tests.scaleout.conftest import postgres_schema_url
 from tests.settings import checkout_settings
 
 
@@ -29,9 +31,15 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def store(tmp_path, clock) -> ApiStore:
-    return ApiStore(open_database(checkout_settings(tmp_path / "data"), "state"), clock)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path, clock) -> Iterator[ApiStore]:
+    """The store on each backend (PostgreSQL when AIOS_TEST_POSTGRES_URL names a server)."""
+    urls = postgres_schema_url() if request.param == "postgres" else iter([None])
+    for url in urls:
+        settings = checkout_settings(tmp_path / "data", state_url=url)
+        engine = open_database(settings, "state")
+        yield ApiStore(engine, clock)
+        engine.dispose()
 
 
 def _refused(claim, code: str) -> None:
