@@ -40,6 +40,7 @@ from aios.api.store import ApiStore
 from aios.api.turns import Turns, server_sent
 from aios.assistant.events import ConfirmationRequired, Event
 from aios.assistant.factory import Runtime
+from aios.assistant.shown import kept_for
 from aios.audit import AuditRecord
 from aios.audit.trail import viewed
 from aios.identity import User
@@ -242,7 +243,7 @@ def create_app(
             TranscriptItem(
                 actor=e.actor,
                 said=e.said,
-                event=masker.shown(json.loads(e.event), user.role),
+                event=kept_for(json.loads(e.event), masker, user.role),
                 at=e.at,
             )
             for e in store.transcript(session_id)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from aios.assistant.events import (
+    EVENT_ADAPTER,
     ClarificationEvent,
     ErrorEvent,
     Event,
@@ -42,3 +45,15 @@ def shown_to(event: Event, masker: Masker, role: str) -> Event:
     else:
         return event
     return event.model_copy(update=update)
+
+
+def kept_for(kept: dict[str, Any], masker: Masker, role: str) -> dict[str, Any]:
+    """An event kept as JSON (a transcript's), as ``role`` may see it now: it may have been
+    kept as someone else saw it (an approver deciding in the requester's conversation)."""
+    try:
+        event = EVENT_ADAPTER.validate_python(kept)
+    except ValidationError:
+        # Not an event of today's shape: mask all of it rather than show it unchecked.
+        masked: dict[str, Any] = masker.shown(kept, role)
+        return masked
+    return shown_to(event, masker, role).model_dump(mode="json")

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from aios.api.app import create_app
 from aios.api.store import open_api_store
+from aios.assistant.events import ConfirmationRequired, StepFinished
 from aios.wiring import open_systems
 from connectors.crm.models import Note
 from connectors.demo import _planted as planted
@@ -79,3 +80,26 @@ def test_a_note_body_is_masked_for_roles_without_clearance(api, user, sees):
             assert EMAIL not in _everything(path) and PHONE not in _everything(path)
     else:
         assert EMAIL in _everything(kept)
+
+
+def test_the_transcript_is_masked_for_its_reader_whoever_it_was_kept_for(api, demo_settings):
+    headers = _bearer(api, "alice")
+    session = api.post("/v1/sessions", headers=headers).json()["id"]
+    # Kept as a senior agent saw it (who decided in alice's conversation), or before events
+    # were masked at all: the note in full, and a confirmation of what alice asked for.
+    shown_in_full = StepFinished(index=0, tool="crm.get_note", ok=True, result={"body": BODY})
+    asked = ConfirmationRequired(
+        index=1,
+        tool="crm.update_contact",
+        args={"contact_id": "CON-1010", "email": EMAIL},
+        text=f"Set the email of CON-1010 to {EMAIL}",
+        decision="confirm",
+        requester="alice",
+        reason="A change to a record.",
+    )
+    kept = [e.model_dump(mode="json") for e in (shown_in_full, asked)]
+    open_api_store(demo_settings).record(session, "carol", None, kept)
+    said = api.get(f"/v1/sessions/{session}/transcript", headers=headers).json()
+    assert said[0]["event"]["result"] == {"body": MASKED}
+    # What alice was asked to confirm stays exactly as she was asked.
+    assert said[1]["event"]["args"]["email"] == EMAIL
