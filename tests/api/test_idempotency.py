@@ -3,6 +3,9 @@ while the turn runs, renewed by its heartbeat, and taken over once its process h
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -112,3 +115,40 @@ def test_the_heartbeat_keeps_a_slow_turn_claimed(tmp_path):
         time.sleep(0.05)
     claimed.lease.failed()  # the turn raised: a retry runs it again
     assert isinstance(keys.claim("alice", "k1", "s1", "hello"), Run)
+
+
+_WORKER = """
+import sys, time
+from aios.api.idempotency import Idempotency
+from aios.api.store import ApiStore
+from aios.assistant.events import MessageEvent
+from aios.db import make_engine
+keys = Idempotency(ApiStore(make_engine(sys.argv[1])), lease_s=float(sys.argv[2]))
+claimed = keys.claim("alice", "k1", "s1", "hello")
+claimed.lease.started()
+claimed.lease.kept(MessageEvent(text="half way"))
+print("running", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_worker_process_leaves_a_claim_that_is_taken_over(tmp_path):
+    settings = checkout_settings(tmp_path / "data")
+    store = ApiStore(open_database(settings, "state"))
+    keys = Idempotency(store, lease_s=0.5)
+    argv = [sys.executable, "-c", _WORKER, settings.db_url("state"), "0.5"]
+    worker = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    try:
+        assert worker.stdout is not None and worker.stdout.readline().strip() == "running"
+        # Alive, its heartbeat keeps the claim across several lease lengths.
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
+            time.sleep(0.1)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    time.sleep(0.6)  # the lease runs out
+    taken = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(taken, Run) and taken.recovering
+    assert [e.type for e in taken.lease.events] == ["message"]
