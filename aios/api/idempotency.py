@@ -79,7 +79,7 @@ class Lease:
         self._stop.set()
         with self._lock:
             turn = turn_out(self.session_id, self.events)
-            self.store.complete(self.user, self.key, turn.model_dump_json())
+            self.store.complete(self.user, self.key, self.owner, turn.model_dump_json())
 
     def failed(self) -> None:
         """The turn raised: forget the claim, so a retry runs the turn again."""

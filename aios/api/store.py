@@ -168,10 +168,13 @@ class ApiStore:
         with self.engine.begin() as conn:
             return conn.execute(query).rowcount == 1
 
-    def complete(self, user: str, key: str, response: str) -> None:
+    def complete(self, user: str, key: str, owner: str, response: str) -> None:
+        """Keep the answer of ``owner``'s turn; nothing when another process took the claim
+        over meanwhile (its turn's answer is the one kept)."""
         query = (
             update(IdempotentTurn)
             .where(col(IdempotentTurn.user) == user, col(IdempotentTurn.key) == key)
+            .where(col(IdempotentTurn.owner) == owner)
             .values(response=response, owner=None, lease_until=None, progress=None)
         )
         with self.engine.begin() as conn:

@@ -83,10 +83,17 @@ def test_a_claim_whose_process_died_is_taken_over_once_its_lease_ran_out(store, 
     assert [e.type for e in taken.lease.events] == ["message"]  # what the dead one had sent
     # A second retry at the same moment finds the new owner's fresh lease.
     _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
-    # The dead process, should it wake up, can no longer renew or release the claim.
+    # The dead process, should it wake up, can no longer renew, release or answer the claim.
     assert not dead.lease._renew(with_progress=False)
     dead.lease.failed()
     _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
+    dead.lease.finished()
+    _refused(lambda: keys.claim("alice", "k1", "s1", "hello"), "in_progress")
+    taken.lease.kept(DoneEvent(status="completed"))
+    taken.lease.finished()
+    answered = keys.claim("alice", "k1", "s1", "hello")
+    assert isinstance(answered, Replay)
+    assert [e.type for e in answered.turn.events] == ["message", "done"]
 
 
 def test_a_turn_that_ended_before_the_crash_is_answered_not_run_again(store, clock):
