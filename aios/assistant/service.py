@@ -28,6 +28,7 @@ from aios.assistant.events import (
     Event,
     MessageEvent,
 )
+from aios.assistant.shown import shown_to
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.identity import User
 from aios.learning.reports import report_of, said_in
@@ -283,7 +284,9 @@ class Assistant:
                     payload, config, context=context, stream_mode=["custom", "updates"]
                 ):
                     if mode == "custom":
-                        yield EVENT_ADAPTER.validate_python(chunk)
+                        # Masked here, where every event leaves the core, for every front end.
+                        event = EVENT_ADAPTER.validate_python(chunk)
+                        yield shown_to(event, self.masker, user.role) if self.masker else event
                     elif isinstance(chunk, dict) and "__interrupt__" in chunk:
                         for pending in chunk["__interrupt__"]:
                             yield ConfirmationRequired.model_validate(pending.value)
