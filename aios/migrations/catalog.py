@@ -17,7 +17,7 @@ def tables(database: str) -> list[Table]:
     from aios.learning.tables import ExampleRow, ObservationRow, SkillRunRow
     from aios.slack.store import SlackApprovalPost, SlackDelivery, SlackThread
     from aios.users.slack import SlackLinkRow
-    from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, UserRow
+    from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, SignInFailureRow, UserRow
     from connectors import crm, erp
     from connectors.idempotency import IdempotencyRecord
 
@@ -26,6 +26,7 @@ def tables(database: str) -> list[Table]:
             UserRow,
             ApiKeyRow,
             ApiKeyScopeRow,
+            SignInFailureRow,
             SlackLinkRow,
             ApprovalRow,
             AuditRow,
