@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         30.0, gt=0, le=600, description="The longest recording the voice routes transcribe."
     )
 
+    audit_key: SecretStr | None = Field(
+        None,
+        description="Signs the audit trail's chain head (HMAC-SHA256), so that a rewrite of the "
+        "table and the head together is detected; keep it out of the data directory.",
+    )
     demo_password: SecretStr = Field(
         SecretStr("demo"),
         description="The demo operators' web chat password, hashed into the directory by "

@@ -13,7 +13,7 @@ def tables(database: str) -> list[Table]:
     # Imported here, not at the top: the stores import aios.db, which runs the migrations.
     from aios.api.store import ApiSession, IdempotentTurn, TranscriptEntry
     from aios.approvals.models import ApprovalRow
-    from aios.audit.table import AuditRow
+    from aios.audit.table import AuditRow, AuditStartRow
     from aios.learning.tables import ExampleRow, ObservationRow, SkillRunRow
     from aios.slack.store import SlackApprovalPost, SlackDelivery, SlackThread
     from aios.users.slack import SlackLinkRow
@@ -30,6 +30,7 @@ def tables(database: str) -> list[Table]:
             SlackLinkRow,
             ApprovalRow,
             AuditRow,
+            AuditStartRow,
             ApiSession,
             TranscriptEntry,
             IdempotentTurn,
