@@ -25,7 +25,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
 from aios.api.auth import Caller, KeyRates
-from aios.api.errors import ApiError, problem
+from aios.api.errors import ApiError, code_of, problem
 from aios.api.metrics import ApiMetrics
 from aios.api.models import (
     ApprovalDecisionIn,
@@ -133,7 +133,7 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def _http_problem(_: Request, exc: HTTPException) -> JSONResponse:
-        code = getattr(exc, "code", "http_error")
+        code = code_of(exc)
         metrics.problems.labels(code).inc()
         return problem(exc.status_code, code, str(exc.detail), exc.headers)
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from aios.audit import AuditTrail, AuditUnavailable, Break, ExportFormat, open_trail
+from aios.policy import load_policy
 from aios.policy.masking import load_masker
 from aios.settings import Settings
 
@@ -81,6 +82,13 @@ def export(
 
     Personal data is masked for ``--role`` (an auditor, by default, sees none in full)."""
     settings = Settings()
+    roles = sorted(load_policy(settings.policy_file).policy.roles)
+    if role not in roles:
+        # A role the masking file does not name would be shown everything its default allows:
+        # a typo must not decide what personal data leaves the trail.
+        raise typer.BadParameter(
+            f"unknown role {role!r}; the known roles are {', '.join(roles)}", param_hint="--role"
+        )
     masker = load_masker(settings.masking_file)
     lines = _trail().export(session, fmt, view=lambda data: masker.mask(data, role))
     try:
