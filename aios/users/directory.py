@@ -237,8 +237,8 @@ class UserDirectory:
             row = session.get(UserRow, name)
             if row is None:
                 raise KeyError(f"unknown user {name!r}")
-            if only_if_unset and row.password_hash is not None:
-                return
+            if only_if_unset and (row.password_hash is not None or not row.active):
+                return  # a deactivated operator stays as they are, without the demo password
             row.password_hash, row.demo_password = self._hash(password, demo=demo), demo
             session.add(row)
             session.commit()
