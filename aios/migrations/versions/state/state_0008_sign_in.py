@@ -1,7 +1,7 @@
 """Web chat sign-in: a password hash per user (argon2id), which users carry the demo
 password, and the failed sign-ins that throttle guessing.
 
-Revision ID: state_0006
+Revision ID: state_0008
 Revises: state_0004
 Create Date: 2026-12-07 04:00:00.000000
 
@@ -14,7 +14,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "state_0006"
+revision: str = "state_0008"
 down_revision: str | Sequence[str] | None = "state_0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

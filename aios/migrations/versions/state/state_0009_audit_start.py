@@ -1,8 +1,8 @@
 """The audit trail records that it was begun, so that a trail whose every row and head were
 deleted is not mistaken for a new one.
 
-Revision ID: state_0007
-Revises: state_0006
+Revision ID: state_0009
+Revises: state_0008
 Create Date: 2026-12-07 04:10:00.000000
 
 """
@@ -14,8 +14,8 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "state_0007"
-down_revision: str | Sequence[str] | None = "state_0006"
+revision: str = "state_0009"
+down_revision: str | Sequence[str] | None = "state_0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
