@@ -23,7 +23,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
 from aios.api.auth import Caller, KeyRates
-from aios.api.errors import ApiError, problem
+from aios.api.errors import ApiError, code_of, problem
 from aios.api.idempotency import LEASE_S, Idempotency, Replay, recovered
 from aios.api.metrics import ApiMetrics
 from aios.api.models import (
@@ -115,7 +115,7 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def _http_problem(_: Request, exc: HTTPException) -> JSONResponse:
-        code = getattr(exc, "code", "http_error")
+        code = code_of(exc)
         metrics.problems.labels(code).inc()
         return problem(exc.status_code, code, str(exc.detail), exc.headers)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aios.limits import MAX_MESSAGE_CHARS
 from aios.planner.acts import asks_how, calls_off, is_question
 from aios.planner.choices import choose
 from aios.planner.entities import extract, mask_ids
@@ -57,7 +58,7 @@ _NOT_VERBS = set(
 _CORRECTION = re.compile(
     r"^\s*(no|nope|not that|actually|sorry|wait|oops|make it|change it|instead|i meant)\b", re.I
 )
-MAX_TEXT = 8000
+MAX_TEXT = MAX_MESSAGE_CHARS
 CUE_MARGIN = 0.1
 IMPERATIVE_MARGIN = 0.15
 # Politeness and filler before a command: "pls", "can you", "ok so".
