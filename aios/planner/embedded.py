@@ -15,7 +15,7 @@ from typing import Any
 
 from aios.limits import MAX_MESSAGE_CHARS
 from aios.planner.acts import asks_how, calls_off, is_question
-from aios.planner.choices import choose
+from aios.planner.choices import choose, position
 from aios.planner.entities import extract, mask_ids
 from aios.planner.intents import IntentClassifier, IntentScore
 from aios.planner.normalise import Normaliser, lexicon_of
@@ -60,6 +60,8 @@ _CORRECTION = re.compile(
 )
 MAX_TEXT = MAX_MESSAGE_CHARS
 CUE_MARGIN = 0.1
+# An e-mail's header lines name what it is about; they are not a request's data.
+_HEADER = re.compile(r"^\s*(?:subject|re|fwd?|from|to|cc|sent|date)\s*:\s*", re.I | re.M)
 IMPERATIVE_MARGIN = 0.15
 # Politeness and filler before a command: "pls", "can you", "ok so".
 _LEAD = re.compile(
@@ -69,11 +71,11 @@ _LEAD = re.compile(
 # Verbs of making: "open a case", "raise a ticket", "add a note": the object names the skill.
 _MAKING = {"open", "create", "new", "raise", "log", "file", "start", "make", "add", "put",
            "write", "leave", "issue", "do", "book", "process"}  # fmt: skip
-GROUNDING_MARGIN = 0.1
+GROUNDING_MARGIN = 0.15
 CUE_LEAD = 0.05
 LONG_TEXT = 600
-"""Past this, a message is a pasted e-mail or thread: the request is in its first or last
-paragraph, the rest is context."""
+"""Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
+in its first or last paragraph, or else in the sentence of it that asks most clearly."""
 
 
 @dataclass
@@ -170,8 +172,10 @@ class EmbeddedPlanner:
             return PlanResult(output=too_long, memory=memory)
         filler = SlotFiller(Records(tools))
         values = {"user": request.user, "role": request.role}
+        if "\n" in raw:
+            raw = _HEADER.sub("", raw)  # a pasted e-mail's "Subject:" is no note's subject
         message = raw
-        if len(raw) > LONG_TEXT:
+        if len(raw) > LONG_TEXT or len(re.findall(r"\n\s*\n", raw)) >= 2:
             raw = self._request_in(raw, filler)
         said = split_payload(raw, self.cues)
         names = [str(a["name"]) for a in filler.records.accounts()]
@@ -190,18 +194,27 @@ class EmbeddedPlanner:
         return self._new_request(text, said.body, message, memory, filler, values)
 
     def _request_in(self, text: str, filler: SlotFiller) -> str:
-        """The request in a long message (a pasted e-mail): its first or last paragraph, the
-        one that asks most clearly for something aios does."""
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        if len(paragraphs) < 2:
-            sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
-            paragraphs = [" ".join(sentences[:2]), " ".join(sentences[-2:])]
+        """The request in a long message (a pasted e-mail): the operator's own words around
+        it (its first or last paragraph) when they ask for something aios does, else the
+        sentence of it that asks most clearly; the rest is context."""
+        paragraphs = [_HEADER.sub("", p).strip() for p in re.split(r"\n\s*\n", text)]
+        paragraphs = [p for p in paragraphs if p]
         ends = [paragraphs[0][-LONG_TEXT:], paragraphs[-1][-LONG_TEXT:]]
-        ranked = self.classifier.rank_many([filler.masked(end) for end in ends])
+        sentences = [
+            s.strip()
+            for p in paragraphs
+            for s in re.split(r"(?<=[.!?])\s+|\n", p)
+            if 3 <= len(s.split()) <= 60
+        ]
+        candidates = [*ends, *sentences]
+        ranked = self.classifier.rank_many([filler.masked(c) for c in candidates])
         scores = [
             max((s.score for s in r if self.skills[s.skill].steps), default=0.0) for r in ranked
         ]
-        return ends[0] if scores[0] > scores[1] else ends[1]
+        if max(scores[:2]) >= self.threshold:
+            return ends[0] if scores[0] > scores[1] else ends[1]
+        best = max(range(len(candidates)), key=lambda i: scores[i])
+        return candidates[best] if scores[best] >= self.threshold else ends[1]
 
     def skill_of(self, text: str, tools: ReadTools) -> str | None:
         """The skill one request is matched to, or None when no skill is near enough."""
@@ -224,10 +237,12 @@ class EmbeddedPlanner:
         texts = [text, *clauses] if len(clauses) > 1 else [text]
         seen = _pointed_at(memory)
         ranked = self.classifier.rank_many([filler.masked(_ORDINAL.sub(seen, t)) for t in texts])
-        whole = self._meant(text, ranked[0], filler)
+        whole = self._meant(text, ranked[0], filler, memory)
         parts = [(text, whole)]
         if len(clauses) > 1:
-            tops = [self._meant(c, r, filler) for c, r in zip(clauses, ranked[1:], strict=True)]
+            tops = [
+                self._meant(c, r, filler, memory) for c, r in zip(clauses, ranked[1:], strict=True)
+            ]
             if all(self._actionable(top) for top in tops):
                 parts = list(zip(clauses, tops, strict=True))
         if whole.score < self.threshold and len(parts) == 1:
@@ -254,7 +269,9 @@ class EmbeddedPlanner:
                 last.given.setdefault(into.name, body)
         return self._build(requests, message, memory, filler, values)
 
-    def _meant(self, text: str, ranked: list[IntentScore], filler: SlotFiller) -> IntentScore:
+    def _meant(
+        self, text: str, ranked: list[IntentScore], filler: SlotFiller, memory: Memory
+    ) -> IntentScore:
         """The skill ``text`` means, given what it does: a question is answered by a lookup
         or the documents, never by a change, however close the change's examples are."""
         top = ranked[0]
@@ -277,12 +294,16 @@ class EmbeddedPlanner:
             doing = [s for s in ranked if self.skills[s.skill].steps]
             if doing and doing[0].score >= max(self.threshold, top.score - CUE_MARGIN):
                 top = doing[0]
-        if top.skill not in self.writes:
-            return self._grounded(top, ranked, names)
-        if not is_question(text, names_record=bool(names) or bool(said.amounts)):
-            return top
+        known = names | set(memory.refs)
+        asks = is_question(text, names_record=bool(names) or bool(said.amounts))
+        if top.skill not in self.writes or not asks:
+            return self._grounded(top, ranked, names, known)
         knowledge = next((s for s in self.skills.values() if s.answer_from_knowledge), None)
-        asks_about_data = bool(names) or bool(name_candidates(text, filler.records.accounts()))
+        asks_about_data = (
+            bool(names)
+            or bool(name_candidates(text, filler.records.accounts()))
+            or _points_back(text, memory)
+        )
         if asks_about_data and not asks_how(text, names_record=bool(names)):
             reads = [
                 s
@@ -290,7 +311,7 @@ class EmbeddedPlanner:
                 if s.skill not in self.writes and self.skills[s.skill].steps and s.score > 0
             ]
             if reads and reads[0].score >= self.threshold - 0.15:
-                best = self._grounded(reads[0], reads, names)
+                best = self._grounded(reads[0], reads, names, known)
                 return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
         if knowledge is None:
             return IntentScore(skill=top.skill, score=0.0)
@@ -301,37 +322,60 @@ class EmbeddedPlanner:
         return score.score >= self.threshold and bool(skill.steps)
 
     def _imperative(self, text: str, ranked: list[IntentScore], top: IntentScore) -> IntentScore:
-        """A change asked for in so many words ("scrap SO-1090", "open a case for …"): the skill
-        whose cue word is the command's verb, or its object after a verb of making, wins over
-        a lookup that merely looks alike."""
+        """A change asked for in so many words ("scrap SO-1090", "log on CS-1007: …", "open a
+        case for …"): the skill whose cue word is the command's verb, or its object after a
+        verb of making, wins over a lookup that merely looks alike."""
         words = re.findall(r"[a-z][a-z'-]*", _LEAD.sub("", text.lower()))[:4]
         if not words:
             return top
-        for score in ranked:
-            if score.score < top.score - IMPERATIVE_MARGIN:
-                break
+        changes = [score for score in ranked if score.skill in self.writes]
+        if not changes:
+            return top
+        for score in changes:
             skill = self.skills[score.skill]
-            if score.skill not in self.writes or score.skill == top.skill:
-                continue
-            cues = [c for c in skill.requires if len(c) >= 4 and " " not in c]
-            said = words[1:] if words[0] in _MAKING else words[:1]
-            if any(w.startswith(c) for w in said for c in cues):
-                return IntentScore(skill=score.skill, score=max(score.score, top.score))
+            cues = [c for c in skill.requires if len(c) >= 3 and " " not in c]
+            # Never past a change that is clearly closer: "pay back $25" is a refund.
+            floor = changes[0].score - IMPERATIVE_MARGIN
+            if words[0] in _MAKING:
+                said, floor = words[1:], max(floor, top.score - IMPERATIVE_MARGIN)
+            else:
+                said, floor = words[:1], max(floor, self.threshold - 2 * CUE_MARGIN)
+            if score.score >= floor and any(w.startswith(c) for w in said for c in cues):
+                return IntentScore(skill=score.skill, score=max(score.score, self.threshold))
         return top
 
     def _grounded(
-        self, top: IntentScore, ranked: list[IntentScore], named: set[str]
+        self, top: IntentScore, ranked: list[IntentScore], named: set[str], known: set[str]
     ) -> IntentScore:
-        """Among lookups about as close as ``top``, the one made for the kind of record the
-        text names: "is SO-1090 still cancellable?" looks up that order, not a list of orders."""
-        if not named or self._needs(top.skill) & named:
+        """Among skills about as close as ``top`` and alike in what they do (look up or
+        change), the one the records at hand fit: made for the kind of record the text names
+        ("is SO-1090 still cancellable?" looks up that order, not a list of orders; "credit
+        kestrel 700 on INV-2131" is a refund, not a credit limit), and never one that would
+        have to ask for a record nobody named when another needs none (``known``: kinds
+        named or remembered)."""
+        writes = top.skill in self.writes
+
+        def fits(skill: str) -> bool:
+            uses = self._needs(skill) if not writes else self._uses(skill)
+            return not named or bool(uses & named)
+
+        def complete(skill: str) -> bool:
+            # A change may ask which record; a lookup that must ask loses to one that need not.
+            return writes or not (self._needs(skill) - known - {"account"})
+
+        if fits(top.skill) and complete(top.skill):
             return top
         for other in ranked:
             if other.score < top.score - GROUNDING_MARGIN:
                 break
-            if other.skill not in self.writes and self._needs(other.skill) & named:
+            if (other.skill in self.writes) != writes or not self.skills[other.skill].steps:
+                continue
+            if fits(other.skill) and complete(other.skill):
                 return IntentScore(skill=other.skill, score=top.score)
         return top
+
+    def _uses(self, skill: str) -> set[str]:
+        return {s.type for s in self.skills[skill].slots if s.type in RECORD_KINDS}
 
     def _needs(self, skill: str) -> set[str]:
         """The kinds of record ``skill`` cannot do without."""
@@ -521,9 +565,19 @@ class EmbeddedPlanner:
         return PlanPart(skill=skill.name, steps=steps, reply=skill.reply, values=values)
 
 
+_BACK = re.compile(r"\b(?:it|its|them|their|theirs|they|that one|this one|those|him|her)\b", re.I)
 _ORDINAL = re.compile(
     r"\bthe\s+(?:first|second|third|fourth|fifth|last|\d(?:st|nd|rd|th))(?:\s+one)?\b", re.I
 )
+
+
+def _points_back(text: str, memory: Memory) -> bool:
+    """Whether ``text`` points at a record of the conversation: "the 2nd one" of the last
+    list shown, or "their"/"it" with something talked about."""
+    longest = max((len(ids) for ids in memory.shown.values()), default=0)
+    if longest and position(text, longest) is not None:
+        return True
+    return bool(memory.refs) and bool(_BACK.search(text))
 
 
 def _pointed_at(memory: Memory) -> str:

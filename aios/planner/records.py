@@ -20,10 +20,14 @@ def _words(text: str) -> list[str]:
 
 
 def _close(word: str, said: str) -> bool:
-    """Whether ``said`` is ``word`` as typed, typos allowed; short words must match exactly
-    ("gold" is not "Old", "acne" is not "Acme")."""
+    """Whether ``said`` is ``word`` as typed, typos allowed; short words must match all but a
+    last letter ("gold" is not "Old", "acne" is not "Acme")."""
     if len(word) <= 4 or len(said) <= 4:
-        return word == said
+        # "blu" for "blue" (a letter short at the end), never "old" for "gold".
+        short, long = sorted((word, said), key=len)
+        return word == said or (
+            len(short) >= 3 and len(long) == len(short) + 1 and long.startswith(short)
+        )
     return fuzz.ratio(word, said) >= 85
 
 

@@ -30,6 +30,7 @@ SlotType = Literal[
     "choice",
     "date",
     "period",
+    "name",
 ]
 Resolve = Literal[
     "open_case_of_account",

@@ -9,7 +9,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from aios.planner.choices import position
+from aios.planner.choices import choose, position
 from aios.planner.entities import Entities, extract
 from aios.planner.matching import customer_name, for_matching
 from aios.planner.periods import find_period
@@ -78,7 +78,9 @@ class SlotFiller:
         # Values settled earlier are known first: an invoice given in an answer tells the
         # account even though the account slot comes before it.
         values.update({s.name: given[s.name] for s in skill.slots if given and s.name in given})
-        for slot in skill.slots:
+        # A customer named by name is settled first: "their last order" is then theirs.
+        named = not any(ids.values()) and bool(name_candidates(text, self.records.accounts()))
+        for slot in sorted(skill.slots, key=lambda s: not (named and s.type == "account")):
             if given and slot.name in given:
                 continue
             found = self._one(slot, text, own, context, ids, memory, values, refers_back)
@@ -191,6 +193,8 @@ class SlotFiller:
                 if any(re.search(rf"\b{re.escape(w.lower())}\b", lowered) for w in words):
                     return value
             return None
+        if slot.type == "name":
+            return self._name_part(text)
         if slot.type == "period":
             period = find_period(text, self.today)
             return period.model_dump(mode="json") if period else None
@@ -266,6 +270,13 @@ class SlotFiller:
             record = (values or {}).get(kind)
             if isinstance(record, dict) and record.get("account_id"):
                 return self._fetch("account", str(record["account_id"]))
+        shown = memory.shown.get("account", [])
+        if shown and (position(text, len(shown)) is not None or re.search(r"\bone\b", text)):
+            # "the second one", "the marine one": a pick from the accounts just listed.
+            names = {a["id"]: str(a["name"]) for a in self.records.accounts()}
+            picked = choose(text, {i: names.get(i, i) for i in shown})
+            if picked is not None:
+                return self._fetch("account", picked)
         candidates = name_candidates(text, self.records.accounts())
         if len(candidates) == 1:
             return candidates[0]
@@ -278,6 +289,20 @@ class SlotFiller:
         if refers_back and "account" in memory.refs:
             return self._fetch("account", memory.refs["account"])
         return None
+
+    def _name_part(self, text: str) -> str | None:
+        """The part of a customer name ``text`` searches for: what the customers it names
+        share ("Blue Harbor" for both Blue Harbor companies), else the name as said."""
+        found = name_candidates(text, self.records.accounts())
+        if not found:
+            return customer_name(text)
+        names = [str(a["name"]).split() for a in found]
+        shared = []
+        for words in zip(*names, strict=False):
+            if len({w.lower() for w in words}) > 1:
+                break
+            shared.append(words[0])
+        return " ".join(shared) or str(found[0]["name"])
 
     def _unknown_customer(self, text: str) -> Question | _Problem | None:
         """A customer named in ``text`` that the CRM does not have: say so, offering the
