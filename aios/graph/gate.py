@@ -15,6 +15,7 @@ from langgraph.types import Command, interrupt
 from aios.assistant.events import ConfirmationRequired, ErrorEvent, MessageEvent
 from aios.graph._common import GraphDeps, audited_together, caller, emit
 from aios.graph.execute import finish, run_step
+from aios.graph.history import looked_back, past_writes
 from aios.graph.plan_steps import flatten
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.planner.protocol import Plan, PlannedStep
@@ -63,7 +64,8 @@ class Gate:
                 "results": results,
                 "approval": None,
             }
-            verdict = self._decide(now, runtime, plan, step, record=open_approvals)
+            later = [s.args for _, s in steps[cursor + 1 :] if s.tool == step.tool]
+            verdict = self._decide(now, runtime, plan, step, later, record=open_approvals)
             if verdict is None:
                 return finish(self.deps, now, runtime, {**update, "outcome": "failed"})
             if verdict.decision is Verdict.APPROVE and not open_approvals:
@@ -95,11 +97,15 @@ class Gate:
         runtime: Runtime[TurnContext],
         plan: Plan,
         step: PlannedStep,
+        later: list[dict[str, Any]],
         *,
         record: bool = True,
     ) -> PolicyDecision | None:
         """The policy's decision on ``step``, recorded unless ``record`` is False (the caller
-        records it once it knows it will act on it); None when the step is malformed."""
+        records it once it knows it will act on it); None when the step is malformed.
+
+        A write is decided with its running totals: ``later`` (the plan's writes of the same
+        tool still to come) and the earlier writes the audit trail holds."""
         who = caller(state, runtime, "guard")
         try:
             # Whatever proposed the step (skills or a model), it must be a known tool with
@@ -110,6 +116,12 @@ class Gate:
             self.deps.toolbox.record(who, "plan.rejected", tool=step.tool, reason=exc.message)
             emit(ErrorEvent(code="invalid_plan", message=f"I can't run that step: {exc.message}"))
             return None
+        operator = state.get("requester") or runtime.context.user.name
+        now = self.deps.toolbox.trail.clock()
+        history = []
+        if op.kind is Kind.WRITE:
+            since = looked_back(self.deps.policy.totals_for(step.tool), now)
+            history = past_writes(self.deps.toolbox.trail, step.tool, since)
         verdict = self.deps.policy.decide(
             PolicyRequest(
                 role=state.get("requester_role") or runtime.context.user.role,
@@ -119,6 +131,10 @@ class Gate:
                 account_tier=step.account_tier,
                 confidence=plan.confidence,
                 data_classes=self.deps.masker.classes_in(step.args) if self.deps.masker else [],
+                operator=operator,
+                pending=later,
+                history=history,
+                now=now,
             )
         )
         if record:
