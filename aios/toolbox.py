@@ -18,7 +18,7 @@ from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
 from aios.policy import PolicyDecision
 from aios.policy.masking import Masker
 from connectors.client import Connectors
-from connectors.errors import ConnectorError, InvalidInput
+from connectors.errors import ConnectorError, InvalidInput, SystemUnavailable
 from connectors.operation import Kind
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,20 @@ class Toolbox:
             raise
         self._record(caller, "tool.read", tool, args, result=result)
         return result
+
+    def validate(self, tool: str, args: dict[str, Any], caller: Caller) -> dict[str, Any] | None:
+        """What the write would book, checked by its system's own rules with nothing changed
+        (``Connectors.validate``). A refusal (a rule, an unknown record) is recorded as
+        ``tool.refused`` and raised; None when the system cannot be asked now: the write meets
+        the same rules when it is sent."""
+        try:
+            with observability.tool_call(tool, "validate"):
+                return self.connectors.validate(tool, args).model_dump(mode="json")
+        except SystemUnavailable:
+            return None
+        except ConnectorError as exc:
+            self._record(caller, "tool.refused", tool, args, result=exc.to_problem())
+            raise
 
     def write(
         self,
