@@ -15,7 +15,7 @@ from langgraph.types import Command, interrupt
 from aios.assistant.events import ConfirmationRequired, ErrorEvent, MessageEvent
 from aios.graph._common import GraphDeps, audited_together, caller, emit
 from aios.graph.execute import finish, run_step
-from aios.graph.history import looked_back, past_writes
+from aios.graph.history import looked_back, past_writes, repeats
 from aios.graph.plan_steps import flatten
 from aios.graph.state import Decision, Outcome, TurnContext, TurnState
 from aios.planner.protocol import Plan, PlannedStep
@@ -64,11 +64,13 @@ class Gate:
                 "cursor": cursor,
                 "results": results,
                 "approval": None,
+                "repeats": None,
             }
             later = [s.args for _, s in steps[cursor + 1 :] if s.tool == step.tool]
-            verdict = self._decide(now, runtime, plan, step, later, record=open_approvals)
-            if not isinstance(verdict, PolicyDecision):
-                return finish(self.deps, now, runtime, {**update, "outcome": verdict})
+            decided = self._decide(now, runtime, plan, step, later, record=open_approvals)
+            if isinstance(decided, str):
+                return finish(self.deps, now, runtime, {**update, "outcome": decided})
+            verdict, update["repeats"] = decided
             if verdict.decision is Verdict.APPROVE and not open_approvals:
                 return Command(goto="guard", update=update)
             if not open_approvals:
@@ -101,9 +103,11 @@ class Gate:
         later: list[dict[str, Any]],
         *,
         record: bool = True,
-    ) -> PolicyDecision | Outcome:
+    ) -> tuple[PolicyDecision, str | None] | Outcome:
         """The policy's decision on ``step``, recorded unless ``record`` is False (the caller
-        records it once it knows it will act on it); or how the run ends without one: failed
+        records it once it knows it will act on it), with the write's repeats (``repeats``)
+        when the same kind of write was done on its record in the last 24 hours: then a person
+        confirms it, whatever the policy says. Or how the run ends without a decision: failed
         for a malformed step, denied for a write its system refuses.
 
         A write is first checked by its system's own rules (``Toolbox.validate``): a refund
@@ -149,9 +153,12 @@ class Gate:
                 now=now,
             )
         )
+        warning = repeats(step.args, history, now) if op.kind is Kind.WRITE else None
+        if warning and verdict.decision is Verdict.ALLOW:
+            verdict = verdict.model_copy(update={"decision": Verdict.CONFIRM, "reason": warning})
         if record:
             self._record(state, runtime, step, verdict)
-        return verdict
+        return verdict, warning
 
     def _would_book(self, tool: str, args: dict[str, Any], who: Caller) -> dict[str, Any]:
         try:
@@ -221,12 +228,13 @@ class Gate:
         _, step = flatten(plan)[cursor]
         verdict = PolicyDecision.model_validate(state["decision"])
         approval_id = state.get("approval")
+        warning = state.get("repeats")
         answer: Decision = interrupt(
             ConfirmationRequired(
                 index=cursor,
                 tool=step.tool,
                 args=step.args,
-                text=step.description,
+                text=f"{step.description}\n\n{warning}" if warning else step.description,
                 decision="approve" if approval_id else "confirm",
                 approver_role=verdict.approver_role,
                 reason=verdict.reason,

@@ -49,15 +49,37 @@ def looked_back(rules: list[TotalRule], now: datetime) -> datetime | None:
     return now - max([RECENT, *(span for span in spans if span is not None)])
 
 
-def same_record(args: dict[str, Any], write: PastWrite) -> bool:
-    """Whether ``write`` was on a record ``args`` names: a shared ``*_id`` value (the invoice
-    of a refund, the case of a note, the account of a credit limit)."""
-    named = {(k, v) for k, v in args.items() if k.endswith("_id") and v is not None}
-    return any(write.values.get(k) == v for k, v in named)
+def shared_record(args: dict[str, Any], write: PastWrite) -> str | None:
+    """The record ``write`` was on that ``args`` names too, if any: a shared ``*_id`` value
+    (the invoice of a refund, the case of a note, the account of a credit limit)."""
+    for name, value in args.items():
+        if name.endswith("_id") and value is not None and write.values.get(name) == value:
+            return str(value)
+    return None
+
+
+def repeats(args: dict[str, Any], history: list[PastWrite], now: datetime) -> str | None:
+    """A warning naming the writes of the same kind on the same record in the last 24 hours,
+    newest first, or None when there were none: one invoice took eight credit notes in twelve
+    minutes and nobody was told."""
+    recent = [
+        (record, write)
+        for write in history
+        if write.at >= now - RECENT and (record := shared_record(args, write)) is not None
+    ]
+    if not recent:
+        return None
+    records = ", ".join(dict.fromkeys(record for record, _ in recent))
+    done = "; ".join(recalled(write, now) for _, write in recent)
+    times = "once" if len(recent) == 1 else f"{len(recent)} times"
+    return (
+        f"Already done {times} on {records} in the last 24 hours: {done}. "
+        "Confirm only if this is another one."
+    )
 
 
 def recalled(write: PastWrite, now: datetime) -> str:
-    """One earlier write in words: ``CN-4011, $45.00, 2 hours ago``."""
+    """One earlier write in words: ``CN-4011, $45.00, 2 h ago``."""
     parts = [write.ref or write.tool]
     if write.values.get("amount") is not None:
         parts.append(f"${amount(write.values['amount']):,.2f}")
