@@ -18,7 +18,7 @@ from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
 from aios.policy import PolicyDecision
 from aios.policy.masking import Masker
 from connectors.client import Connectors
-from connectors.errors import ConnectorError, InvalidInput
+from connectors.errors import ConnectorError, InvalidInput, SystemUnavailable
 from connectors.operation import Kind
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,28 @@ class Toolbox:
         self._record(caller, "tool.read", tool, args, result=result)
         return result
 
+    def acting(self, tool: str, args: dict[str, Any], caller: Caller) -> dict[str, Any]:
+        """``args`` with the fields naming who acts (a note's ``author``: ``ActingPerson`` on
+        the operation's input) set to the person the call is for, whatever a planner or a
+        client put there: on every path a write takes, the acting person is the caller."""
+        person = caller.on_behalf_of or caller.actor
+        return self.connectors.registry.get(tool).with_actor(args, person)
+
+    def validate(self, tool: str, args: dict[str, Any], caller: Caller) -> dict[str, Any] | None:
+        """What the write would book, checked by its system's own rules with nothing changed
+        (``Connectors.validate``). A refusal (a rule, an unknown record) is recorded as
+        ``tool.refused`` and raised; None when the system cannot be asked now: the write meets
+        the same rules when it is sent."""
+        args = self.acting(tool, args, caller)
+        try:
+            with observability.tool_call(tool, "validate"):
+                return self.connectors.validate(tool, args).model_dump(mode="json")
+        except SystemUnavailable:
+            return None
+        except ConnectorError as exc:
+            self._record(caller, "tool.refused", tool, args, result=exc.to_problem())
+            raise
+
     def write(
         self,
         tool: str,
@@ -74,6 +96,7 @@ class Toolbox:
         confirmed_by: str | None = None,
         approval_id: str | None = None,
     ) -> dict[str, Any]:
+        args = self.acting(tool, args, caller)
         details = {"idempotency_key": idempotency_key, "confirmed_by": confirmed_by}
         requested = {**args, "_call": details}
         self._record(

@@ -26,5 +26,11 @@ class Connectors:
         parsed = op.prepare(args, idempotency_key)
         return self.transport.invoke(op, parsed, idempotency_key)
 
+    def validate(self, tool_name: str, args: BaseModel | dict[str, Any]) -> BaseModel:
+        """What ``tool_name`` would return for ``args`` by its system's own rules, nothing
+        changed: a RuleViolation or NotFound here is what sending it would meet."""
+        op = self.registry.get(tool_name)
+        return self.transport.validate(op, op.check_args(args))
+
     def close(self) -> None:
         self.transport.close()

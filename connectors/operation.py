@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Generic, TypeVar, get_type_hints
+from typing import Annotated, Any, Generic, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, GetJsonSchemaHandler, ValidationError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 from sqlmodel import Session
 
 from connectors.errors import InvalidInput
@@ -47,6 +49,26 @@ class SystemContext:
     now: datetime
 
 
+class _ActingPerson:
+    """Marks an input field that names who acts (the ``author`` of a note): such a field is
+    the caller's to fill, never a planner's. ``Operation.acting_fields`` finds the fields,
+    aios' toolbox overwrites them with the authenticated user, and the JSON schema says so."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        found["x-set-by"] = "caller"
+        return found
+
+    def __repr__(self) -> str:
+        return "ActingPerson"
+
+
+# ``author: ActingPerson = Field(description=...)``: who acts, set from the caller.
+ACTING_PERSON = _ActingPerson()
+ActingPerson = Annotated[str, ACTING_PERSON]
+
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out", bound=BaseModel)
 
@@ -65,6 +87,16 @@ class Operation(Generic[In, Out]):
     @property
     def tool_name(self) -> str:
         return f"{self.system}.{self.name}"
+
+    @property
+    def acting_fields(self) -> list[str]:
+        """The input fields that name who acts (``ActingPerson``): set from the caller."""
+        fields = self.input_model.model_fields
+        return [name for name, field in fields.items() if ACTING_PERSON in field.metadata]
+
+    def with_actor(self, args: dict[str, Any], person: str) -> dict[str, Any]:
+        """``args`` with every field naming who acts set to ``person``, whatever it said."""
+        return {**args, **dict.fromkeys(self.acting_fields, person)}
 
     def input_schema(self) -> dict[str, Any]:
         return self.input_model.model_json_schema()

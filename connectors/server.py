@@ -3,6 +3,8 @@
 ``POST /v1/operations/{name}`` takes the operation's input model as JSON (and an
 ``Idempotency-Key`` header for writes) and returns its output model; errors are RFC 9457
 problem+json carrying the same codes the in-process transport raises.
+``POST /v1/operations/{name}/validate`` checks the same call by the same rules and answers what
+it would return, changing nothing (``System.validate``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,19 @@ def _route(system: System, op: Operation[Any, Any]) -> Any:
     return endpoint
 
 
+def _validate_route(system: System, op: Operation[Any, Any]) -> Any:
+    def endpoint(args: BaseModel) -> Any:
+        return system.validate(op.name, args)
+
+    endpoint.__annotations__ = {"args": op.input_model, "return": op.output_model}
+    endpoint.__name__ = f"validate_{op.name}"
+    endpoint.__doc__ = (
+        f"Check a call of {op.name} by the system's own rules and answer what it would return;"
+        " nothing is changed. Errors are those the call itself would meet."
+    )
+    return endpoint
+
+
 def create_app(system: System) -> FastAPI:
     app = FastAPI(
         title=f"aios stub {system.name.upper()}",
@@ -71,4 +86,10 @@ def create_app(system: System) -> FastAPI:
             tags=[op.kind.value],
             responses={400: {}, 404: {}, 409: {}, 422: {}, 503: {}},
         )(_route(system, op))
+        app.post(
+            f"/v1/operations/{op.name}/validate",
+            summary=f"Check {op.name} without changing anything",
+            tags=["validate"],
+            responses={400: {}, 404: {}, 422: {}, 503: {}},
+        )(_validate_route(system, op))
     return app

@@ -66,6 +66,23 @@ class System:
         except OperationalError as exc:
             raise SystemUnavailable(f"{self.name} database unavailable: {exc.orig}") from exc
 
+    def validate(self, name: str, args: BaseModel | dict[str, Any]) -> BaseModel:
+        """What ``name`` would return for ``args``, with nothing kept: the operation runs as it
+        would (its rules are written once, in it) in a transaction that is rolled back. A write
+        that breaks a rule raises here what it would raise when sent, so a person is told before
+        anyone is asked to confirm or approve it. Needs no idempotency key: nothing happens."""
+        op = self.operation(name)
+        parsed = op.check_args(args)
+        try:
+            with self.session() as session:
+                try:
+                    found: BaseModel = op.run(SystemContext(session, self.clock()), parsed)
+                    return found
+                finally:
+                    session.rollback()
+        except OperationalError as exc:
+            raise SystemUnavailable(f"{self.name} database unavailable: {exc.orig}") from exc
+
     def _write_once(self, op: Operation[Any, Any], args: BaseModel, key: str) -> BaseModel:
         digest = args_hash(op.tool_name, args.model_dump(mode="json"))
         with self.session() as session:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from aios.approvals.models import Approval, ApprovalRow, ApprovalStatus, args_hash
+from aios.approvals.models import Approval, ApprovalRow, ApprovalStatus, Execution, args_hash
 from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
 from aios.db import open_database
 from aios.identity import User
@@ -237,6 +237,14 @@ class ApprovalLedger:
         with Session(self.engine) as session:
             session.execute(
                 update(ApprovalRow).where(col(ApprovalRow.id) == ident).values(outcome=outcome)
+            )
+            session.commit()
+
+    def record_execution(self, ident: str, executed: Execution) -> None:
+        """What came of running an approved request, apart from its decision."""
+        with Session(self.engine) as session:
+            session.execute(
+                update(ApprovalRow).where(col(ApprovalRow.id) == ident).values(executed=executed)
             )
             session.commit()
 

@@ -22,6 +22,14 @@ class ApprovalStatus(StrEnum):
     WITHDRAWN = "withdrawn"  # the requester cancelled or changed the request
 
 
+class Execution(StrEnum):
+    """What came of an approved request when it ran: kept apart from the decision, since an
+    approved refund the system then refuses is approved and failed, not done."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
 def args_hash(args: dict[str, Any]) -> str:
     """SHA-256 of the arguments' canonical JSON: what an approver approves, sealed."""
     canonical = json.dumps(args, sort_keys=True, separators=(",", ":"), default=str)
@@ -49,6 +57,7 @@ class ApprovalRow(SQLModel, table=True):
     decided_role: str | None = None
     decided_at: datetime | None = None
     outcome: str | None = Column(default=None, sa_type=Text)
+    executed: str | None = Column(default=None, max_length=16)
     requester_notified: bool = False
 
 
@@ -73,6 +82,11 @@ class Approval(BaseModel):
     decided_role: str | None = None
     decided_at: datetime | None = None
     outcome: str | None = Field(None, description="What happened after the decision.")
+    executed: Execution | None = Field(
+        None,
+        description="Whether what was approved then ran: succeeded, or failed (the system "
+        "refused or was down; nothing was changed); none until it ran.",
+    )
     requester_notified: bool = False
 
     @field_validator("created_at", "due_at", "decided_at")
@@ -84,6 +98,15 @@ class Approval(BaseModel):
     @classmethod
     def from_row(cls, row: ApprovalRow) -> Approval:
         return cls.model_validate({**row.model_dump(), "arguments": json.loads(row.arguments)})
+
+    def standing(self) -> str:
+        """The decision and, once it ran, what came of it: ``approved, then failed``."""
+        decided = self.status.value + (f" by {self.decided_by}" if self.decided_by else "")
+        if self.executed is Execution.FAILED:
+            return f"{decided}, but it failed"
+        if self.executed is Execution.SUCCEEDED:
+            return f"{decided} and carried out"
+        return decided
 
     def overdue(self, now: datetime) -> bool:
         return self.status is ApprovalStatus.PENDING and now >= self.due_at

@@ -17,7 +17,7 @@ def request_lines(approvals: Sequence[Approval], now: datetime) -> list[str]:
             due = f"due in {minutes} min" if minutes >= 0 else f"{-minutes} min overdue"
             where = f"waiting for {a.required_role}, {due}"
         else:
-            where = f"**{a.status.value}**" + (f" by {a.decided_by}" if a.decided_by else "")
+            where = f"**{a.standing()}**"
         lines.append(f"- `{a.id}` {a.requester}: {a.description} — {where}")
     return lines
 

@@ -266,10 +266,10 @@ class Assistant:
     def notices(self, session_id: str, user: User) -> Iterator[MessageEvent]:
         """Tell the requester what happened to their approvals while they were away."""
         for approval in self.ledger.take_notifications(session_id, user.name):
-            by = f" by {approval.decided_by}" if approval.decided_by else ""
+            # The decision and what came of it, apart: "approved by dave, but it failed".
             text = (
                 f"Your request {approval.id} ({approval.description}) was "
-                f"{approval.status.value}{by}. {approval.outcome}"
+                f"{approval.standing()}. {approval.outcome}"
             )
             # The outcome was worded for the approver, who may see more than the requester.
             yield MessageEvent(text=self.masker.mask_text(text, user.role) if self.masker else text)

@@ -57,7 +57,8 @@ def list_approvals(
     for approval in found:
         table.add_row(
             approval.id,
-            approval.status.value,
+            approval.status.value
+            + (f", then {approval.executed.value}" if approval.executed else ""),
             approval.requester,
             approval.required_role + (f" (escalated {approval.level}x)" if approval.level else ""),
             _due(approval, now),

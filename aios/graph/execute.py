@@ -11,6 +11,7 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
+from aios.approvals import Execution
 from aios.assistant.events import ErrorEvent, MessageEvent, StepFinished, StepStarted
 from aios.audit import AuditUnavailable
 from aios.graph._common import GraphDeps, caller, emit
@@ -58,10 +59,29 @@ def run_step(
     except (ConnectorError, AuditUnavailable) as exc:
         message = exc.message if isinstance(exc, ConnectorError) else str(exc)
         emit(StepFinished(index=cursor, tool=step.tool, ok=False, error=message))
-        failed = fail(exc, {"errors": [*state.get("errors", []), message]})
+        if op.kind is not Kind.READ:
+            _executed(deps, state, Execution.FAILED)
+        said = failed_write(step.description, exc) if op.kind is not Kind.READ else None
+        failed = fail(exc, {"errors": [*state.get("errors", []), message]}, said)
         return finish(deps, state, runtime, failed)
+    if op.kind is not Kind.READ:
+        _executed(deps, state, Execution.SUCCEEDED)
     emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown(deps, result, runtime)))
     return {**results, str(part): {**results.get(str(part), {}), step.name: result}}
+
+
+def _executed(deps: GraphDeps, state: TurnState, executed: Execution) -> None:
+    """Keep what came of an approved write in its ledger request, apart from the decision."""
+    if approval_id := state.get("approval"):
+        deps.ledger.record_execution(approval_id, executed)
+
+
+def failed_write(description: str, exc: ConnectorError | AuditUnavailable) -> str:
+    """A write that did not happen, said so in words: an approval is not a refund."""
+    if isinstance(exc, AuditUnavailable):
+        return f"{description} failed: {exc}; nothing was changed."
+    after = " Nothing was changed." if not exc.transient else " It can be tried again safely."
+    return f"{description} failed: {exc.message}.{after}"
 
 
 def shown(deps: GraphDeps, data: Any, runtime: Runtime[TurnContext]) -> Any:
@@ -74,12 +94,14 @@ def shown_text(deps: GraphDeps, text: str, runtime: Runtime[TurnContext]) -> str
     return deps.masker.mask_text(text, runtime.context.user.role) if deps.masker else text
 
 
-def fail(exc: ConnectorError | AuditUnavailable, update: dict[str, Any]) -> dict[str, Any]:
-    """``update`` marked failed, once the caller has been told why."""
+def fail(
+    exc: ConnectorError | AuditUnavailable, update: dict[str, Any], said: str | None = None
+) -> dict[str, Any]:
+    """``update`` marked failed, once the caller has been told why (``said``, if given)."""
     if isinstance(exc, ConnectorError):
-        emit(ErrorEvent(code=exc.code, message=exc.message))
+        emit(ErrorEvent(code=exc.code, message=said or exc.message))
     else:
-        emit(ErrorEvent(code="audit_unavailable", message=f"{exc}; nothing was changed."))
+        emit(ErrorEvent(code="audit_unavailable", message=said or f"{exc}; nothing was changed."))
     return {**update, "outcome": "failed"}
 
 

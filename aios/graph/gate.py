@@ -15,12 +15,14 @@ from langgraph.types import Command, interrupt
 from aios.assistant.events import ConfirmationRequired, ErrorEvent, MessageEvent
 from aios.graph._common import GraphDeps, audited_together, caller, emit
 from aios.graph.execute import finish, run_step
+from aios.graph.history import looked_back, past_writes, repeats
 from aios.graph.plan_steps import flatten
-from aios.graph.state import Decision, TurnContext, TurnState
+from aios.graph.state import Decision, Outcome, TurnContext, TurnState
 from aios.planner.protocol import Plan, PlannedStep
 from aios.policy import Decision as Verdict
 from aios.policy import PolicyDecision, PolicyRequest
-from connectors.errors import InvalidInput
+from aios.toolbox import Caller
+from connectors.errors import ConnectorError, InvalidInput
 from connectors.operation import Kind
 
 
@@ -62,10 +64,13 @@ class Gate:
                 "cursor": cursor,
                 "results": results,
                 "approval": None,
+                "repeats": None,
             }
-            verdict = self._decide(now, runtime, plan, step, record=open_approvals)
-            if verdict is None:
-                return finish(self.deps, now, runtime, {**update, "outcome": "failed"})
+            later = [s.args for _, s in steps[cursor + 1 :] if s.tool == step.tool]
+            decided = self._decide(now, runtime, plan, step, later, record=open_approvals)
+            if isinstance(decided, str):
+                return finish(self.deps, now, runtime, {**update, "outcome": decided})
+            verdict, update["repeats"] = decided
             if verdict.decision is Verdict.APPROVE and not open_approvals:
                 return Command(goto="guard", update=update)
             if not open_approvals:
@@ -95,11 +100,20 @@ class Gate:
         runtime: Runtime[TurnContext],
         plan: Plan,
         step: PlannedStep,
+        later: list[dict[str, Any]],
         *,
         record: bool = True,
-    ) -> PolicyDecision | None:
+    ) -> tuple[PolicyDecision, str | None] | Outcome:
         """The policy's decision on ``step``, recorded unless ``record`` is False (the caller
-        records it once it knows it will act on it); None when the step is malformed."""
+        records it once it knows it will act on it), with the write's repeats (``repeats``)
+        when the same kind of write was done on its record in the last 24 hours: then a person
+        confirms it, whatever the policy says. Or how the run ends without a decision: failed
+        for a malformed step, denied for a write its system refuses.
+
+        A write is first checked by its system's own rules (``Toolbox.validate``): a refund
+        outside the refund window is refused here, before anyone is asked to confirm or approve
+        it. It is then decided with its running totals: ``later`` (the plan's writes of the
+        same tool still to come) and the earlier writes the audit trail holds."""
         who = caller(state, runtime, "guard")
         try:
             # Whatever proposed the step (skills or a model), it must be a known tool with
@@ -109,7 +123,20 @@ class Gate:
         except InvalidInput as exc:
             self.deps.toolbox.record(who, "plan.rejected", tool=step.tool, reason=exc.message)
             emit(ErrorEvent(code="invalid_plan", message=f"I can't run that step: {exc.message}"))
-            return None
+            return "failed"
+        operator = state.get("requester") or runtime.context.user.name
+        now = self.deps.toolbox.trail.clock()
+        history, booked, pending = [], {}, later
+        if op.kind is Kind.WRITE:
+            try:
+                booked = self.deps.toolbox.validate(step.tool, step.args, who) or {}
+            except ConnectorError as exc:
+                emit(ErrorEvent(code=exc.code, message=_refused(step.description, exc)))
+                return "denied"
+            # What the plan's later writes would book (their customer), as far as it is known.
+            pending = [{**args, **self._would_book(step.tool, args, who)} for args in later]
+            since = looked_back(self.deps.policy.totals_for(step.tool), now)
+            history = past_writes(self.deps.toolbox.trail, step.tool, since)
         verdict = self.deps.policy.decide(
             PolicyRequest(
                 role=state.get("requester_role") or runtime.context.user.role,
@@ -119,11 +146,25 @@ class Gate:
                 account_tier=step.account_tier,
                 confidence=plan.confidence,
                 data_classes=self.deps.masker.classes_in(step.args) if self.deps.masker else [],
+                operator=operator,
+                booked=booked,
+                pending=pending,
+                history=history,
+                now=now,
             )
         )
+        warning = repeats(step.args, history, now) if op.kind is Kind.WRITE else None
+        if warning and verdict.decision is Verdict.ALLOW:
+            verdict = verdict.model_copy(update={"decision": Verdict.CONFIRM, "reason": warning})
         if record:
             self._record(state, runtime, step, verdict)
-        return verdict
+        return verdict, warning
+
+    def _would_book(self, tool: str, args: dict[str, Any], who: Caller) -> dict[str, Any]:
+        try:
+            return self.deps.toolbox.validate(tool, args, who) or {}
+        except ConnectorError:
+            return {}  # refused in its turn, when its own step is decided
 
     def _record(
         self,
@@ -187,12 +228,13 @@ class Gate:
         _, step = flatten(plan)[cursor]
         verdict = PolicyDecision.model_validate(state["decision"])
         approval_id = state.get("approval")
+        warning = state.get("repeats")
         answer: Decision = interrupt(
             ConfirmationRequired(
                 index=cursor,
                 tool=step.tool,
                 args=step.args,
-                text=step.description,
+                text=f"{step.description}\n\n{warning}" if warning else step.description,
                 decision="approve" if approval_id else "confirm",
                 approver_role=verdict.approver_role,
                 reason=verdict.reason,
@@ -219,6 +261,14 @@ class Gate:
         emit(MessageEvent(text=_not_done(answer, state.get("requester"))))
         outcome = "expired" if answer.get("expired") else "cancelled"
         return finish(self.deps, state, runtime, {"outcome": outcome})
+
+
+def _refused(description: str, exc: ConnectorError) -> str:
+    """A write its system refuses, told plainly: nobody was asked, nothing changed."""
+    return (
+        f"I can't do that: {description[:1].lower()}{description[1:]} is refused by the "
+        f"system: {exc.message}. Nothing was changed, and nobody was asked to approve it."
+    )
 
 
 def _not_done(answer: Decision, requester: str | None) -> str:

@@ -27,7 +27,7 @@ from aios.audit import AuditUnavailable
 from aios.graph._common import GraphDeps, audited_together, caller, emit
 from aios.graph.execute import fail, finish, run_step, shown_text
 from aios.graph.gate import Gate
-from aios.graph.plan_steps import flatten
+from aios.graph.plan_steps import flatten, with_actor
 from aios.graph.state import TurnContext, TurnState
 from aios.knowledge.retriever import QuestionError
 from aios.planner.protocol import Memory, Plan, PlannedStep, PlanRequest
@@ -75,6 +75,7 @@ class Nodes:
         fresh["memory"] = result.memory.model_dump(mode="json")
         output = result.output
         if output.kind == "plan":
+            output = with_actor(output, user.name, self.deps.toolbox.connectors.registry)
             steps = [
                 PlannedStepView(index=i, tool=s.tool, args=s.args, description=s.description)
                 for i, (_, s) in enumerate(flatten(output))

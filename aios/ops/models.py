@@ -98,6 +98,11 @@ class ActivityOut(BaseModel):
     approvals: list[OutcomeCount] = Field(
         description="Four-eyes requests opened in the window, by where they stand now."
     )
+    approved_but_failed: int = Field(
+        0,
+        description="Of those approved, how many then failed when they ran (the system refused "
+        "them or was down): approved is not done.",
+    )
 
 
 class SkillsOut(BaseModel):

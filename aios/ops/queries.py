@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from aios.approvals import ApprovalStatus
+from aios.approvals import ApprovalStatus, Execution
 from aios.assistant.factory import Runtime
 from aios.audit import AuditRecord
 from aios.audit.trail import AuditFilter, viewed
@@ -130,7 +130,8 @@ def activity(runtime: Runtime, hours: int) -> ActivityOut:
     waits = runtime.learning.latency_by_hour(first)
     starts = [first + timedelta(hours=i) for i in range(hours)]
     keys = [start.strftime("%Y-%m-%dT%H") for start in starts]  # the trail's hour keys
-    outcomes = Counter(a.status for a in runtime.ledger.find() if a.created_at >= first)
+    opened = [a for a in runtime.ledger.find() if a.created_at >= first]
+    outcomes = Counter(a.status for a in opened)
     return ActivityOut(
         since=first,
         hours=[
@@ -144,6 +145,7 @@ def activity(runtime: Runtime, hours: int) -> ActivityOut:
             for start, key in zip(starts, keys, strict=True)
         ],
         approvals=[OutcomeCount(outcome=s, count=outcomes[s]) for s in ApprovalStatus],
+        approved_but_failed=sum(a.executed is Execution.FAILED for a in opened),
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 from aios.config_files import load_yaml_model
+from aios.policy.decision import STRICTNESS
 from aios.policy.models import (
     Decision,
     Explanation,
@@ -16,7 +18,10 @@ from aios.policy.models import (
     PolicyRequest,
     Rule,
     RuleCheck,
+    TotalCheck,
+    TotalRule,
 )
+from aios.policy.totals import check_total
 
 
 def load_policy(path: Path) -> PolicyEngine:
@@ -49,6 +54,54 @@ class PolicyEngine:
         return required in _lineage(self.policy, role)
 
     def decide(self, request: PolicyRequest) -> PolicyDecision:
+        """The per-call rules' decision, made stricter by any running total above its limit."""
+        decision = self._per_call(request)
+        if decision.decision is Decision.DENY or request.kind != "write":
+            return decision
+        for rule, checked in self._totals(request):
+            if checked.matched:
+                decision = self._stricter(
+                    decision,
+                    self._result(
+                        rule.decision, _with_total(rule, checked), rule.id, rule.approver_role
+                    ),
+                )
+        return decision
+
+    def totals_for(self, tool: str) -> list[TotalRule]:
+        """The totals rules that count ``tool``'s writes."""
+        return [rule for rule in self.policy.totals if _matches(rule.tools, tool)]
+
+    def _totals(self, request: PolicyRequest) -> list[tuple[TotalRule, TotalCheck]]:
+        now = request.now or datetime.now(UTC)
+        current = {**request.args, **request.booked}
+        return [
+            (
+                rule,
+                check_total(
+                    rule,
+                    current=current,
+                    operator=request.operator,
+                    pending=request.pending,
+                    history=request.history,
+                    now=now,
+                    matches=lambda tool, rule=rule: _matches(rule.tools, tool),
+                ),
+            )
+            for rule in self.totals_for(request.tool)
+        ]
+
+    def _stricter(self, held: PolicyDecision, other: PolicyDecision) -> PolicyDecision:
+        """The stricter of two decisions; of two approvals, the one by the role that holds
+        the other's (a manager's over finance's), else the first."""
+        if STRICTNESS[other.decision] != STRICTNESS[held.decision]:
+            return other if STRICTNESS[other.decision] > STRICTNESS[held.decision] else held
+        higher, lower = other.approver_role, held.approver_role
+        if higher and lower and self.holds(higher, lower) and not self.holds(lower, higher):
+            return other
+        return held
+
+    def _per_call(self, request: PolicyRequest) -> PolicyDecision:
         if request.role not in self.policy.roles:
             return self._result(Decision.DENY, f"unknown role {request.role!r}")
         if not _matches(self.granted(request.role), request.tool):
@@ -73,7 +126,8 @@ class PolicyEngine:
                 checked.append(RuleCheck(rule=rule.id, matched=why_not is None, why_not=why_not))
                 if why_not is None:
                     break
-        return Explanation(request=request, decision=decision, rules=checked)
+        totals = [] if request.kind != "write" else [c for _, c in self._totals(request)]
+        return Explanation(request=request, decision=decision, rules=checked, totals=totals)
 
     def _result(
         self,
@@ -89,6 +143,23 @@ class PolicyEngine:
             approver_role=approver_role,
             policy_version=self.version,
         )
+
+
+def _with_total(rule: TotalRule, checked: TotalCheck) -> str:
+    """The rule's reason with the sum that triggered it, so the approver sees the series."""
+    parts = [f"{_money(checked.this_call)} now"]
+    if checked.rest_of_plan:
+        parts.append(f"{_money(checked.rest_of_plan)} more in this request")
+    if checked.earlier:
+        refs = f" ({', '.join(checked.earlier_refs)})" if checked.earlier_refs else ""
+        parts.append(f"{_money(checked.earlier)} earlier{refs}")
+    on = f" for {checked.key}" if checked.key else ""
+    return f"{rule.reason} Total{on}: {_money(checked.total)} = {' + '.join(parts)}."
+
+
+def _money(value: Decimal) -> str:
+    # Totals rules sum money arguments (``sum: amount``).
+    return f"${value:,.2f}"
 
 
 def _mismatch(rule: Rule, request: PolicyRequest) -> str | None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from aios.policy.decision import Decision
+from aios.policy.totals import PastWrite, TotalCheck, TotalRule
 
-class Decision(StrEnum):
-    ALLOW = "allow"
-    CONFIRM = "confirm"  # the requester confirms exactly what will run
-    APPROVE = "approve"  # a different person holding ``approver_role`` approves
-    DENY = "deny"
+__all__ = ["Decision", "PastWrite", "TotalCheck", "TotalRule"]
 
 
 class _Strict(BaseModel):
@@ -71,6 +69,10 @@ class PolicyFile(_Strict):
     roles: dict[str, RoleGrant]
     defaults: Defaults = Defaults()
     rules: list[Rule] = Field(default_factory=list, description="First match wins.")
+    totals: list[TotalRule] = Field(
+        default_factory=list,
+        description="Rules on running sums of writes; the strictest applicable decision wins.",
+    )
     approvals: ApprovalRules = ApprovalRules()
     audit_readers: list[str] = Field(
         default_factory=list,
@@ -99,6 +101,12 @@ class PolicyFile(_Strict):
             named = set(rule.roles or []) | ({rule.approver_role} if rule.approver_role else set())
             if missing := named - known:
                 raise ValueError(f"rule {rule.id} names unknown roles {sorted(missing)}")
+        for total in self.totals:
+            if total.approver_role is not None and total.approver_role not in known:
+                raise ValueError(f"totals rule {total.id} names unknown role {total.approver_role}")
+        ids = [r.id for r in self.rules] + [t.id for t in self.totals]
+        if repeated := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"rule ids are used twice: {repeated}")
         ladder = self.approvals.escalate_to
         if missing := (set(ladder) | set(ladder.values())) - known:
             raise ValueError(f"approvals.escalate_to names unknown roles {sorted(missing)}")
@@ -124,6 +132,20 @@ class PolicyRequest(BaseModel):
     data_classes: list[str] = Field(
         default_factory=list, description="Classes of personal data in the arguments (masking)."
     )
+    # What running totals (``totals:`` rules) are worked out from; empty for a lone call.
+    operator: str | None = Field(None, description="Who the write is done for.")
+    booked: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What the write would book, from the system's validation (its account_id).",
+    )
+    pending: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The plan's later writes of the same tool, with what each would book.",
+    )
+    history: list[PastWrite] = Field(
+        default_factory=list, description="Earlier writes that succeeded, from the audit trail."
+    )
+    now: datetime | None = Field(None, description="When the decision is made; windows end here.")
 
 
 class PolicyDecision(BaseModel):
@@ -146,3 +168,6 @@ class Explanation(BaseModel):
     request: PolicyRequest
     decision: PolicyDecision
     rules: list[RuleCheck] = Field(description="Rules checked in order, up to the deciding one.")
+    totals: list[TotalCheck] = Field(
+        default_factory=list, description="Every totals rule on this tool, worked out."
+    )

@@ -1,8 +1,8 @@
 """``aios bench safety``: every safety drill, run on throw-away demo data, as one JSON report.
 
 Each figure counts harm (writes that ran without their approval, tamperings missed, PII shown
-without clearance, injections that did something) and must be zero; the report also says how
-much was tried, so a zero means something.
+without clearance, injections that did something, refunds split under the four-eyes line) and
+must be zero; the report also says how much was tried, so a zero means something.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from aios.safety.crash import (
     refunds_of_the_request,
 )
 from aios.safety.injections import InjectionFigures, crm_drill, document_drill, load_corpus
+from aios.safety.splits import SplitFigures, split_drill
 from aios.safety.tamper import TamperDrill, tamper_drill
 from aios.settings import Settings
 from connectors.registry import default_registry
@@ -67,6 +68,7 @@ class SafetyReport(BaseModel):
     decision_matrix: MatrixFigures
     approval_misuse: MisuseFigures
     masking: MaskingFigures
+    split_writes: SplitFigures
     injections_crm: InjectionFigures
     injections_documents: InjectionFigures
     crash: list[CrashOutcome]
@@ -98,6 +100,9 @@ def run_safety_bench(
     progress("approval misuse")
     with scratch_demo(settings) as demo:
         misuse = _misuse(demo, embedder)
+    progress("split writes")
+    with scratch_demo(settings) as demo:
+        splits = split_drill(demo, embedder)
     progress("prompt injections")
     injections = load_corpus(corpus)
     with scratch_demo(settings) as demo:
@@ -120,6 +125,7 @@ def run_safety_bench(
         decision_matrix=_matrix(settings),
         approval_misuse=misuse,
         masking=_masking(settings),
+        split_writes=splits,
         injections_crm=crm,
         injections_documents=documents,
         crash=outcomes,

@@ -6,13 +6,15 @@ from connectors._lookup import get_or_404
 from connectors.crm.models import Account, Case, Note
 from connectors.crm.views import NoteView
 from connectors.errors import RuleViolation
-from connectors.operation import Kind, Risk, SystemContext, operation
+from connectors.operation import ActingPerson, Kind, Risk, SystemContext, operation
 
 
 class AddNoteInput(BaseModel):
     account_id: str = Field(description="The account the note is about, e.g. ACC-1001.")
     case_id: str | None = Field(None, description="Attach the note to this case, e.g. CS-1001.")
-    author: str = Field(min_length=1, max_length=100, description="Username writing the note.")
+    author: ActingPerson = Field(
+        min_length=1, max_length=100, description="Username writing the note."
+    )
     body: str = Field(min_length=1, max_length=5000, description="The note's text.")
 
 

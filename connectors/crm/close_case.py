@@ -7,7 +7,7 @@ from connectors.crm._notes import DEFAULT_AUTHOR, record_note
 from connectors.crm.models import Case, CaseStatus
 from connectors.crm.views import CaseChange, CaseView, NoteView
 from connectors.errors import RuleViolation
-from connectors.operation import Kind, Risk, SystemContext, operation
+from connectors.operation import ActingPerson, Kind, Risk, SystemContext, operation
 
 
 class CloseCaseInput(BaseModel):
@@ -19,7 +19,7 @@ class CloseCaseInput(BaseModel):
         max_length=2000,
         description="How the case was resolved, at least 10 characters; kept as a note.",
     )
-    author: str = Field(
+    author: ActingPerson = Field(
         DEFAULT_AUTHOR, min_length=1, max_length=100, description="Username closing it."
     )
 

@@ -7,7 +7,7 @@ from connectors.crm._notes import DEFAULT_AUTHOR, record_note
 from connectors.crm.models import Case, CaseStatus
 from connectors.crm.views import CaseChange, CaseView, NoteView
 from connectors.errors import RuleViolation
-from connectors.operation import Kind, Risk, SystemContext, operation
+from connectors.operation import ActingPerson, Kind, Risk, SystemContext, operation
 
 # Who handles a case at each escalation level; the last is the ceiling.
 LEVELS = ("agent", "senior_agent", "manager")
@@ -21,7 +21,7 @@ class EscalateCaseInput(BaseModel):
     reason: str = Field(
         min_length=3, max_length=2000, description="Why it needs a more senior person."
     )
-    author: str = Field(
+    author: ActingPerson = Field(
         DEFAULT_AUTHOR, min_length=1, max_length=100, description="Username escalating it."
     )
 

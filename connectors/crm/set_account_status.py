@@ -7,7 +7,7 @@ from connectors.crm._notes import DEFAULT_AUTHOR, record_note
 from connectors.crm.models import Account, AccountStatus
 from connectors.crm.views import AccountView, NoteView
 from connectors.errors import RuleViolation
-from connectors.operation import Kind, Risk, SystemContext, operation
+from connectors.operation import ActingPerson, Kind, Risk, SystemContext, operation
 
 
 class SetAccountStatusInput(BaseModel):
@@ -18,7 +18,7 @@ class SetAccountStatusInput(BaseModel):
     reason: str = Field(
         min_length=3, max_length=2000, description="Why the status changes; kept as a note."
     )
-    author: str = Field(
+    author: ActingPerson = Field(
         DEFAULT_AUTHOR, min_length=1, max_length=100, description="Username making the change."
     )
 

@@ -16,4 +16,9 @@ class Transport(Protocol):
         """Run ``op`` on its system and return its typed result, or raise a ConnectorError."""
         ...
 
+    def validate(self, op: Operation[Any, Any], args: BaseModel) -> BaseModel:
+        """What ``op`` would return, checked by the system's own rules, with nothing changed
+        (``System.validate``); raises the ConnectorError the call itself would raise."""
+        ...
+
     def close(self) -> None: ...

@@ -45,11 +45,20 @@ class HttpTransport:
     def invoke(
         self, op: Operation[Any, Any], args: BaseModel, idempotency_key: str | None
     ) -> BaseModel:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        return self._call(op, args, headers, "")
+
+    def validate(self, op: Operation[Any, Any], args: BaseModel) -> BaseModel:
+        # Nothing happens on the system, so retrying is always safe.
+        return self._call(op, args, {}, "/validate")
+
+    def _call(
+        self, op: Operation[Any, Any], args: BaseModel, headers: dict[str, str], suffix: str
+    ) -> BaseModel:
         base = self.base_urls.get(op.system)
         if base is None:
             raise SystemUnavailable(f"no base URL configured for system {op.system!r}")
-        url = f"{base}/v1/operations/{op.name}"
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        url = f"{base}/v1/operations/{op.name}{suffix}"
         body = args.model_dump(mode="json")
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1),

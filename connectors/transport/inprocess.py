@@ -24,6 +24,12 @@ class InProcessTransport:
             raise SystemUnavailable(f"system {op.system!r} is not configured")
         return system.execute(op.name, args, idempotency_key)
 
+    def validate(self, op: Operation[Any, Any], args: BaseModel) -> BaseModel:
+        system = self.systems.get(op.system)
+        if system is None:
+            raise SystemUnavailable(f"system {op.system!r} is not configured")
+        return system.validate(op.name, args)
+
     def close(self) -> None:
         for system in self.systems.values():
             system.engine.dispose()

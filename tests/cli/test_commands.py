@@ -207,6 +207,9 @@ def test_bench_safety_reports_no_harm(demo_settings):
     assert misuse["refused"] == misuse["attempts"] >= 7
     assert (misuse["writes_before_valid_approval"], misuse["writes_after_valid_approval"]) == (0, 1)
     assert report["masking"]["leaks"] == 0
+    splits = report["split_writes"]
+    assert splits["stopped_for_approval"] == splits["attempts"] >= 4
+    assert splits["over_threshold_unapproved"] == 0
     for drill in ("injections_crm", "injections_documents"):
         figures = report[drill]
         assert figures["planted"] >= 10
@@ -259,3 +262,22 @@ def test_the_readme_api_example_over_loopback(demo_settings):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_policy_check_works_out_running_totals_for_a_hypothetical(demo_settings):
+    """A $450 refund is the requester's to confirm, unless the invoice already took $450."""
+    args = '{"invoice_id": "INV-2034", "amount": "450", "reason": "damaged"}'
+    base = ["policy", "check", "--user", "alice", "--tool", "erp.create_refund", "--args", args]
+    alone = runner.invoke(app, base)
+    assert alone.exit_code == 0, alone.output
+    assert alone.output.startswith("CONFIRM")
+    assert "refunds-per-invoice-above-500: no: $450.00 per invoice INV-2034" in alone.output
+    earlier = '[{"invoice_id": "INV-2034", "amount": "450", "hours_ago": 30}]'
+    split = runner.invoke(app, [*base, "--earlier", earlier])
+    assert split.exit_code == 0, split.output
+    assert split.output.startswith("APPROVE by finance: Refunds on one invoice adding up")
+    assert "refunds-per-invoice-above-500: matched: $900.00 per invoice INV-2034" in split.output
+    in_plan = runner.invoke(app, [*base, "--more", f"[{args}]", "--json"])
+    assert json.loads(in_plan.output)["decision"]["rule"] == "refunds-per-invoice-above-500"
+    bad = runner.invoke(app, [*base, "--earlier", "{}"])
+    assert bad.exit_code == 2 and "must be a JSON list" in bad.output

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
-from connectors.erp.models import Refund
+from connectors.erp.models import Refund, SalesOrder
 from connectors.erp.views import RefundView
 from connectors.errors import IdempotencyConflict, InvalidInput, NotFound, RuleViolation
 
@@ -115,3 +116,36 @@ def test_invalid_input_message_names_the_field(connectors):
             {"invoice_id": "INV-2001", "amount": "abc", "reason": "damaged"},
             idempotency_key="k-7",
         )
+
+
+def test_validate_answers_what_a_write_would_book_and_changes_nothing(connectors, systems):
+    args = {"invoice_id": "INV-2001", "amount": "45", "reason": "arrived damaged"}
+    would = connectors.validate("erp.create_refund", args)
+    assert (would.account_id, would.amount) == ("ACC-1001", Decimal("45.00"))
+    assert _refunds(systems) == []
+    # Nothing was kept, not even the credit note number.
+    made = connectors.call("erp.create_refund", args, idempotency_key="k-v")
+    assert made.id == would.id
+
+
+def test_validate_meets_the_rules_the_write_would_meet(connectors, systems):
+    with pytest.raises(RuleViolation, match=r"exceeds the refundable 480\.00"):
+        connectors.validate(
+            "erp.create_refund",
+            {"invoice_id": "INV-2001", "amount": "480.01", "reason": "arrived damaged"},
+        )
+    with pytest.raises(NotFound):
+        connectors.validate(
+            "erp.create_refund", {"invoice_id": "INV-9999", "amount": "1", "reason": "damaged"}
+        )
+    with systems["erp"].session() as s:
+        order = s.get(SalesOrder, "SO-1042")
+        order.delivered_at = order.delivered_at - timedelta(days=100)
+        s.add(order)
+        s.commit()
+    with pytest.raises(RuleViolation, match="outside the 90-day refund window"):
+        connectors.validate(
+            "erp.create_refund",
+            {"invoice_id": "INV-2001", "amount": "10", "reason": "arrived damaged"},
+        )
+    assert _refunds(systems) == []

@@ -8,11 +8,13 @@ what each role may do with it. Calls carry no amounts, so thresholds do not appl
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from aios.policy import Decision, PolicyRequest, load_policy
+from aios.policy.totals import PastWrite
 from connectors.registry import default_registry
 
 POLICY = Path(__file__).parents[2] / "policies" / "actions.yaml"
@@ -70,3 +72,46 @@ def test_each_cell_matches_the_policy_file(role, tool):
     kind = default_registry().get(tool).kind.value
     decided = engine.decide(PolicyRequest(role=role, tool=tool, kind=kind, confidence=0.9))
     assert decided.decision is CELLS[role, tool], decided.reason
+
+
+# Running totals (policies/actions.yaml ``totals:``), for an agent refunding on one invoice:
+# this refund, the same request's other refunds, and earlier ones on the invoice (ever).
+TOTALS = """
+this     in_request  earlier  decision  approver
+450.00   0           0        confirm   -
+450.00   450.00      0        approve   finance
+450.00   0           450.00   approve   finance
+250.00   150.00      100.00   confirm   -
+250.00   150.00      100.01   approve   finance
+3000.00  0           2000.01  approve   manager
+"""
+
+
+def _totals_rows() -> list[list[str]]:
+    return [line.split() for line in TOTALS.strip().splitlines()[1:]]
+
+
+@pytest.mark.parametrize(("this", "in_request", "earlier", "decision", "approver"), _totals_rows())
+def test_each_totals_row_matches_the_policy_file(this, in_request, earlier, decision, approver):
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    refund = {"invoice_id": "INV-2034", "reason": "damaged"}
+    past = PastWrite(
+        tool="erp.create_refund",
+        values={**refund, "amount": earlier},
+        operator="bob",
+        at=now - timedelta(days=60),
+    )
+    decided = load_policy(POLICY).decide(
+        PolicyRequest(
+            role="agent",
+            tool="erp.create_refund",
+            kind="write",
+            args={**refund, "amount": this},
+            operator="alice",
+            pending=[{**refund, "amount": in_request}] if in_request != "0" else [],
+            history=[past] if earlier != "0" else [],
+            now=now,
+        )
+    )
+    assert decided.decision is Decision(decision), decided.reason
+    assert decided.approver_role == (None if approver == "-" else approver)

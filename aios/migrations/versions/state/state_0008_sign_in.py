@@ -2,7 +2,7 @@
 password, and the failed sign-ins that throttle guessing.
 
 Revision ID: state_0008
-Revises: state_0005
+Revises: state_0007
 Create Date: 2026-12-07 04:00:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "state_0008"
-down_revision: str | Sequence[str] | None = "state_0005"
+down_revision: str | Sequence[str] | None = "state_0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
