@@ -151,3 +151,28 @@ def test_a_correction_recomposes_the_reason_and_the_note(chat):
     )
     confirmation = _confirmation(chat("s", "no, make it $40"))
     assert "$40.00" in confirmation.args["reason"] and "$45" not in confirmation.args["reason"]
+
+
+def test_a_listed_account_is_picked_by_position(chat):
+    chat("s", "show me the northwind accounts")
+    events = chat("s", "whats the credit limit on the 2nd one")
+    assert "erp.get_customer" in _tools(events) and "Northwind Trading Co." in _said(events)
+
+
+def test_a_leading_command_verb_names_the_change(chat):
+    assert _confirmation(chat("s", "scrap SO-1090 pls they double ordered")).tool == (
+        "erp.cancel_order"
+    )
+    events = chat("t", "pls log on case CS-1007: customer asked for a refund, we need photos")
+    assert _confirmation(events).args["body"] == "customer asked for a refund, we need photos"
+
+
+def test_what_a_customer_owes_is_every_unpaid_invoice(chat):
+    events = chat("s", "how much does blue harbor logistics owe us right now?")
+    assert next(e for e in events if e.type == "step_started").args["unpaid"] == "true"
+
+
+def test_an_amount_that_reads_two_ways_is_asked_about(chat):
+    events = chat("s", "credit 2,5k on INV-2131")
+    assert not _tools(events) and '"2,5k"' in _said(events)
+    assert not any(e.type == "confirmation_required" for e in events)

@@ -114,3 +114,17 @@ def test_positions_in_a_list():
 def test_lists_shown_are_remembered_by_kind():
     results = {"0": {"invoices": {"invoices": [{"id": "INV-2001"}, {"id": "INV-2002"}]}}}
     assert listed(results) == {"invoice": ["INV-2001", "INV-2002"]}
+
+
+def test_a_colon_after_a_note_or_case_request_starts_its_text():
+    cues = ["note", "log", "case", "ticket"]
+    said = split_payload("note for acme: they might cancel SO-1172 and want a refund", cues)
+    assert said.head == "note for acme" and said.body.startswith("they might cancel")
+    # Without the words of a request that takes text, a colon is just punctuation.
+    assert split_payload("refund INV-2038: $20", cues).body is None
+
+
+def test_short_name_words_match_all_but_a_last_letter():
+    accounts = [{"id": "ACC-1", "name": "Old Mill Builders"}, {"id": "ACC-2", "name": "Blue Bay"}]
+    assert name_candidates("sla for a gold account", accounts) == []
+    assert [a["id"] for a in name_candidates("blu bay pls", accounts)] == ["ACC-2"]
