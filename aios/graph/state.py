@@ -25,6 +25,7 @@ class TurnState(TypedDict, total=False):
     actor_role: str
     decision: dict[str, Any] | None  # the policy decision for the step at the cursor
     approval: str | None  # the ledger's approval id when that decision is APPROVE
+    asked: str | None  # the id of the confirmation shown for the step at the cursor
     confirmed_by: str | None
     outcome: Outcome
     errors: list[str]
