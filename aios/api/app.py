@@ -7,6 +7,7 @@ are RFC 9457 problem+json with stable codes. ``/widget.js`` is the embeddable ch
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -38,9 +39,10 @@ from aios.api.models import (
 )
 from aios.api.readiness import Readiness, readiness
 from aios.api.store import ApiStore
-from aios.assistant.events import ConfirmationRequired, DoneEvent, Event
+from aios.assistant.decisions import REFUSALS, DecisionRefused, Shown
+from aios.assistant.events import ConfirmationRequired, DoneEvent, ErrorEvent, Event
 from aios.assistant.factory import Runtime
-from aios.assistant.threads import KeyedLocks, iterate_in_thread
+from aios.assistant.threads import iterate_in_thread
 from aios.audit import AuditRecord
 from aios.audit.trail import viewed
 from aios.identity import User
@@ -88,7 +90,6 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         expose_headers=["Retry-After"],
         max_age=600,
     )
-    turns = KeyedLocks[str]()
 
     def owned(session_id: str, user: User) -> None:
         found = store.session(session_id)
@@ -110,8 +111,8 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     async def take_turn(
         session_id: str, user: User, said: str | None, run: Callable[[], Iterator[Event]]
     ) -> TurnOut:
-        async with turns(session_id):
-            events = [e async for e in iterate_in_thread(recorded(session_id, user, said, run))]
+        # One turn per session at a time is the core's (aios.assistant.locks), across workers.
+        events = [e async for e in iterate_in_thread(recorded(session_id, user, said, run))]
         return _turn(session_id, events)
 
     async def play(
@@ -122,9 +123,7 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         run: Callable[[], Iterator[Event]],
     ) -> Any:
         if "text/event-stream" in request.headers.get("accept", ""):
-            return EventSourceResponse(
-                _stream(turns, session_id, recorded(session_id, user, said, run))
-            )
+            return EventSourceResponse(_stream(recorded(session_id, user, said, run)))
         return await take_turn(session_id, user, said, run)
 
     def open_session(user: User) -> SessionOut:
@@ -244,12 +243,28 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         owned(session_id, user)
         return runtime.assistant.pending(session_id)
 
-    @app.post("/v1/sessions/{session_id}/decision", tags=["sessions"])
+    @app.post(
+        "/v1/sessions/{session_id}/decision",
+        tags=["sessions"],
+        responses={409: {"description": "That confirmation was replaced or already decided."}},
+    )
     async def decide(session_id: str, body: DecisionIn, request: Request, user: Caller) -> TurnOut:
-        """Confirm, reject or change what the session waits for (the requester only)."""
+        """Confirm, reject or change what the session waits for (the requester only), naming
+        the confirmation as it was shown: one that was replaced or decided meanwhile is
+        refused with 409 (``replaced``, ``already_decided``) and nothing is done."""
         owned(session_id, user)
-        run = lambda: runtime.assistant.resume(session_id, user, body.answer, body.text)  # noqa: E731
-        return await play(request, session_id, user, None, run)  # type: ignore[no-any-return]
+        shown = Shown(body.confirmation_id, body.args_hash)
+        try:
+            await asyncio.to_thread(runtime.assistant.verify, session_id, shown)
+        except DecisionRefused as stale:
+            raise ApiError(409, stale.code, stale.message) from None
+        run = lambda: runtime.assistant.resume(  # noqa: E731
+            session_id, user, body.answer, body.text, shown=shown
+        )
+        turn = await play(request, session_id, user, None, run)
+        if isinstance(turn, TurnOut) and (refused := _refused(turn)) is not None:
+            raise ApiError(409, refused.code, refused.message)  # replaced after the check
+        return turn  # type: ignore[no-any-return]
 
     @app.get("/v1/sessions/{session_id}/transcript", tags=["sessions"])
     def transcript(session_id: str, user: Caller) -> list[TranscriptItem]:
@@ -321,12 +336,16 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     return app
 
 
-async def _stream(
-    turns: KeyedLocks[str], session_id: str, produce: Callable[[], Iterator[Event]]
-) -> AsyncIterator[dict[str, str]]:
-    async with turns(session_id):
-        async for event in iterate_in_thread(produce):
-            yield {"event": event.type, "data": event.model_dump_json()}
+async def _stream(produce: Callable[[], Iterator[Event]]) -> AsyncIterator[dict[str, str]]:
+    async for event in iterate_in_thread(produce):
+        yield {"event": event.type, "data": event.model_dump_json()}
+
+
+def _refused(turn: TurnOut) -> ErrorEvent | None:
+    first = turn.events[0] if turn.events else None
+    if isinstance(first, ErrorEvent) and first.code in REFUSALS:
+        return first
+    return None
 
 
 def _turn(session_id: str, events: list[Event]) -> TurnOut:

@@ -15,6 +15,8 @@ from aios.assistant.events import ConfirmationRequired
 
 REPLACED = "That confirmation was replaced by a newer one; nothing was done. Answer the newest."
 ALREADY_DECIDED = "That was already decided; nothing more was done."
+REFUSALS = frozenset({"replaced", "already_decided", "busy"})
+"""Error codes of a decision the core did not take because it answered something else."""
 
 
 @dataclass(frozen=True)

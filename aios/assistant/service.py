@@ -357,6 +357,15 @@ class Assistant:
             ):
                 self.ledger.record_outcome(approval.id, "\n\n".join(said) or "Done.")
 
+    def take_notices(self, session_id: str, user: User) -> list[MessageEvent]:
+        """``notices`` for a front end that asks between turns: taken under the session's
+        lock, so they never land inside a turn; none while a turn runs (it tells them)."""
+        try:
+            with self.locks.hold(session_id):
+                return list(self.notices(session_id, user))
+        except SessionBusy:
+            return []
+
     def notices(self, session_id: str, user: User) -> Iterator[MessageEvent]:
         """Tell the requester what happened to their approvals while they were away."""
         for approval in self.ledger.take_notifications(session_id, user.name):

@@ -28,9 +28,7 @@ def test_each_confirmation_has_an_id_and_the_hash_of_what_it_shows(runtime, user
     assert b.id != a.id and b.args_hash != a.args_hash
 
 
-def test_a_decision_on_a_replaced_card_is_refused_and_the_new_one_still_waits(
-    runtime, users, rows
-):
+def test_a_decision_on_a_replaced_card_is_refused_and_the_new_one_still_waits(runtime, users, rows):
     alice = users["alice"]
     before = len(_refunds(rows))
     a = _card(runtime.assistant.handle("d1", alice, REQUEST))
