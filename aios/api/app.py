@@ -327,7 +327,7 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
 
     # The speech models load on the first voice request, not here.
     app.include_router(voice_router(runtime.settings))
-    # A call's turns are the message route's: the same ownership, lock, transcript and metrics.
+    # A call's turns are the message route's: the same ownership, transcript and metrics.
     app.include_router(
         calls_router(runtime, Sessions(open=open_session, owned=owned, turn=take_turn))
     )
