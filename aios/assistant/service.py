@@ -3,7 +3,12 @@
 Both yield the typed events of ``aios.assistant.events``, ending with a ``DoneEvent``. State
 lives in the graph's checkpointer and the approval ledger, so a conversation paused for a
 confirmation survives a restart and resumes on the same session id, in this process or
-another; a run that a crash cut short is finished before anything else happens in its session.
+another; a run that a crash cut short is finished before anything else happens in its session,
+while one that failed with an error waits for the person to say *retry*.
+
+One turn of a conversation runs at a time, across front ends and worker processes
+(``aios.assistant.locks``), and a decision names the confirmation it answers as it was shown
+(``aios.assistant.decisions``): the check and the decision happen under the same hold.
 """
 
 from __future__ import annotations
