@@ -55,17 +55,18 @@ def stale_drill(settings: Settings, embedder: Embedder, attempts: int = 3) -> St
     refused = stale = current = 0
     answers: tuple[Answer, ...] = ("approve", "reject", "change")
     for n in range(attempts):
-        session, cents = f"stale-drill-{n}", 500 + n
-        old = _card(runtime.assistant.handle(session, alice, _refund(cents)))
-        new = _card(runtime.assistant.handle(session, alice, f"no, make it ${cents - 100}.00"))
-        before = _refunds(settings, cents), _refunds(settings, cents - 100)
+        # The same request each time, in a session of its own: the figures are differences.
+        session = f"stale-drill-{n}"
+        old = _card(runtime.assistant.handle(session, alice, f"{_refund(500)}, damaged"))
+        new = _card(runtime.assistant.handle(session, alice, "no, make it $4.00"))
+        before = _refunds(settings, 500), _refunds(settings, 400)
         answer = answers[n % len(answers)]
         text = "make it $1.00" if answer == "change" else None
         events = list(runtime.assistant.resume(session, alice, answer, text, shown=Shown.of(old)))
         refused += isinstance(events[0], ErrorEvent) and events[0].code == "replaced"
-        stale += (_refunds(settings, cents), _refunds(settings, cents - 100)) != before
+        stale += (_refunds(settings, 500), _refunds(settings, 400)) != before
         list(runtime.assistant.resume(session, alice, "approve", shown=Shown.of(new)))
-        current += _refunds(settings, cents - 100) - before[1]
+        current += _refunds(settings, 400) - before[1]
     return StaleFigures(
         attempts=attempts, refused=refused, stale_writes=stale, current_written=current
     )
@@ -79,7 +80,7 @@ def concurrent_drill(settings: Settings, embedder: Embedder, rounds: int = 3) ->
     assert alice is not None
     extra_writes = extra_pairs = second = 0
     for n in range(rounds):
-        session, cents = f"concurrent-drill-{n}", 700 + n
+        session, cents = f"concurrent-drill-{n}", 666
         before = _refunds(settings, cents)
         card = _card(workers[0].assistant.handle(session, alice, _refund(cents)))
         told = _at_once([_decision(w, session, alice, card, typed=n % 2 == 1) for w in workers])
@@ -103,7 +104,7 @@ def _decision(
 
 
 def _refund(cents: int) -> str:
-    return f"refund ${cents // 100}.{cents % 100:02d} on order {planted.DAMAGED_ORDER}, damaged"
+    return f"refund ${cents // 100}.{cents % 100:02d} on order {planted.DAMAGED_ORDER}"
 
 
 def _card(events: Iterator[Event]) -> ConfirmationRequired:
