@@ -83,7 +83,7 @@ def concurrent_drill(settings: Settings, embedder: Embedder, rounds: int = 3) ->
         session, cents = f"concurrent-drill-{n}", 666
         before = _refunds(settings, cents)
         card = _card(workers[0].assistant.handle(session, alice, _refund(cents)))
-        told = _at_once([_decision(w, session, alice, card, typed=n % 2 == 1) for w in workers])
+        told = at_once([_decision(w, session, alice, card, typed=n % 2 == 1) for w in workers])
         extra_writes += max(0, _refunds(settings, cents) - before - 1)
         extra_pairs += max(0, _pairs(workers[0], session) - 1)
         second += max(0, sum(any(e.type == "step_finished" for e in t) for t in told) - 1)
@@ -128,7 +128,8 @@ def _pairs(runtime: Runtime, session: str) -> int:
     return max(kinds.count("tool.requested"), kinds.count("tool.succeeded"))
 
 
-def _at_once(turns: list[Callable[[], Iterator[Event]]]) -> list[list[Event]]:
+def at_once(turns: list[Callable[[], Iterator[Event]]]) -> list[list[Event]]:
+    """What each of ``turns`` told, run in threads of their own released together."""
     start = threading.Barrier(len(turns))
     told: list[list[Event]] = [[] for _ in turns]
 

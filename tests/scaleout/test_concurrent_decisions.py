@@ -6,8 +6,7 @@ the data directory as two processes on one machine do."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from aios.assistant.factory import build_runtime
 from aios.assistant.locks import FileLocks, PostgresLocks, SessionBusy, open_locks
 from aios.identity import demo_users
 from aios.knowledge.embedder import Embedder
+from aios.safety.decisions import at_once
 from aios.settings import Settings
 from aios.wiring import open_systems
 from connectors.demo import _planted as planted
@@ -44,22 +44,6 @@ def _refunds(settings: Settings) -> int:
             )
         )
         return len(list(found))
-
-
-def _at_once(*turns: Callable[[], Iterator[Event]]) -> list[list[Event]]:
-    start = threading.Barrier(len(turns))
-    out: list[list[Event]] = [[] for _ in turns]
-
-    def run(i: int) -> None:
-        start.wait()
-        out[i] = list(turns[i]())
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(turns))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return out
 
 
 def _pairs(runtime, session: str) -> tuple[int, int]:
@@ -95,7 +79,7 @@ def test_two_workers_deciding_at_once_write_once_and_audit_once(
     else:
         turns = [lambda w=w: w.assistant.handle(session, ALICE, "yes") for w in (a, b)]
 
-    won, lost = _winner_and_loser(_at_once(*turns))
+    won, lost = _winner_and_loser(at_once(turns))
 
     assert _refunds(shared) == before + 1
     assert _pairs(a, session) == (1, 1)
