@@ -54,6 +54,7 @@ os.environ.setdefault("CHAINLIT_AUTH_SECRET", secrets.token_urlsafe(32))
 # from another host, so that the chat loads where the browser reaches nothing but aios.
 _chainlit_page = chainlit.server.get_html_template
 chainlit.server.get_html_template = lambda root_path: strip_external(_chainlit_page(root_path))
+chainlit.server.app.add_middleware(login.ClientAddress)  # sign-in throttles per client too
 
 STARTERS = {
     "Refund and note": (
@@ -82,6 +83,11 @@ def assistant() -> Assistant:
 @cl.on_app_startup
 async def warm_up() -> None:
     await asyncio.to_thread(runtime)
+    login.refuse_exposed_demo(
+        chainlit.config.config.run.host,
+        runtime().users,
+        allowed=runtime().settings.allow_demo_login,
+    )
     asyncio.get_running_loop().create_task(_sweep_forever())
 
 
@@ -118,8 +124,7 @@ async def _notices_forever(session: str, me: User) -> None:
 
 @cl.password_auth_callback
 async def sign_in(username: str, password: str) -> cl.User | None:
-    expected = os.environ.get("AIOS_DEMO_PASSWORD", login.DEFAULT_PASSWORD)
-    user = login.check(username, password, runtime().users.get, expected)
+    user = await asyncio.to_thread(login.check, runtime().users, username, password)
     if user is None:
         return None
     name = user.display_name or user.name

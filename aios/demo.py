@@ -18,14 +18,15 @@ from connectors.demo import seed as seed_systems
 
 
 def seed_demo(settings: Settings, *, seed: int | None = None, force: bool = False) -> SeedReport:
-    """Seed the CRM and ERP (dated relative to today, UTC) and add the missing demo operators.
+    """Seed the CRM and ERP (dated relative to today, UTC) and add the missing demo operators;
+    those without a password of their own get the demo password (``AIOS_DEMO_PASSWORD``).
 
     Systems that already hold data are left alone unless ``force`` is set (see
     ``connectors.demo.seed``); operators that exist, deactivated ones too, stay as they are.
     """
     directory = open_directory(settings, load_policy(settings.policy_file).policy.roles)
     try:
-        directory.seed(demo_users().values())
+        directory.seed(demo_users().values(), settings.demo_password.get_secret_value())
     finally:
         directory.engine.dispose()
     systems = open_systems(settings)

@@ -103,6 +103,22 @@ class Settings(BaseSettings):
         30.0, gt=0, le=600, description="The longest recording the voice routes transcribe."
     )
 
+    audit_key: SecretStr | None = Field(
+        None,
+        description="Signs the audit trail's chain head (HMAC-SHA256), so that a rewrite of the "
+        "table and the head together is detected; keep it out of the data directory.",
+    )
+    demo_password: SecretStr = Field(
+        SecretStr("demo"),
+        description="The demo operators' web chat password, hashed into the directory by "
+        "`aios demo seed`; every other user has their own (`aios users set-password`).",
+    )
+    allow_demo_login: bool = Field(
+        False,
+        description="Let a web chat listening beyond loopback start while users still have "
+        "the demo password (a shared demo server; never in production).",
+    )
+
     slack_bot_token: SecretStr | None = Field(
         None, description="The Slack app's bot token (xoxb-…), for `aios slack`."
     )

@@ -8,12 +8,10 @@ are RFC 9457 problem+json with stable codes. ``/widget.js`` is the embeddable ch
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +24,8 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
 from aios.api.auth import Caller, KeyRates
-from aios.api.errors import ApiError, problem
+from aios.api.errors import ApiError, code_of, problem
+from aios.api.idempotency import LEASE_S, Idempotency, Replay, recovered
 from aios.api.metrics import ApiMetrics
 from aios.api.models import (
     ApprovalDecisionIn,
@@ -39,10 +38,11 @@ from aios.api.models import (
 )
 from aios.api.readiness import Readiness, readiness
 from aios.api.store import ApiStore
+from aios.api.turns import Turns, server_sent
 from aios.assistant.decisions import REFUSALS, DecisionRefused, Shown
-from aios.assistant.events import ConfirmationRequired, DoneEvent, ErrorEvent, Event
+from aios.assistant.events import ConfirmationRequired, ErrorEvent, Event
 from aios.assistant.factory import Runtime
-from aios.assistant.threads import iterate_in_thread
+from aios.assistant.shown import kept_for
 from aios.audit import AuditRecord
 from aios.audit.trail import viewed
 from aios.identity import User
@@ -58,7 +58,9 @@ WIDGET = Path(__file__).parent / "static" / "widget.js"
 log = logging.getLogger(__name__)
 
 
-def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
+def create_app(
+    runtime: Runtime, store: ApiStore, *, idempotency_lease_s: float = LEASE_S
+) -> FastAPI:
     app = FastAPI(
         title="aios API",
         version="1.0.0",
@@ -90,30 +92,13 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         expose_headers=["Retry-After"],
         max_age=600,
     )
+    turns = Turns(store, metrics)
+    idempotency = Idempotency(store, idempotency_lease_s)
 
     def owned(session_id: str, user: User) -> None:
         found = store.session(session_id)
         if found is None or found.owner != user.name:
             raise ApiError(404, "not_found", f"There is no session {session_id}.")
-
-    def recorded(
-        session_id: str, user: User, said: str | None, run: Callable[[], Iterator[Event]]
-    ) -> Callable[[], Iterator[Event]]:
-        def produce() -> Iterator[Event]:
-            started = time.perf_counter()
-            events = list(run())
-            metrics.turn(events, time.perf_counter() - started)
-            store.record(session_id, user.name, said, [e.model_dump(mode="json") for e in events])
-            yield from events
-
-        return produce
-
-    async def take_turn(
-        session_id: str, user: User, said: str | None, run: Callable[[], Iterator[Event]]
-    ) -> TurnOut:
-        # One turn per session at a time is the core's (aios.assistant.locks), across workers.
-        events = [e async for e in iterate_in_thread(recorded(session_id, user, said, run))]
-        return _turn(session_id, events)
 
     async def play(
         request: Request,
@@ -122,9 +107,9 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         said: str | None,
         run: Callable[[], Iterator[Event]],
     ) -> Any:
-        if "text/event-stream" in request.headers.get("accept", ""):
-            return EventSourceResponse(_stream(recorded(session_id, user, said, run)))
-        return await take_turn(session_id, user, said, run)
+        if _streams(request):
+            return EventSourceResponse(server_sent(turns.events(session_id, user, said, run)))
+        return await turns.take(session_id, user, said, run)
 
     def open_session(user: User) -> SessionOut:
         row = store.open_session(f"api-{uuid.uuid4().hex}", user.name)
@@ -132,7 +117,7 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def _http_problem(_: Request, exc: HTTPException) -> JSONResponse:
-        code = getattr(exc, "code", "http_error")
+        code = code_of(exc)
         metrics.problems.labels(code).inc()
         return problem(exc.status_code, code, str(exc.detail), exc.headers)
 
@@ -216,26 +201,27 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
         run = lambda: runtime.assistant.handle(session_id, user, body.text)  # noqa: E731
         if idempotency_key is None:
             return await play(request, session_id, user, body.text, run)  # type: ignore[no-any-return]
-        digest = hashlib.sha256(f"{session_id}\n{body.text}".encode()).hexdigest()
-        claimed = store.reserve(user.name, idempotency_key, digest)
-        if claimed is not None:
-            first_hash, response = claimed
-            if first_hash != digest:
-                raise ApiError(
-                    422, "idempotency_conflict", "That key was used for another request."
-                )
-            if response is None:
-                raise ApiError(
-                    409, "in_progress", "The first request with that key is still running."
-                )
-            return TurnOut.model_validate_json(response)
-        try:
-            turn = await take_turn(session_id, user, body.text, run)
-        except Exception:
-            store.release(user.name, idempotency_key)
-            raise
-        store.complete(user.name, idempotency_key, turn.model_dump_json())
-        return turn
+        claimed = idempotency.claim(user.name, idempotency_key, session_id, body.text)
+        if isinstance(claimed, Replay):
+            if _streams(request):
+                return EventSourceResponse(server_sent(None, claimed.turn.events))  # type: ignore[return-value]
+            return claimed.turn
+        # A turn taken over from a process that died: what that process had sent comes first.
+        lease, sent = claimed.lease, list(claimed.lease.events)
+        said: str | None = body.text
+        if claimed.recovering:
+            said = None if sent else body.text
+            run = lambda: recovered(  # noqa: E731
+                sent,
+                lambda: runtime.assistant.recover(session_id),
+                lambda: runtime.assistant.pending(session_id),
+                lambda: runtime.assistant.handle(session_id, user, body.text),
+            )
+        if _streams(request):
+            events = turns.events(session_id, user, said, run, lease)
+            return EventSourceResponse(server_sent(events, sent))  # type: ignore[return-value]
+        await turns.take(session_id, user, said, run, lease)
+        return lease.turn
 
     @app.get("/v1/sessions/{session_id}/pending", tags=["sessions"])
     def pending(session_id: str, user: Caller) -> ConfirmationRequired | None:
@@ -270,7 +256,14 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     def transcript(session_id: str, user: Caller) -> list[TranscriptItem]:
         owned(session_id, user)
         return [
-            TranscriptItem(actor=e.actor, said=e.said, event=json.loads(e.event), at=e.at)
+            # Masked again for the reader: a turn decided by an approver was kept as the
+            # approver's role sees it, and rows kept before masking was applied to every event.
+            TranscriptItem(
+                actor=e.actor,
+                said=e.said,
+                event=kept_for(json.loads(e.event), masker, user.role),
+                at=e.at,
+            )
             for e in store.transcript(session_id)
         ]
 
@@ -329,16 +322,11 @@ def create_app(runtime: Runtime, store: ApiStore) -> FastAPI:
     app.include_router(voice_router(runtime.settings))
     # A call's turns are the message route's: the same ownership, transcript and metrics.
     app.include_router(
-        calls_router(runtime, Sessions(open=open_session, owned=owned, turn=take_turn))
+        calls_router(runtime, Sessions(open=open_session, owned=owned, turn=turns.take))
     )
     app.include_router(ops_router(runtime))
     app.include_router(learning_router(runtime))
     return app
-
-
-async def _stream(produce: Callable[[], Iterator[Event]]) -> AsyncIterator[dict[str, str]]:
-    async for event in iterate_in_thread(produce):
-        yield {"event": event.type, "data": event.model_dump_json()}
 
 
 def _refused(turn: TurnOut) -> ErrorEvent | None:
@@ -348,6 +336,5 @@ def _refused(turn: TurnOut) -> ErrorEvent | None:
     return None
 
 
-def _turn(session_id: str, events: list[Event]) -> TurnOut:
-    done = next((e for e in reversed(events) if isinstance(e, DoneEvent)), None)
-    return TurnOut(session_id=session_id, status=done.status if done else "failed", events=events)
+def _streams(request: Request) -> bool:
+    return "text/event-stream" in request.headers.get("accept", "")

@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 
 from aios.approvals import Approval
 from aios.assistant.events import Event
+from aios.limits import MAX_MESSAGE_CHARS
 
-MAX_TEXT = 4000
+MAX_TEXT = MAX_MESSAGE_CHARS  # the assistant's own limit: the API accepts what it can handle
 
 
 class MessageIn(BaseModel):

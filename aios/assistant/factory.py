@@ -31,6 +31,7 @@ from aios.settings import Settings
 from aios.toolbox import Toolbox
 from aios.users import UserDirectory, open_directory
 from aios.wiring import open_connectors
+from connectors.operation import Kind
 
 
 @dataclass
@@ -74,7 +75,15 @@ def build_runtime(
         planner = LLMPlanner(model, connectors.registry, masker, max_rounds=settings.llm_max_rounds)
     else:
         classifier = IntentClassifier(embedder, skills, learning)
-        planner = EmbeddedPlanner(skills, classifier, threshold=settings.planner_threshold)
+        planner = EmbeddedPlanner(
+            skills,
+            classifier,
+            threshold=settings.planner_threshold,
+            write_tools=frozenset(
+                op.tool_name for op in connectors.registry if op.kind is Kind.WRITE
+            ),
+            known_words=embedder.vocabulary(),
+        )
     if knowledge is None:
         index = KnowledgeIndex(data_dir, embedder, chroma_url=settings.chroma_url)
         knowledge = Answerer(Retriever(index, embedder))

@@ -35,10 +35,12 @@ from aios.assistant.events import (
     MessageEvent,
 )
 from aios.assistant.locks import SessionBusy, SessionLocks
+from aios.assistant.shown import shown_to
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.identity import User
 from aios.learning.reports import report_of, said_in
 from aios.learning.store import LearningStore
+from aios.planner.acts import calls_off
 from aios.policy.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -120,7 +122,7 @@ class Assistant:
         shown = Shown.of(pending)
         if _YES.match(text):
             yield from self._resume(session_id, user, "approve", shown=shown)
-        elif _NO.match(text):
+        elif _NO.match(text) or calls_off(text):
             yield from self._resume(session_id, user, "reject", shown=shown)
         elif waiting_on_others and not _CHANGE.match(text):
             yield MessageEvent(
@@ -392,7 +394,9 @@ class Assistant:
                     payload, config, context=context, stream_mode=["custom", "updates"]
                 ):
                     if mode == "custom":
-                        yield EVENT_ADAPTER.validate_python(chunk)
+                        # Masked here, where every event leaves the core, for every front end.
+                        event = EVENT_ADAPTER.validate_python(chunk)
+                        yield shown_to(event, self.masker, user.role) if self.masker else event
                     elif isinstance(chunk, dict) and "__interrupt__" in chunk:
                         for pending in chunk["__interrupt__"]:
                             yield ConfirmationRequired.model_validate(pending.value)

@@ -34,8 +34,9 @@ __all__ = [
 def open_trail(settings: Settings) -> AuditTrail:
     """The trail every front end uses: the state database, the head file in the data directory."""
     data_dir = settings.ensure_data_dir()
+    key = settings.audit_key.get_secret_value().encode() if settings.audit_key else None
     trail = AuditTrail(
-        make_engine(settings.db_url("state")), FileHeadStore(data_dir / "audit.head")
+        make_engine(settings.db_url("state")), FileHeadStore(data_dir / "audit.head", key)
     )
     trail.create_tables()
     return trail

@@ -1,9 +1,16 @@
 """Where the chain's newest (seq, hash) is kept outside the table, so deleting the newest rows
-(truncation, which leaves a shorter but perfectly linked chain) is still detected."""
+(truncation, which leaves a shorter but perfectly linked chain) is still detected.
+
+With a key (``AIOS_AUDIT_KEY``) the head is signed (HMAC-SHA256 over seq and hash): someone
+who can rewrite the table and the head file, but does not hold the key, can recompute every
+row's hash but not the head's signature, so a rewrite of both together is detected too.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import hmac
 import os
 import tempfile
 from pathlib import Path
@@ -14,11 +21,23 @@ from pydantic import ValidationError
 from aios.audit.models import ChainHead
 
 
+class HeadForged(ValueError):
+    """The saved head's signature is missing or wrong under the key verify holds."""
+
+
+def signature(head: ChainHead, key: bytes) -> str:
+    return hmac.new(key, f"{head.seq}:{head.hash}".encode(), hashlib.sha256).hexdigest()
+
+
 class HeadStore(Protocol):
     """Keeps the newest chain head. ``write`` must never move the head backwards."""
 
+    signed: bool
+    """Whether heads are signed and their signatures checked on ``read``."""
+
     def read(self) -> ChainHead | None:
-        """The saved head, None when none was saved; ValueError when it is unreadable."""
+        """The saved head, None when none was saved; ValueError when it is unreadable
+        (HeadForged when it is signed wrongly, or not at all, under the store's key)."""
         ...
 
     def write(self, head: ChainHead) -> None:
@@ -34,9 +53,11 @@ class FileHeadStore:
     the lock and the "only forwards" rule an older head could overwrite a newer one.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes | None = None) -> None:
         self.path = path
         self._lock_path = path.with_name(path.name + ".lock")
+        self._key = key
+        self.signed = key is not None
 
     def read(self) -> ChainHead | None:
         try:
@@ -44,9 +65,18 @@ class FileHeadStore:
         except FileNotFoundError:
             return None
         try:
-            return ChainHead.model_validate_json(text)
+            head = ChainHead.model_validate_json(text)
         except ValidationError as exc:
             raise ValueError(f"unreadable chain head {self.path}: {exc}") from exc
+        if self._key is not None and not hmac.compare_digest(
+            head.mac or "", signature(head, self._key)
+        ):
+            state = "is not signed" if head.mac is None else "has a signature that does not match"
+            raise HeadForged(
+                f"the saved chain head {state} under AIOS_AUDIT_KEY: it was written without the "
+                "key (before the key was set, or by someone rewriting the trail and its head)"
+            )
+        return head
 
     def write(self, head: ChainHead) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +88,9 @@ class FileHeadStore:
                 current = None  # a damaged head is replaced; verify reports it until then
             if current is not None and current.seq >= head.seq:
                 return
-            self._replace(head.model_dump_json())
+            if self._key is not None:
+                head = head.model_copy(update={"mac": signature(head, self._key)})
+            self._replace(head.model_dump_json(exclude_none=True))
 
     def _replace(self, text: str) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")

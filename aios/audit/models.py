@@ -67,8 +67,13 @@ class ChainHead(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    seq: int = Field(ge=1, description="seq of the newest row when it was saved.")
-    hash: str = Field(description="hash of that row.")
+    seq: int = Field(
+        ge=0, description="seq of the newest row when it was saved; 0 for a new, empty trail."
+    )
+    hash: str = Field(description="hash of that row (the genesis hash for seq 0).")
+    mac: str | None = Field(
+        None, description="HMAC-SHA256 of seq and hash under AIOS_AUDIT_KEY, when one is set."
+    )
 
 
 class Break(StrEnum):
@@ -93,6 +98,11 @@ class VerifyReport(BaseModel):
     reason: str | None = Field(None, description="The break, in words a person can act on.")
     last_seq: int = Field(0, description="seq of the newest row verified.")
     head: ChainHead | None = Field(None, description="The saved head verify compared against.")
+    head_signed: bool = Field(
+        False,
+        description="The head's HMAC was checked with AIOS_AUDIT_KEY: a rewrite of the table "
+        "and the head together would have shown.",
+    )
     rows_after_head: int = Field(
         0,
         description="Rows newer than the saved head: appends racing verify, or a crash between "

@@ -37,7 +37,19 @@ class AuditRow(SQLModel, table=True):
     policy_version: str | None = None
 
 
+class AuditStartRow(SQLModel, table=True):
+    """One row, written when the trail is first set up: the state database's own record that
+    an audit trail was begun here. A trail found empty and without a head is given a head of
+    seq 0 only when this row is not there yet; with it there, rows and head once existed."""
+
+    __tablename__ = "audit_start"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    started_at: str = Field(max_length=32)
+
+
 AUDIT_TABLE: Table = AuditRow.__table__  # type: ignore[attr-defined]
+START_TABLE: Table = AuditStartRow.__table__  # type: ignore[attr-defined]
 
 HASHED_COLUMNS: tuple[Column[Any], ...] = tuple(AUDIT_TABLE.c[name] for name in HASHED_FIELDS)
 """The hashed columns in canonical order; selecting them (then ``hash``) gives verify its rows."""

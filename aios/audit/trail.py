@@ -21,7 +21,7 @@ from aios.audit.errors import AuditUnavailable
 from aios.audit.export import ExportFormat, export_lines
 from aios.audit.head import HeadStore
 from aios.audit.models import AuditEvent, AuditRecord, ChainHead, VerifyReport
-from aios.audit.table import AUDIT_TABLE
+from aios.audit.table import AUDIT_TABLE, START_TABLE
 from aios.audit.verify import verify_chain
 from aios.migrations import upgrade
 
@@ -145,9 +145,33 @@ class AuditTrail:
         self._append_lock = threading.Lock()
 
     def create_tables(self) -> None:
-        """Bring the state database, the trail's table among its others, to its newest schema."""
+        """Bring the state database, the trail's table among its others, to its newest schema;
+        a trail begun here for the first time gets its head of seq 0."""
         with _unavailable("create"):
             upgrade(self.engine, "state")
+            self._begin()
+
+    def _begin(self) -> None:
+        """Record, once, that a trail was begun in this database, and give a new, empty one
+        the head of seq 0: from then on an empty table without a head means deleted rows."""
+        with self.engine.begin() as conn:
+            _take_turn(conn)
+            if conn.execute(select(START_TABLE.c.id)).first() is not None:
+                return
+            empty = conn.execute(select(AUDIT_TABLE.c.seq).limit(1)).first() is None
+            if empty and self.head is not None:
+                try:
+                    if self.head.read() is None:
+                        self.head.write(ChainHead(seq=0, hash=GENESIS))
+                except ValueError:
+                    pass  # a damaged or forged head is verify's to report, not ours to replace
+                except OSError:
+                    # Not begun: the next process to open the trail tries again, and appends
+                    # report the head they cannot save.
+                    log.warning("could not save the new audit trail's head", exc_info=True)
+                    return
+            # The wall clock, not ``clock``: the trail's clock times rows alone (tests count on it).
+            conn.execute(insert(START_TABLE).values(id=1, started_at=timestamp_text(utc_now())))
 
     def append(self, event: AuditEvent) -> AuditRecord:
         """Record ``event`` as the newest row; AuditUnavailable when it cannot be recorded.

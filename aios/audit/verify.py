@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from aios.audit._canonical import GENESIS, HASHED_FIELDS, row_hash
 from aios.audit._pages import pages
-from aios.audit.head import HeadStore
+from aios.audit.head import HeadForged, HeadStore
 from aios.audit.models import Break, ChainHead, VerifyReport
 from aios.audit.table import AUDIT_TABLE, HASHED_COLUMNS
 
@@ -24,10 +24,12 @@ _PREV = HASHED_FIELDS.index("prev_hash")
 def verify_chain(engine: Engine, head_store: HeadStore | None, page_size: int) -> VerifyReport:
     """Verify every row in seq order, then compare the newest rows with the saved head."""
     saved: ChainHead | None = None
-    head_error = None
+    head_error, forged = None, None
     if head_store is not None:
         try:
             saved = head_store.read()
+        except HeadForged as exc:
+            forged = str(exc)
         except (OSError, ValueError) as exc:
             head_error = str(exc)
     # The head is read before the scan: appends commit before they save the head, so every row
@@ -62,17 +64,33 @@ def verify_chain(engine: Engine, head_store: HeadStore | None, page_size: int) -
         return _broken(last, _int_or_none(strays[0]), Break.CONTENT_EDITED, reason, [])
     if head_store is None:
         return VerifyReport(ok=True, rows_checked=last, last_seq=last)
+    if forged is not None:
+        return _broken(last, None, Break.HEAD_MISMATCH, forged, [])
     if head_error is not None:
         return _broken(last, None, Break.HEAD_MISSING, head_error, [])
-    return _check_head(last, saved, head_row_hash)
+    report = _check_head(last, saved, head_row_hash)
+    return report.model_copy(update={"head_signed": head_store.signed and saved is not None})
 
 
 def _check_head(last: int, saved: ChainHead | None, head_row_hash: str | None) -> VerifyReport:
     if saved is None:
         if last == 0:
-            return VerifyReport(ok=True, rows_checked=0)
+            # A trail is given a head of seq 0 when it is set up (AuditTrail.create_tables), so
+            # an empty table without one is not a new trail: every row and the head may have
+            # been deleted, and nothing here can tell otherwise.
+            reason = (
+                "cannot verify: the chain head is missing and the table is empty; every row "
+                "and the head may have been deleted"
+            )
+            return _broken(0, None, Break.HEAD_MISSING, reason, [])
         reason = "no chain head was saved, so deleted newest rows could go unnoticed"
         return _broken(last, None, Break.HEAD_MISSING, reason, [])
+    if saved.seq == 0:
+        # The head of a new trail; the first append replaces it. Rows without a head of their
+        # own yet are appends racing verify.
+        return VerifyReport(
+            ok=True, rows_checked=last, last_seq=last, head=saved, rows_after_head=last
+        )
     if saved.seq > last:
         reason = (
             f"rows {last + 1}..{saved.seq} were deleted from the end: the table ends at seq "

@@ -11,13 +11,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from aios.approvals import Approval, ApprovalStatus, open_ledger
+from aios.approvals import Approval, ApprovalRefused, ApprovalStatus, open_ledger
 from aios.assistant.factory import build_runtime
+from aios.audit import AuditUnavailable
 from aios.cli.chat import render
+from aios.cli.tools import direct_user, open_direct_calls
 from aios.cli.users import directory
+from aios.direct import is_direct
 from aios.policy import load_policy
 from aios.settings import Settings
 from connectors.clock import utc_now
+from connectors.errors import ConnectorError
 
 app = typer.Typer(help="Four-eyes approval requests.", no_args_is_help=True)
 console = Console()
@@ -70,6 +74,10 @@ def decide(
 ) -> None:
     """Approve (or --reject) a request; the requester's conversation then carries it out."""
     settings = Settings()
+    answer: Literal["approve", "reject"] = "reject" if reject else "approve"
+    if is_direct(approval_id_session(settings, approval_id)):
+        _decide_direct(settings, approval_id, user, answer)
+        return
     with console.status("Loading the assistant…"):
         runtime = build_runtime(settings)
     me = runtime.users.get(user)
@@ -78,7 +86,6 @@ def decide(
     approval = runtime.ledger.get(approval_id)
     if approval is None:
         raise typer.BadParameter(f"unknown approval request {approval_id!r}")
-    answer: Literal["approve", "reject"] = "reject" if reject else "approve"
     failed = False
     for event in runtime.assistant.resume(approval.session_id, me, answer, expected=approval_id):
         render(event)
@@ -97,6 +104,41 @@ def sweep() -> None:
     for approval in changed:
         console.print(f"{approval.id}: {approval.status.value}, now {approval.required_role}")
     console.print(f"{len(changed)} request(s) escalated or expired")
+
+
+def approval_id_session(settings: Settings, approval_id: str) -> str:
+    """The session ``approval_id`` was filed from ("" when there is no such request)."""
+    approval = open_ledger(settings, load_policy(settings.policy_file)).get(approval_id)
+    return approval.session_id if approval else ""
+
+
+def _decide_direct(
+    settings: Settings, approval_id: str, user: str, answer: Literal["approve", "reject"]
+) -> None:
+    """A request filed by `aios tools call`: no conversation waits on it, so the decision
+    carries it out here, as the approver on the requester's behalf."""
+    direct = open_direct_calls(settings)
+    try:
+        me = direct_user(settings, user)
+        approval = direct.ledger.get(approval_id)
+        assert approval is not None
+        result = direct.decided(approval, me, answer)
+    except ApprovalRefused as refused:
+        console.print(f"[red]{refused.code}[/]: {escape(refused.message)}")
+        raise typer.Exit(1) from None
+    except ConnectorError as exc:
+        console.print(f"[red]{exc.code}[/]: {escape(exc.message)}. Nothing was changed.")
+        raise typer.Exit(1) from None
+    except AuditUnavailable as exc:
+        console.print(f"[red]audit_unavailable[/]: {escape(str(exc))}; nothing was changed.")
+        raise typer.Exit(1) from None
+    finally:
+        direct.toolbox.connectors.close()
+    if result is None:
+        console.print(f"{approval_id} rejected by {me.name}; nothing was changed.")
+        return
+    console.print(f"{approval_id} approved by {me.name} and carried out:")
+    typer.echo(json.dumps(result, indent=2, default=str))
 
 
 def _due(approval: Approval, now: datetime) -> str:

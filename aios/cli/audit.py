@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from aios.audit import AuditTrail, AuditUnavailable, ExportFormat, open_trail
+from aios.audit import AuditTrail, AuditUnavailable, Break, ExportFormat, open_trail
+from aios.policy import load_policy
 from aios.policy.masking import load_masker
 from aios.settings import Settings
 
@@ -51,6 +52,15 @@ def verify(
                 f"[yellow]{report.rows_after_head} newest rows are past the saved head "
                 "(appends in progress, or a crash before the head was saved)[/]"
             )
+        if report.head_signed:
+            console.print("head signed with AIOS_AUDIT_KEY and the signature holds")
+        else:
+            console.print(
+                "head not signed: a rewrite of the table and the head together would not be "
+                "detected (set AIOS_AUDIT_KEY to sign it)"
+            )
+    elif report.problem is Break.HEAD_MISSING and report.rows_checked == 0:
+        console.print(f"[red]{escape(report.reason or 'cannot verify: head missing')}[/]")
     else:
         where = "" if report.first_broken_seq is None else f" at seq {report.first_broken_seq}"
         console.print(f"[red]chain broken{where}: {escape(report.reason or '')}[/]")
@@ -72,6 +82,13 @@ def export(
 
     Personal data is masked for ``--role`` (an auditor, by default, sees none in full)."""
     settings = Settings()
+    roles = sorted(load_policy(settings.policy_file).policy.roles)
+    if role not in roles:
+        # A role the masking file does not name would be shown everything its default allows:
+        # a typo must not decide what personal data leaves the trail.
+        raise typer.BadParameter(
+            f"unknown role {role!r}; the known roles are {', '.join(roles)}", param_hint="--role"
+        )
     masker = load_masker(settings.masking_file)
     lines = _trail().export(session, fmt, view=lambda data: masker.mask(data, role))
     try:

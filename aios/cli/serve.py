@@ -21,7 +21,9 @@ from aios.api.app import create_app
 from aios.api.store import open_api_store
 from aios.api.workers import ServerSpec
 from aios.cli.api import WORKERS_HELP, serve_workers
+from aios.cli.users import directory
 from aios.settings import Settings
+from aios.web.login import DemoLoginExposed, refuse_exposed_demo
 from aios.web.process import process_runtime
 
 CHAT_PATH = "/chat"
@@ -36,12 +38,25 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     chat_app: Path = typer.Option(Path("app.py"), help="The Chainlit entry point."),
     workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
+    allow_demo_login: bool = typer.Option(
+        False,
+        "--allow-demo-login",
+        help="Serve beyond loopback although users still have the demo password (a shared "
+        "demo; same as AIOS_ALLOW_DEMO_LOGIN=1).",
+    ),
 ) -> None:
     """Serve the web chat (/chat) and the HTTP API (/v1, /widget.js) together."""
     if not chat_app.is_file():
         raise typer.BadParameter(f"{chat_app} not found: run from the aios checkout")
     os.environ.update({_CHAT_APP: str(chat_app), _HOST: host, _PORT: str(port)})
+    if allow_demo_login:
+        os.environ["AIOS_ALLOW_DEMO_LOGIN"] = "1"  # the workers check it again as they start
     settings = Settings()
+    try:
+        refuse_exposed_demo(host, directory(settings), allowed=settings.allow_demo_login)
+    except DemoLoginExposed as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     typer.echo("Loading the assistant…", err=True)
     log_config = observability.configure(settings, server=True)
     typer.echo(

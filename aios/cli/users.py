@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from rich.console import Console
 from rich.table import Column, Table
@@ -51,6 +53,28 @@ def deactivate(name: str = typer.Argument(help="Username.")) -> None:
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
     console.print(f"{name} is deactivated")
+
+
+@app.command("set-password")
+def set_password(
+    name: str = typer.Argument(help="Username."),
+    stdin: bool = typer.Option(
+        False, "--stdin", help="Read the password from the first line of stdin (scripts)."
+    ),
+) -> None:
+    """Set NAME's web chat password (asked twice, not echoed); only its argon2id hash is kept.
+    It replaces the demo password the demo operators start with."""
+    if stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        directory().set_password(name, password)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    console.print(f"{name}'s password is set")
 
 
 @app.command("add-key")

@@ -1,8 +1,9 @@
 """Running scenarios: each on a fresh copy of the demo company, judged by outcome.
 
 The demo data is seeded once per run into a template folder and copied for every scenario;
-the embedding model is loaded once and its vectors cached, so a scenario costs about as much
-as its turns.
+the company's documents are indexed once and read by every scenario (answers are checked for
+what they say); the embedding model is loaded once and its vectors cached, so a scenario costs
+about as much as its turns.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from aios.assistant.service import Assistant
 from aios.eval.checks import state_problems, turn_problems, unconfirmed_writes
 from aios.eval.scenarios import Scenario, Turn
 from aios.identity import demo_users
+from aios.knowledge.answer import Answerer
 from aios.knowledge.embedder import Embedder, Vectors
+from aios.knowledge.index import KnowledgeIndex
+from aios.knowledge.retriever import Retriever
 from aios.settings import Settings, Transport
 from aios.wiring import open_systems
 from connectors.demo.seeding import seed
@@ -76,6 +80,7 @@ class Runner:
         *,
         skills_dir: Path = REPO / "skills",
         policy_file: Path = REPO / "policies" / "actions.yaml",
+        knowledge_dir: Path | None = REPO / "knowledge",
         demo_seed: int = 42,
     ) -> None:
         self.embedder = (
@@ -86,10 +91,14 @@ class Runner:
         self.users = demo_users()
         self._root = Path(tempfile.mkdtemp(prefix="aios-eval-"))
         self._template = self._root / "template"
+        self._index_dir = self._root / "index"
         self._seed(demo_seed)
+        self._knowledge = self._index(knowledge_dir) if knowledge_dir else None
         self._runs = 0
 
     def close(self) -> None:
+        if self._knowledge is not None:
+            self._knowledge.retriever.index.close()
         shutil.rmtree(self._root, ignore_errors=True)
 
     def __enter__(self) -> Runner:
@@ -103,7 +112,7 @@ class Runner:
         text = scenario.texts()[variant]
         result = RunResult(scenario.id, variant, text)
         settings = self._fresh_settings()
-        runtime = build_runtime(settings, embedder=self.embedder)
+        runtime = build_runtime(settings, embedder=self.embedder, knowledge=self._knowledge)
         session = f"eval-{scenario.id}-{variant}"
         try:
             for number, turn in enumerate(scenario.turns, 1):
@@ -150,6 +159,12 @@ class Runner:
         finally:
             for system in systems.values():
                 system.engine.dispose()
+
+    def _index(self, knowledge_dir: Path) -> Answerer:
+        """The documents, indexed once: scenarios only read them."""
+        index = KnowledgeIndex(self._index_dir, self.embedder)
+        index.ingest([], knowledge_dir)
+        return Answerer(Retriever(index, self.embedder))
 
     def _fresh_settings(self) -> Settings:
         self._runs += 1

@@ -16,6 +16,7 @@ from aios.audit import AuditUnavailable
 from aios.graph._common import GraphDeps, caller, emit
 from aios.graph.plan_steps import flatten, idempotency_key
 from aios.graph.state import TurnContext, TurnState
+from aios.planner.entities import listed
 from aios.planner.protocol import Plan
 from aios.planner.templates import render
 from aios.policy import PolicyDecision
@@ -97,4 +98,7 @@ def finish(
             lines.append(render(part.reply, values, strict=False) or "Done.")
     if lines:
         emit(MessageEvent(text=shown_text(deps, "\n\n".join(lines), runtime)))
+    if shown_lists := listed(results):
+        # The next message may point into what this one listed ("remind the 2nd one").
+        update = {**update, "memory": {**(now.get("memory") or {}), "shown": shown_lists}}
     return Command(goto=END, update={**update, "outcome": now.get("outcome") or "completed"})

@@ -55,6 +55,13 @@ class Embedder:
         result: Vectors = np.asarray(vectors, dtype=np.float32)
         return result
 
+    def vocabulary(self) -> frozenset[str]:
+        """The whole words the model's tokenizer knows: a dictionary of ordinary English."""
+        vocab: dict[str, int] = getattr(
+            getattr(self._model, "tokenizer", None), "get_vocab", dict
+        )()
+        return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
+
     def encode_one(self, text: str) -> Vectors:
         """Embed a single text; returns a vector of shape (dimension,)."""
         vector: Vectors = self.encode([text])[0]

@@ -13,11 +13,11 @@ def tables(database: str) -> list[Table]:
     # Imported here, not at the top: the stores import aios.db, which runs the migrations.
     from aios.api.store import ApiSession, IdempotentTurn, TranscriptEntry
     from aios.approvals.models import ApprovalRow
-    from aios.audit.table import AuditRow
+    from aios.audit.table import AuditRow, AuditStartRow
     from aios.learning.tables import ExampleRow, ObservationRow, SkillRunRow
     from aios.slack.store import SlackApprovalPost, SlackDelivery, SlackThread
     from aios.users.slack import SlackLinkRow
-    from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, UserRow
+    from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, SignInFailureRow, UserRow
     from connectors import crm, erp
     from connectors.idempotency import IdempotencyRecord
 
@@ -26,9 +26,11 @@ def tables(database: str) -> list[Table]:
             UserRow,
             ApiKeyRow,
             ApiKeyScopeRow,
+            SignInFailureRow,
             SlackLinkRow,
             ApprovalRow,
             AuditRow,
+            AuditStartRow,
             ApiSession,
             TranscriptEntry,
             IdempotentTurn,

@@ -4,8 +4,31 @@ from __future__ import annotations
 
 import re
 
-_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3}
+_ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+    "fifth": 4, "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "7th": 6, "eighth": 7, "8th": 7,
+    "ninth": 8, "9th": 8, "tenth": 9, "10th": 9,
+}  # fmt: skip
+_POSITION = re.compile(
+    r"\b(?:the\s+)?(?:(?P<word>" + "|".join(_ORDINALS) + r"|last|latest|final)\b"
+    r"|(?:no\.?|number|#)\s*(?P<number>\d{1,2})\b)",
+    re.I,
+)
 _NOISE = {"the", "one", "a", "of", "i", "mean", "meant", "please", "it", "is", "that"}
+
+
+def position(text: str, count: int) -> int | None:
+    """Which item of a list of ``count`` the text points at ("the 2nd one", "the last one",
+    "number 3"), or None."""
+    found = _POSITION.search(text)
+    if found is None or count == 0:
+        return None
+    if found.group("number"):
+        index = int(found.group("number")) - 1
+    else:
+        word = found.group("word").lower()
+        index = count - 1 if word in ("last", "latest", "final") else _ORDINALS.get(word, 0)
+    return index if 0 <= index < count else None
 
 
 def choose(text: str, options: dict[str, str]) -> str | None:

@@ -13,9 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aios.limits import MAX_MESSAGE_CHARS
+from aios.planner.acts import asks_how, calls_off, is_question
 from aios.planner.choices import choose
 from aios.planner.entities import extract, mask_ids
 from aios.planner.intents import IntentClassifier, IntentScore
+from aios.planner.normalise import Normaliser, lexicon_of
+from aios.planner.payload import split_payload
 from aios.planner.protocol import (
     ApprovalsQuery,
     Clarify,
@@ -33,23 +37,43 @@ from aios.planner.protocol import (
     PlanResult,
     ReadTools,
 )
-from aios.planner.records import Records
+from aios.planner.records import Records, name_candidates
 from aios.planner.skills import Skill
 from aios.planner.slots import RECORD_KINDS, Filling, SlotFiller
 from aios.planner.templates import render, truthy
 
-# A new request starts where an action verb follows "and", "then", ";" or a full stop.
-_VERBS = (
-    r"refund|note|add|log|open|create|escalate|close|cancel|change|update|send|remind|set|raise"
-    r"|lower|find|show|list|check|look|tell|give|ship|email|call"
+# Words that start a request in the skills' examples ("refund …", "pull up …") besides these.
+_VERBS = re.findall(
+    r"\w+",
+    "refund note add log open create escalate close cancel change update send remind set raise "
+    "lower find show list check look tell give ship email call pull get chase nudge bump",
 )
-_SPLIT = re.compile(
-    rf"(?:[;.]|,?\s+(?:and|then|also|plus)(?:\s+then)?)\s+(?=(?:please\s+)?(?:{_VERBS})\b)", re.I
+_NOT_VERBS = set(
+    re.findall(
+        r"\w+",
+        "please can could would the a an i we they what who how which when where why is are "
+        "any do does",
+    )
 )
 _CORRECTION = re.compile(
     r"^\s*(no|nope|not that|actually|sorry|wait|oops|make it|change it|instead|i meant)\b", re.I
 )
-MAX_TEXT = 2000
+MAX_TEXT = MAX_MESSAGE_CHARS
+CUE_MARGIN = 0.1
+IMPERATIVE_MARGIN = 0.15
+# Politeness and filler before a command: "pls", "can you", "ok so".
+_LEAD = re.compile(
+    r"^\s*(?:(?:please|pls|plz|kindly|just|ok|okay|so|hey|hi|can you|could you|would you|"
+    r"i need to|i want to|we need to|need to|gotta|go ahead and)[,\s]+)*"
+)
+# Verbs of making: "open a case", "raise a ticket", "add a note": the object names the skill.
+_MAKING = {"open", "create", "new", "raise", "log", "file", "start", "make", "add", "put",
+           "write", "leave", "issue", "do", "book", "process"}  # fmt: skip
+GROUNDING_MARGIN = 0.1
+CUE_LEAD = 0.05
+LONG_TEXT = 600
+"""Past this, a message is a pasted e-mail or thread: the request is in its first or last
+paragraph, the rest is context."""
 
 
 @dataclass
@@ -74,8 +98,38 @@ def _uncorrected(text: str) -> str:
     return text
 
 
-def split_requests(text: str) -> list[str]:
-    return [part.strip(" ,.;") for part in _SPLIT.split(text) if part.strip(" ,.;")]
+def splitter(verbs: Sequence[str]) -> re.Pattern[str]:
+    """Where a new request may start: after ";", "?", " + ", "also" or "plus", or at an action
+    verb after "and", "then" or a full stop. (A split is kept only when every part asks for
+    something on its own.)"""
+    words = "|".join(sorted({re.escape(v) for v in verbs}, key=len, reverse=True))
+    lead = r"(?:please\s+|pls\s+|can you\s+|could you\s+)?"
+    return re.compile(
+        r"(?:[;?]|\s\+|[.!,]?\s+(?:also|plus)\b)\s+"
+        rf"|(?:[.!]|,?\s+(?:and|then|&)(?:\s+(?:then|also))?)\s+(?={lead}(?:{words})\b)",
+        re.I,
+    )
+
+
+_SPLIT = splitter(_VERBS)
+
+
+def split_requests(text: str, pattern: re.Pattern[str] = _SPLIT) -> list[str]:
+    parts = (
+        re.sub(r"^(?:also|and|then|plus)\s+", "", p.strip(" ,.;")) for p in pattern.split(text)
+    )
+    return [part for part in parts if part]
+
+
+def request_verbs(skills: Sequence[Skill]) -> list[str]:
+    """The words the skills' examples start with ("refund", "pull"), and the usual ones."""
+    found = {
+        example.split()[0].lower().strip(",.:")
+        for skill in skills
+        if skill.steps
+        for example in skill.examples
+    }
+    return sorted((found | set(_VERBS)) - _NOT_VERBS)
 
 
 class EmbeddedPlanner:
@@ -85,31 +139,69 @@ class EmbeddedPlanner:
         classifier: IntentClassifier,
         *,
         threshold: float = 0.45,
+        write_tools: frozenset[str] = frozenset(),
+        known_words: frozenset[str] = frozenset(),
     ) -> None:
         self.skills = {skill.name: skill for skill in skills}
         self.classifier = classifier
         self.threshold = threshold
+        # Skills that change something: a question is never answered with one of them.
+        self.writes = {s.name for s in skills if any(step.tool in write_tools for step in s.steps)}
+        self._split = splitter(request_verbs(skills))
+        words = [w for s in skills for w in [*s.examples, s.description, *s.requires]]
+        words += [w for s in skills for slot in s.slots for ws in slot.choices.values() for w in ws]
+        self.normaliser = Normaliser(lexicon_of(words), known_words)
+        # Words of requests that take text (a note, a case): a colon after them starts data.
+        self.cues = sorted(
+            {w for s in skills if any(slot.payload for slot in s.slots) for w in s.requires}
+        )
 
     def plan(self, request: PlanRequest, tools: ReadTools) -> PlanResult:
-        text = request.text.strip()
+        raw = request.text.strip()
         memory = request.memory.model_copy(deep=True)
         memory.heard = None
-        if not text:
+        if not raw.strip(" ?!.,"):
             return PlanResult(output=Clarify(question="What can I do for you?"), memory=memory)
-        if len(text) > MAX_TEXT:
-            too_long = DirectReply(text=f"That message is too long (over {MAX_TEXT} characters).")
+        if len(raw) > MAX_TEXT:
+            too_long = DirectReply(
+                text=f"That message is too long ({len(raw):,} characters; at most {MAX_TEXT:,}). "
+                "Paste the part that matters, or put the request in a sentence of its own."
+            )
             return PlanResult(output=too_long, memory=memory)
         filler = SlotFiller(Records(tools))
         values = {"user": request.user, "role": request.role}
+        message = raw
+        if len(raw) > LONG_TEXT:
+            raw = self._request_in(raw, filler)
+        said = split_payload(raw, self.cues)
+        names = [str(a["name"]) for a in filler.records.accounts()]
+        text = self.normaliser.normalise(said.head, names)
+        if calls_off(text) and (memory.pending is not None or memory.last):
+            memory.pending = None
+            return PlanResult(output=DirectReply(text="OK, I've dropped that."), memory=memory)
         if memory.pending is not None:
-            answered = self._answer_pending(text, memory, memory.pending, filler, values)
+            answered = self._answer_pending(text, raw, memory, memory.pending, filler, values)
             if answered is not None:
                 return answered
         if memory.last and is_correction(text) and not self._asks_otherwise(text, memory, filler):
             corrected = self._correct(text, memory, filler, values)
             if corrected is not None:
                 return corrected
-        return self._new_request(text, memory, filler, values)
+        return self._new_request(text, said.body, message, memory, filler, values)
+
+    def _request_in(self, text: str, filler: SlotFiller) -> str:
+        """The request in a long message (a pasted e-mail): its first or last paragraph, the
+        one that asks most clearly for something aios does."""
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        if len(paragraphs) < 2:
+            sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
+            paragraphs = [" ".join(sentences[:2]), " ".join(sentences[-2:])]
+        ends = [paragraphs[0][-LONG_TEXT:], paragraphs[-1][-LONG_TEXT:]]
+        ranked = self.classifier.rank_many([filler.masked(end) for end in ends])
+        scores = [
+            max((s.score for s in r if self.skills[s.skill].steps), default=0.0) for r in ranked
+        ]
+        return ends[0] if scores[0] > scores[1] else ends[1]
 
     def skill_of(self, text: str, tools: ReadTools) -> str | None:
         """The skill one request is matched to, or None when no skill is near enough."""
@@ -119,16 +211,23 @@ class EmbeddedPlanner:
     # -- understanding -------------------------------------------------------------------
 
     def _new_request(
-        self, text: str, memory: Memory, filler: SlotFiller, values: dict[str, Any]
+        self,
+        text: str,
+        body: str | None,
+        message: str,
+        memory: Memory,
+        filler: SlotFiller,
+        values: dict[str, Any],
     ) -> PlanResult:
         memory.pending = None
-        clauses = split_requests(text)
+        clauses = split_requests(text, self._split)
         texts = [text, *clauses] if len(clauses) > 1 else [text]
-        ranked = self.classifier.rank_many([filler.masked(t) for t in texts])
-        whole = ranked[0][0]
+        seen = _pointed_at(memory)
+        ranked = self.classifier.rank_many([filler.masked(_ORDINAL.sub(seen, t)) for t in texts])
+        whole = self._meant(text, ranked[0], filler)
         parts = [(text, whole)]
         if len(clauses) > 1:
-            tops = [scores[0] for scores in ranked[1:]]
+            tops = [self._meant(c, r, filler) for c, r in zip(clauses, ranked[1:], strict=True)]
             if all(self._actionable(top) for top in tops):
                 parts = list(zip(clauses, tops, strict=True))
         if whole.score < self.threshold and len(parts) == 1:
@@ -145,16 +244,101 @@ class EmbeddedPlanner:
             reply = DirectReply(text=render(skill.reply, {**values, "skills": self._catalogue()}))
             return PlanResult(output=reply, memory=memory)
         requests = [_Request(self.skills[s.skill], clause, s.score) for clause, s in parts]
-        return self._build(requests, text, memory, filler, values)
+        requests = [one for request in requests for one in _each_record(request)]
+        if body is not None:
+            # The data the message carries belongs to the request it follows.
+            last = requests[-1]
+            takes = [slot for slot in last.skill.slots if slot.type == "text"]
+            into = next((slot for slot in takes if slot.payload), takes[0] if takes else None)
+            if into is not None:
+                last.given.setdefault(into.name, body)
+        return self._build(requests, message, memory, filler, values)
+
+    def _meant(self, text: str, ranked: list[IntentScore], filler: SlotFiller) -> IntentScore:
+        """The skill ``text`` means, given what it does: a question is answered by a lookup
+        or the documents, never by a change, however close the change's examples are."""
+        top = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        skill = self.skills[top.skill]
+        if (
+            self.threshold - CUE_MARGIN <= top.score < self.threshold
+            and skill.requires
+            and skill.accepts(text)
+            and top.score - runner_up >= CUE_LEAD
+        ):
+            # Short messages score low against whole example sentences; one of the skill's own
+            # cue words ("nudge them", "chase the last one") is enough when nothing else is close.
+            top = IntentScore(skill=top.skill, score=self.threshold)
+        top = self._imperative(text, ranked, top)
+        said = extract(text)
+        names = {k for k, v in said.ids.items() if v}
+        if self.skills[top.skill].answer_from_knowledge and not is_question(text):
+            # "i need to do a refund" asks for something to be done, not what the rule is.
+            doing = [s for s in ranked if self.skills[s.skill].steps]
+            if doing and doing[0].score >= max(self.threshold, top.score - CUE_MARGIN):
+                top = doing[0]
+        if top.skill not in self.writes:
+            return self._grounded(top, ranked, names)
+        if not is_question(text, names_record=bool(names) or bool(said.amounts)):
+            return top
+        knowledge = next((s for s in self.skills.values() if s.answer_from_knowledge), None)
+        asks_about_data = bool(names) or bool(name_candidates(text, filler.records.accounts()))
+        if asks_about_data and not asks_how(text, names_record=bool(names)):
+            reads = [
+                s
+                for s in ranked
+                if s.skill not in self.writes and self.skills[s.skill].steps and s.score > 0
+            ]
+            if reads and reads[0].score >= self.threshold - 0.15:
+                best = self._grounded(reads[0], reads, names)
+                return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
+        if knowledge is None:
+            return IntentScore(skill=top.skill, score=0.0)
+        return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
 
     def _actionable(self, score: IntentScore) -> bool:
         skill = self.skills[score.skill]
         return score.score >= self.threshold and bool(skill.steps)
 
+    def _imperative(self, text: str, ranked: list[IntentScore], top: IntentScore) -> IntentScore:
+        """A change asked for in so many words ("scrap SO-1090", "open a case for …"): the skill
+        whose cue word is the command's verb, or its object after a verb of making, wins over
+        a lookup that merely looks alike."""
+        words = re.findall(r"[a-z][a-z'-]*", _LEAD.sub("", text.lower()))[:4]
+        if not words:
+            return top
+        for score in ranked:
+            if score.score < top.score - IMPERATIVE_MARGIN:
+                break
+            skill = self.skills[score.skill]
+            if score.skill not in self.writes or score.skill == top.skill:
+                continue
+            cues = [c for c in skill.requires if len(c) >= 4 and " " not in c]
+            said = words[1:] if words[0] in _MAKING else words[:1]
+            if any(w.startswith(c) for w in said for c in cues):
+                return IntentScore(skill=score.skill, score=max(score.score, top.score))
+        return top
+
+    def _grounded(
+        self, top: IntentScore, ranked: list[IntentScore], named: set[str]
+    ) -> IntentScore:
+        """Among lookups about as close as ``top``, the one made for the kind of record the
+        text names: "is SO-1090 still cancellable?" looks up that order, not a list of orders."""
+        if not named or self._needs(top.skill) & named:
+            return top
+        for other in ranked:
+            if other.score < top.score - GROUNDING_MARGIN:
+                break
+            if other.skill not in self.writes and self._needs(other.skill) & named:
+                return IntentScore(skill=other.skill, score=top.score)
+        return top
+
+    def _needs(self, skill: str) -> set[str]:
+        """The kinds of record ``skill`` cannot do without."""
+        return {s.type for s in self.skills[skill].slots if s.required and s.type in RECORD_KINDS}
+
     def _fallback(self, text: str) -> PlannerOutput:
-        if text.rstrip().endswith("?") or re.match(
-            r"^(how|what|when|who|why|can|do|is|are|where)\b", text, re.I
-        ):
+        if is_question(text):
             return KnowledgeQuery(question=text)
         return DirectReply(
             text="I'm not sure what you'd like me to do. "
@@ -173,11 +357,14 @@ class EmbeddedPlanner:
     def _answer_pending(
         self,
         text: str,
+        raw: str,
         memory: Memory,
         pending: Pending,
         filler: SlotFiller,
         values: dict[str, Any],
     ) -> PlanResult | None:
+        """``text`` as the answer to the question asked last; ``raw`` is the answer as typed,
+        for a question that asked for words (a note's text): those are taken as they are."""
         skill = self.skills.get(pending.skill)
         if skill is None or self._moved_on(text, pending, filler):
             return None
@@ -189,6 +376,8 @@ class EmbeddedPlanner:
                 value = filler.fetch(slot.type, chosen)
             elif chosen is not None:
                 value = chosen
+        elif slot is not None and slot.type == "text":
+            value = raw.strip()
         elif slot is not None:
             value = filler.value_from_answer(slot, text, memory)
         if value is None or (isinstance(value, str) and not value):
@@ -198,7 +387,13 @@ class EmbeddedPlanner:
             ask = _question_for(skill, pending.missing)
             return PlanResult(output=Clarify(question=ask, options=options), memory=memory)
         memory.pending = None
-        request = _Request(skill, pending.text, 1.0, {**pending.slots, pending.missing: value})
+        # "INV-2038, 20 bucks": an answer may settle more than what was asked.
+        said = (
+            pending.text
+            if pending.options or slot is None or slot.type == "text"
+            else (f"{pending.text} {text}")
+        )
+        request = _Request(skill, said, 1.0, {**pending.slots, pending.missing: value})
         return self._build([request], pending.message, memory, filler, values)
 
     def _moved_on(self, text: str, pending: Pending, filler: SlotFiller) -> bool:
@@ -250,16 +445,23 @@ class EmbeddedPlanner:
         filler: SlotFiller,
         values: dict[str, Any],
     ) -> PlanResult:
-        context = extract(message)
+        context = extract(split_payload(message, self.cues).head)
         planned: list[PlanPart] = []
         last: list[LastRequest] = []
         for request in requests:
             skill = request.skill
             # Records settled by earlier requests carry over ("refund them and note it").
-            earlier = planned[-1].values if planned else {}
-            carried = {k: v for k, v in earlier.items() if k in RECORD_KINDS and v}
+            before = planned[-1].values if planned else {}
+            named = extract(request.text).ids
+            carried = {
+                k: v for k, v in before.items() if k in RECORD_KINDS and v and not named.get(k)
+            }
             given = {**carried, **request.given}
-            filling = filler.fill(skill, request.text, context, memory, given, message)
+            # "…and note it": what the earlier requests do, as planned now (after corrections).
+            earlier = "; ".join(step.description for part in planned for step in part.steps)
+            filling = filler.fill(
+                skill, request.text, context, memory, given, message, {**values, "earlier": earlier}
+            )
             if filling.problem:
                 return PlanResult(output=DirectReply(text=filling.problem), memory=memory)
             if filling.question:
@@ -319,11 +521,47 @@ class EmbeddedPlanner:
         return PlanPart(skill=skill.name, steps=steps, reply=skill.reply, values=values)
 
 
+_ORDINAL = re.compile(
+    r"\bthe\s+(?:first|second|third|fourth|fifth|last|\d(?:st|nd|rd|th))(?:\s+one)?\b", re.I
+)
+
+
+def _pointed_at(memory: Memory) -> str:
+    """What "the 2nd one" stands for in the last list shown ("the invoice"), for matching."""
+    kinds = list(memory.shown)
+    return f"the {kinds[0]}" if len(kinds) == 1 else r"\g<0>"
+
+
+def _each_record(request: _Request) -> list[_Request]:
+    """ "status of SO-1063 and SO-1064": the same request once for each record it names."""
+    said = extract(request.text)
+    kinds = [s.type for s in request.skill.slots if s.type in RECORD_KINDS]
+    for kind in kinds:
+        ids = list(dict.fromkeys(said.ids.get(kind, [])))
+        if len(ids) < 2:
+            continue
+        pattern = re.compile(
+            "|".join(rf"\b{re.escape(i.split('-')[0])}[-\s]?{i.split('-')[1]}\b" for i in ids), re.I
+        )
+
+        def only(keep: str, pattern: re.Pattern[str] = pattern) -> str:
+            text = request.text
+            return pattern.sub(lambda m: m.group(0) if _same_id(m.group(0), keep) else "", text)
+
+        return [_Request(request.skill, only(i), request.score, dict(request.given)) for i in ids]
+    return [request]
+
+
+def _same_id(found: str, record_id: str) -> bool:
+    return re.sub(r"[-\s]", "", found).upper() == record_id.replace("-", "")
+
+
 def _settled(skill: Skill, filling: Filling) -> dict[str, Any]:
+    """The values to remember; defaults are not: they are derived again on every change."""
     return {
         s.name: filling.values[s.name]
         for s in skill.slots
-        if filling.values.get(s.name) is not None
+        if filling.values.get(s.name) is not None and s.name not in filling.defaulted
     }
 
 

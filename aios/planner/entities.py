@@ -36,6 +36,8 @@ _MONEY = re.compile(
     r"|(?:\b\d[\d,]*(?:\.\d{1,2})?k\b)",
     re.IGNORECASE,
 )
+# A comma before one or two last digits is a decimal comma or a typo; a third decimal is a typo.
+_UNCLEAR = re.compile(r"(?:[$€£]\s?|usd\s?)?\d+(?:,\d{3})*(?:,\d{1,2}(?!\d)|\.\d{3,})k?", re.I)
 _BARE_NUMBER = re.compile(r"(?<![\w.-])\d[\d,]*(?:\.\d{1,2})?(?![\w-])")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().-]{6,18}\d(?!\w)")
@@ -59,6 +61,10 @@ class Entities(BaseModel):
     addresses: list[str] = Field(default_factory=list)
     dates: list[date] = Field(default_factory=list)
     quoted: list[str] = Field(default_factory=list)
+    unclear: list[str] = Field(
+        default_factory=list,
+        description='Amounts that read two ways ("2,5k", "$500,01", "$500.009"): asked about.',
+    )
 
     def first(self, kind: str) -> str | None:
         found = self.ids.get(kind)
@@ -80,6 +86,25 @@ def mask_ids(text: str) -> str:
         return "" if before.endswith(kind) else kind
 
     return re.sub(r"\s{2,}", " ", _ID.sub(word, text)).strip()
+
+
+def listed(results: object) -> dict[str, list[str]]:
+    """The records each list in ``results`` shows, by kind, in order: what "the 2nd one" and
+    "the last one" can point at in the next message."""
+    found: dict[str, list[str]] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, list) and value:
+            ids = [str(v["id"]) for v in value if isinstance(v, dict) and "id" in v]
+            kinds = {ID_PREFIXES.get(i.split("-")[0]) for i in ids}
+            if ids and len(kinds) == 1 and (kind := kinds.pop()) is not None:
+                found[kind] = ids
+
+    walk(results)
+    return found
 
 
 def _parse_money(raw: str) -> Decimal | None:
@@ -111,6 +136,10 @@ def extract(text: str, *, bare_numbers_are_money: bool = False) -> Entities:
         spans.append(match.span())
     found.emails = _EMAIL.findall(text)
     for match in _MONEY.finditer(text):
+        if (unclear := _UNCLEAR.match(text, match.start())) is not None:
+            found.unclear.append(unclear.group(0))
+            spans.append(unclear.span())
+            continue
         amount = _parse_money(match.group(0))
         if amount is not None:
             found.amounts.append(amount)

@@ -49,6 +49,10 @@ class Memory(BaseModel):
         default_factory=list, description="The requests of the last plan, in order."
     )
     pending: Pending | None = None
+    shown: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Record kind -> the ids of the last list shown, in order (for 'the 2nd one').",
+    )
     heard: Heard | None = Field(
         None, description="This message, when it was answered rather than planned."
     )

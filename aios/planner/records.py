@@ -19,6 +19,14 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def _close(word: str, said: str) -> bool:
+    """Whether ``said`` is ``word`` as typed, typos allowed; short words must match exactly
+    ("gold" is not "Old", "acne" is not "Acme")."""
+    if len(word) <= 4 or len(said) <= 4:
+        return word == said
+    return fuzz.ratio(word, said) >= 85
+
+
 def name_candidates(
     text: str, records: list[dict[str, Any]], key: str = "name"
 ) -> list[dict[str, Any]]:
@@ -37,7 +45,11 @@ def name_candidates(
         name = [w for w in _words(str(record[key])) if w not in _GENERIC]
         if not name:
             continue
-        hits = [max(fuzz.ratio(word, s) for s in said) >= 85 for word in name]
+        # "northwindtraders": the whole name typed as one word.
+        if len(name) > 1 and max(fuzz.ratio("".join(name), s) for s in said) >= 85:
+            scored.append((1.0, record))
+            continue
+        hits = [any(_close(word, s) for s in said) for word in name]
         if hits[0]:
             scored.append((sum(hits) / len(name), record))
     if not scored:
@@ -52,11 +64,12 @@ def mask_names(text: str, records: list[dict[str, Any]], placeholder: str) -> st
     skill is not swayed by company names."""
     named = name_candidates(text, records)
     words = {w for r in named for w in _words(str(r["name"])) if w not in _GENERIC}
+    words |= {"".join(w for w in _words(str(r["name"])) if w not in _GENERIC) for r in named}
     if not words:
         return text
 
     def is_name(token: str) -> bool:
-        return max(fuzz.ratio(token.lower(), w) for w in words) >= 85
+        return any(_close(w, token.lower()) for w in words)
 
     tokens = re.split(r"([A-Za-z0-9]+)", text)
     out: list[str] = []
@@ -118,6 +131,16 @@ class Records:
     def orders_of_account(self, account_id: str, statuses: set[str]) -> list[dict[str, Any]]:
         found = self._get("erp.find_orders", {"account_id": account_id, "limit": 200})
         return [o for o in (found["orders"] if found else []) if o["status"] in statuses]
+
+    def latest(self, kind: str, account_id: str) -> dict[str, Any] | None:
+        """The account's most recent order (by order date) or invoice (by issue date)."""
+        if kind == "order":
+            found = self._get("erp.find_orders", {"account_id": account_id, "limit": 1})
+            rows = found["orders"] if found else []
+            return self.order(rows[0]["id"]) if rows else None
+        found = self._get("erp.find_invoices", {"account_id": account_id, "limit": 1})
+        rows = found["invoices"] if found else []
+        return self.invoice(rows[0]["id"]) if rows else None
 
     def overdue_invoices(self, account_id: str) -> list[dict[str, Any]]:
         args = {"account_id": account_id, "overdue": True, "limit": 50}

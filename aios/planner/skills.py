@@ -55,6 +55,11 @@ class Slot(BaseModel):
         default_factory=list,
         description="For type text: words after which the value starts, e.g. `because`.",
     )
+    payload: bool = Field(
+        False,
+        description="For type text: the request's content (a note's body, a case's subject): "
+        "what follows a colon or a dash after the skill's words is taken whole as this slot.",
+    )
     resolve: Resolve | None = Field(
         None, description="How to find the record from the others when it is not named."
     )
@@ -65,8 +70,10 @@ class Slot(BaseModel):
             raise ValueError(f"slot {self.name} is required: give it an `ask` question")
         if (self.type == "choice") != bool(self.choices):
             raise ValueError(f"slot {self.name}: `choices` go with type choice, and only there")
-        if self.after and self.type != "text":
-            raise ValueError(f"slot {self.name}: `after` goes with type text, and only there")
+        if (self.after or self.payload) and self.type != "text":
+            raise ValueError(
+                f"slot {self.name}: `after` and `payload` go with type text, and only there"
+            )
         if self.default is not None:
             check_template(self.default)
         return self

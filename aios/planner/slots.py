@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
+from aios.planner.choices import position
 from aios.planner.entities import Entities, extract
-from aios.planner.matching import for_matching
+from aios.planner.matching import customer_name, for_matching
 from aios.planner.periods import find_period
 from aios.planner.protocol import Memory
 from aios.planner.records import Records, name_candidates
@@ -20,6 +23,11 @@ _BACK_REFERENCE = re.compile(
     r"\b(it|its|them|their|they|that|this|those|same|previous|last|him|her|his)\b", re.I
 )
 RECORD_KINDS = ("account", "order", "invoice", "case", "contact")
+# "their last order", "the latest invoice": the account's most recent one.
+_LATEST = {
+    kind: re.compile(rf"\b(?:last|latest|most recent|newest|recent)\s+{kind}\b", re.I)
+    for kind in ("order", "invoice")
+}
 # Orders that have not shipped yet: they can still be cancelled or sent elsewhere.
 _NOT_SHIPPED = {"pending", "confirmed"}
 
@@ -38,6 +46,8 @@ class Filling:
     values: dict[str, Any]
     question: Question | None = None
     problem: str | None = None
+    defaulted: set[str] = field(default_factory=set)
+    """Slots filled from their default template: derived, so derived again after a change."""
 
 
 class SlotFiller:
@@ -53,14 +63,18 @@ class SlotFiller:
         memory: Memory,
         given: dict[str, Any] | None = None,
         message: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> Filling:
         """Fill ``skill``'s slots from ``text`` (this request), ``context`` (the whole message),
         ``memory`` (earlier turns) and ``given`` (values already settled). ``message`` is the
-        whole message ``text`` came from, for templates that quote it."""
+        whole message ``text`` came from, for templates that quote it; ``extra`` are more
+        values for the templates."""
         own = extract(text)
-        values: dict[str, Any] = {"request": text, "message": message or text}
+        values: dict[str, Any] = {"request": text, "message": message or text, **(extra or {})}
         ids = dict(context.ids) | dict(own.ids)
         refers_back = bool(_BACK_REFERENCE.search(text)) or not any(ids.values())
+        memory = self._unless_named_otherwise(text, ids, memory)
+        defaulted: set[str] = set()
         # Values settled earlier are known first: an invoice given in an answer tells the
         # account even though the account slot comes before it.
         values.update({s.name: given[s.name] for s in skill.slots if given and s.name in given})
@@ -74,10 +88,24 @@ class SlotFiller:
                 return Filling(values, problem=found.message)
             if found is None and slot.default is not None:
                 found = render(slot.default, values, strict=False) or None
+                defaulted.add(slot.name)
             if found is None and slot.required:
                 return Filling(values, question=Question(slot.name, slot.ask or slot.name))
             values[slot.name] = found
-        return Filling(values)
+        return Filling(values, defaulted=defaulted)
+
+    def _unless_named_otherwise(
+        self, text: str, ids: dict[str, list[str]], memory: Memory
+    ) -> Memory:
+        """``memory``, unless the text names another customer than the one talked about: a
+        named customer always beats a remembered one, and so do its records."""
+        remembered = memory.refs.get("account")
+        if remembered is None or any(ids.values()):
+            return memory
+        named = {c["id"] for c in name_candidates(text, self.records.accounts())}
+        if not named or remembered in named:
+            return memory
+        return Memory(pending=memory.pending)
 
     def masked(self, text: str) -> str:
         """``text`` as the skill matcher should see it (see ``for_matching``)."""
@@ -139,6 +167,11 @@ class SlotFiller:
         if slot.type in RECORD_KINDS:
             return self._record(slot, text, ids, memory, values, refers_back)
         if slot.type == "money":
+            if own.unclear:
+                return _Problem(
+                    f'I can\'t tell which amount "{own.unclear[0]}" means. Write it with a point '
+                    "for cents and no comma, e.g. 2500 or 2.5k or 500.01."
+                )
             amounts = own.amounts or context.amounts
             if not amounts:
                 # "set their credit limit to 9000": a lone number where an amount is wanted is
@@ -193,6 +226,13 @@ class SlotFiller:
             found = self._contact(text, account)
             if found is not None:
                 return found
+        if kind in ("order", "invoice") and account and _LATEST[kind].search(text):
+            latest = self.records.latest(kind, account["id"])
+            if latest is not None:
+                return latest
+        listed = memory.shown.get(kind, [])
+        if (index := position(text, len(listed))) is not None:
+            return self._fetch(kind, listed[index])
         if refers_back and kind in memory.refs:
             return self._fetch(kind, memory.refs[kind])
         return None
@@ -232,9 +272,34 @@ class SlotFiller:
         if len(candidates) > 1:
             options = {c["id"]: f"{c['name']} ({c['id']}, {c['region']})" for c in candidates}
             return Question("account", "Which customer do you mean?", options)
+        unknown = self._unknown_customer(text)
+        if unknown is not None:
+            return unknown
         if refers_back and "account" in memory.refs:
             return self._fetch("account", memory.refs["account"])
         return None
+
+    def _unknown_customer(self, text: str) -> Question | _Problem | None:
+        """A customer named in ``text`` that the CRM does not have: say so, offering the
+        closest names, rather than guess one or search every customer."""
+        name = customer_name(text)
+        if name is None or self.records.contacts_named(text):
+            return None
+        accounts = self.records.accounts()
+        close = process.extract(
+            name, [str(a["name"]) for a in accounts], scorer=fuzz.WRatio, limit=3, score_cutoff=60
+        )
+        if not close:
+            return _Problem(f'There is no customer named "{name}".')
+        options = {
+            str(
+                accounts[c[2]]["id"]
+            ): f"{c[0]} ({accounts[c[2]]['id']}, {accounts[c[2]]['region']})"
+            for c in close
+        }
+        return Question(
+            "account", f'There is no customer named "{name}". Which customer do you mean?', options
+        )
 
     def _invoice_of_order(self, order_id: str, account_id: str) -> Any:
         invoices = self.records.invoices_of_order(order_id, account_id)

@@ -99,10 +99,14 @@ class Masker:
                 found |= {kind for kind, pattern in _IN_TEXT.items() if pattern.search(value)}
         return sorted(found)
 
+    def shown(self, data: Any, role: str) -> Any:
+        """``data`` (JSON-like) as ``role`` may see it: fields by name, and the emails and
+        phone numbers inside any text (a note's body, a case's description)."""
+        return self._texts(self.mask(data, role), role)
+
     def for_audit(self, data: Any) -> Any:
-        """``data`` as the audit trail stores it (the data protection policy's rule): fields
-        by name, and emails and phone numbers inside any text (a note, a question)."""
-        return self._texts(self.mask(data, AUDIT), AUDIT)
+        """``data`` as the audit trail stores it (the data protection policy's rule)."""
+        return self.shown(data, AUDIT)
 
     def _texts(self, data: Any, role: str) -> Any:
         if isinstance(data, str):

@@ -24,6 +24,12 @@ from aios.graph.state import TurnContext
 from aios.knowledge.embedder import Embedder
 from aios.policy import Decision, PolicyRequest, load_policy
 from aios.policy.masking import load_masker
+from aios.safety.api_drills import (
+    FreeTextPiiFigures,
+    IdempotencyCrashFigures,
+    free_text_pii_drill,
+    idempotency_crash_drill,
+)
 from aios.safety.crash import (
     CASES,
     REQUEST,
@@ -68,6 +74,8 @@ class SafetyReport(BaseModel):
     crash_held: str
     stale_decisions: StaleFigures
     concurrent_decisions: ConcurrentFigures
+    free_text_pii: FreeTextPiiFigures
+    idempotency_crash: IdempotencyCrashFigures
 
 
 def run_safety_bench(
@@ -110,6 +118,12 @@ def run_safety_bench(
         progress(f"crash drill: {answer}, killed at {point}")
         with scratch_demo(settings) as demo:
             outcomes.append(crash_case(demo, embedder, answer, point))
+    progress("personal data in free text, per role and path")
+    with scratch_demo(settings) as demo:
+        free_text = free_text_pii_drill(demo, embedder)
+    progress("idempotent requests whose process died")
+    with scratch_demo(settings) as demo:
+        idempotent = idempotency_crash_drill(demo, embedder)
     return SafetyReport(
         tamper=tamper,
         decision_matrix=_matrix(settings),
@@ -121,6 +135,8 @@ def run_safety_bench(
         crash_held=f"{sum(o.held for o in outcomes)}/{len(outcomes)}",
         stale_decisions=stale,
         concurrent_decisions=concurrent,
+        free_text_pii=free_text,
+        idempotency_crash=idempotent,
     )
 
 

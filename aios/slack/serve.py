@@ -4,6 +4,7 @@ the Events API, with the approval watcher beside it."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.starlette import SlackRequestHandler
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from aios.assistant.factory import Runtime
@@ -21,6 +22,7 @@ from aios.settings import Settings
 from aios.slack.app import SlackAdapter, create_app
 from aios.slack.post import web_client
 from aios.slack.store import open_slack_store
+from aios.slack.verify import malformed, signed
 
 EVENTS_PATH = "/slack/events"
 """Where Slack sends events and interactions in HTTP mode (the Request URL of both)."""
@@ -36,6 +38,8 @@ class SlackNotConfigured(ValueError):
 class SlackBot:
     adapter: SlackAdapter
     app: App
+    signing_secret: str | None = None
+    """HTTP mode's: requests not signed with it are refused before anything reads them."""
 
     @contextmanager
     def watching(self, every_s: float = WATCH_EVERY_S) -> Iterator[None]:
@@ -53,8 +57,15 @@ class SlackBot:
 
     def http_app(self) -> Starlette:
         handler = SlackRequestHandler(self.app)
+        secret = self.signing_secret
 
         async def events(request: Request) -> Response:
+            body = await request.body()  # kept by Starlette: bolt reads the same bytes
+            if secret is not None and not signed(body, request.headers, secret, time.time()):
+                return PlainTextResponse("invalid or stale signature", status_code=401)
+            wrong = malformed(body, request.headers.get("content-type", ""))
+            if wrong is not None:
+                return PlainTextResponse(f"malformed request: {wrong}", status_code=400)
             return await handler.handle(request)
 
         return Starlette(routes=[Route(EVENTS_PATH, events, methods=["POST"])])
@@ -83,4 +94,4 @@ def build_bot(runtime: Runtime, *, verify_requests: bool = True) -> SlackBot:
     adapter = SlackAdapter(
         runtime, open_slack_store(settings), client, settings.slack_approvers_channel
     )
-    return SlackBot(adapter, create_app(adapter, client, secret))
+    return SlackBot(adapter, create_app(adapter, client, secret), secret)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -10,6 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
 
 KEY_PREFIX = "aios_"
 _NAME = re.compile(r"^[a-z][a-z0-9._-]{0,63}$")
+MIN_PASSWORD = 10
+"""Characters a password set with ``set_password`` has at least (the demo's is exempt)."""
 
 
 class UnknownRole(ValueError):
@@ -50,11 +55,18 @@ def _digest(token: str) -> str:
 
 class UserDirectory:
     def __init__(
-        self, engine: Engine, roles: Iterable[str], clock: Callable[[], datetime] = utc_now
+        self,
+        engine: Engine,
+        roles: Iterable[str],
+        clock: Callable[[], datetime] = utc_now,
+        hasher: PasswordHasher | None = None,
     ) -> None:
         self.engine = engine
         self.roles = frozenset(roles)
         self.clock = clock
+        # argon2id with the library's defaults (RFC 9106's low-memory choice, 64 MiB).
+        self.hasher = hasher or PasswordHasher()
+        self._decoy: str | None = None
 
     def create_tables(self) -> None:
         """Bring the state database, these tables among its others, to its newest schema."""
@@ -167,8 +179,11 @@ class UserDirectory:
         user = self.get(found[0].user_name)
         return (_key(*found), user) if user is not None else None
 
-    def seed(self, users: Iterable[User]) -> int:
-        """Add the users that are missing; existing ones, deactivated too, stay as they are."""
+    def seed(self, users: Iterable[User], demo_password: str | None = None) -> int:
+        """Add the users that are missing; existing ones, deactivated too, stay as they are.
+
+        With ``demo_password``, those of ``users`` with no password of their own get it (a
+        directory from before passwords existed included), marked as the demo's."""
         added = 0
         with Session(self.engine) as session:
             known = set(session.exec(select(UserRow.name)))
@@ -176,7 +191,62 @@ class UserDirectory:
             if user.name not in known:
                 self.add(user.name, user.role, user.display_name)
                 added += 1
+            if demo_password is not None:
+                self._set_hash(user.name, demo_password, demo=True, only_if_unset=True)
         return added
+
+    def _hash(self, password: str, *, demo: bool) -> str:
+        if not demo:
+            return self.hasher.hash(password)
+        # One hash serves every demo operator (they share the password, so a shared salt
+        # tells nothing new), and the process keeps it: seeding stays as quick as before.
+        h = self.hasher
+        return _demo_hash(password, h.time_cost, h.memory_cost, h.parallelism, h.hash_len)
+
+    def set_password(self, name: str, password: str) -> None:
+        """``name``'s own web chat password (only its argon2id hash is stored); it replaces
+        the demo password. ValueError when it is too short, KeyError for an unknown user."""
+        if len(password) < MIN_PASSWORD:
+            raise ValueError(f"a password has at least {MIN_PASSWORD} characters")
+        self._set_hash(name, password, demo=False)
+
+    def check_password(self, name: str, password: str) -> User | None:
+        """The active user ``name`` when ``password`` is theirs, else None. An unknown name
+        costs the same hashing as a known one: the time taken tells nobody who exists."""
+        with Session(self.engine) as session:
+            row = session.get(UserRow, name.strip().lower())
+        stored = row.password_hash if row is not None and row.active else None
+        if stored is None:
+            self._decoy = self._decoy or self.hasher.hash(secrets.token_urlsafe(16))
+        try:
+            self.hasher.verify(stored or self._decoy or "", password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return _user(row) if row is not None and stored is not None else None
+
+    def with_demo_password(self) -> list[str]:
+        """Active users who sign in with the demo's shared password."""
+        query = select(UserRow.name).where(col(UserRow.active), col(UserRow.demo_password))
+        with Session(self.engine) as session:
+            return sorted(session.exec(query))
+
+    def _set_hash(
+        self, name: str, password: str, *, demo: bool, only_if_unset: bool = False
+    ) -> None:
+        with Session(self.engine) as session:
+            row = session.get(UserRow, name)
+            if row is None:
+                raise KeyError(f"unknown user {name!r}")
+            if only_if_unset and (row.password_hash is not None or not row.active):
+                return  # a deactivated operator stays as they are, without the demo password
+            row.password_hash, row.demo_password = self._hash(password, demo=demo), demo
+            session.add(row)
+            session.commit()
+
+
+@functools.cache
+def _demo_hash(password: str, time_cost: int, memory_cost: int, parallel: int, length: int) -> str:
+    return PasswordHasher(time_cost, memory_cost, parallel, length).hash(password)
 
 
 def _user(row: UserRow) -> User:

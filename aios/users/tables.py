@@ -15,6 +15,12 @@ class UserRow(SQLModel, table=True):
     display_name: str = ""
     active: bool = True
     created_at: datetime
+    # argon2id of the web chat password (salt and parameters inside); None: cannot sign in.
+    password_hash: str | None = Field(default=None, max_length=255)
+    # Set by ``aios demo seed`` for the demo operators' shared password, cleared by
+    # ``aios users set-password``: a server reachable beyond this machine refuses to start
+    # while any is set, unless told that this is a demo.
+    demo_password: bool = False
 
 
 class ApiKeyRow(SQLModel, table=True):
@@ -39,3 +45,15 @@ class ApiKeyScopeRow(SQLModel, table=True):
     # JSON list of origins (scheme://host[:port]) whose pages may use the key; empty: any.
     origins: str = "[]"
     rate_limit: str | None = Field(default=None, max_length=40)  # e.g. "60/minute"
+
+
+class SignInFailureRow(SQLModel, table=True):
+    """Failed web chat sign-ins of one user or from one client, for throttling. In the state
+    database, so that every worker counts the same failures."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: str = Field(primary_key=True, max_length=200)  # "user:alice" or "client:10.0.0.7"
+    failures: int = 0
+    last_failure_at: datetime
+    locked_until: datetime | None = None

@@ -1,24 +1,71 @@
-"""Demo sign-in: any demo operator's username, with the one shared demo password."""
+"""Web chat sign-in: who may sign in with what, from where, and when a server may start.
+
+Each user signs in with their own password (``aios users set-password``); ``aios demo seed``
+gives the demo operators the demo password. Failed attempts are throttled (``SignIns``). A
+server that listens beyond this machine refuses to start while any user still has the demo
+password, unless told explicitly that it is a demo (``AIOS_ALLOW_DEMO_LOGIN=1``).
+"""
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Callable
+import ipaddress
+from contextvars import ContextVar
+
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aios.identity import User
+from aios.users import UserDirectory
+from aios.users.sign_in import SignIns
 
-DEFAULT_PASSWORD = "demo"
-"""Used when ``AIOS_DEMO_PASSWORD`` is unset; fine on a laptop, to be set anywhere shared."""
+_CLIENT: ContextVar[str | None] = ContextVar("aios_sign_in_client", default=None)
 
 
-def check(
-    username: str, password: str, find: Callable[[str], User | None], expected: str
-) -> User | None:
-    """The user ``find`` knows as ``username`` when ``password`` is the demo password, else None.
+class DemoLoginExposed(RuntimeError):
+    """A server beyond loopback with demo credentials, not allowed to be one."""
 
-    Chainlit's sign-in form asks for an e-mail address: ``alice@anything`` is read as alice.
-    """
-    user = find(username.strip().lower().split("@")[0])
-    if user is None or not hmac.compare_digest(password.encode(), expected.encode()):
-        return None
-    return user
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name, or "" (every address): reachable from elsewhere
+
+
+def refuse_exposed_demo(host: str, directory: UserDirectory, *, allowed: bool) -> None:
+    """DemoLoginExposed when a chat on ``host`` would sign people in with the demo password
+    from beyond this machine and ``allowed`` does not say that is the point."""
+    if is_loopback(host) or allowed:
+        return
+    demo = directory.with_demo_password()
+    if demo:
+        raise DemoLoginExposed(
+            f"Refusing to serve the web chat on {host}: {', '.join(demo)} still sign in with "
+            "the demo password, which anyone can read in the README. Give each their own "
+            "(aios users set-password NAME) or deactivate them (aios users deactivate NAME); "
+            "or, for a shared demo, set AIOS_ALLOW_DEMO_LOGIN=1 (aios serve --allow-demo-login)."
+        )
+
+
+def check(directory: UserDirectory, username: str, password: str) -> User | None:
+    """The user when ``password`` is theirs and neither they nor this request's client are
+    locked out, else None (Chainlit's form says only that it failed)."""
+    return SignIns(directory).attempt(username, password, _CLIENT.get()).user
+
+
+class ClientAddress:
+    """ASGI middleware that makes the client's address known to ``check``: Chainlit hands its
+    sign-in callback the form alone. Behind a proxy, run uvicorn with ``--proxy-headers``
+    (and ``--forwarded-allow-ips``) so the address is the browser's, not the proxy's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        token = _CLIENT.set(client[0] if client else None)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _CLIENT.reset(token)

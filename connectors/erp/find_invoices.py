@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, model_validator
 from sqlmodel import col, select
 
 from connectors._lookup import get_or_404
-from connectors.erp._receivables import overdue
+from connectors.erp._receivables import overdue, unpaid
 from connectors.erp.models import Customer, Invoice, InvoiceStatus
 from connectors.erp.views import InvoiceView
 from connectors.operation import Kind, SystemContext, operation
@@ -25,6 +25,11 @@ class FindInvoicesInput(BaseModel):
         False,
         description="Only invoices with a balance left, not void, and past their due date, "
         "whatever their stored status.",
+    )
+    unpaid: bool = Field(
+        False,
+        description="Only invoices with a balance left and not void, due or not, overdue or "
+        "not: everything a customer still owes.",
     )
     due_from: date | None = Field(None, description="Only invoices due on or after this day.")
     due_to: date | None = Field(None, description="Only invoices due on or before this day.")
@@ -57,6 +62,8 @@ def find_invoices(ctx: SystemContext, args: FindInvoicesInput) -> FindInvoicesOu
         query = query.where(Invoice.status == args.status)
     if args.overdue:
         query = query.where(overdue(today))
+    if args.unpaid:
+        query = query.where(unpaid())
     if args.due_from:
         query = query.where(Invoice.due_on >= args.due_from)
     if args.due_to:

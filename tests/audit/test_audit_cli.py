@@ -25,6 +25,7 @@ def trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuditTrail:
     monkeypatch.delenv("AIOS_STATE_URL", raising=False)
     monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("AIOS_MASKING_FILE", str(REPO / "policies" / "masking.yaml"))
+    monkeypatch.setenv("AIOS_POLICY_FILE", str(REPO / "policies" / "actions.yaml"))
     trail = open_trail(Settings())
     trail.append_many([event(i, session_id=f"s-{i % 2}") for i in range(5)])
     return trail
@@ -69,6 +70,15 @@ def test_export_jsonl_to_stdout(trail: AuditTrail) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["seq"] for r in rows] == [2, 4]
+
+
+def test_export_for_an_unknown_role_is_refused(trail: AuditTrail) -> None:
+    result = runner.invoke(app, ["export", "--session", "s-1", "--role", "nosuchrole"])
+
+    assert result.exit_code == 2
+    assert "unknown role 'nosuchrole'" in result.output
+    assert "auditor" in result.output and "manager" in result.output  # the known ones
+    assert '"seq"' not in result.output  # nothing was exported
 
 
 def test_export_csv_to_a_file(trail: AuditTrail, tmp_path: Path) -> None:

@@ -43,7 +43,9 @@ def test_tools_list_shows_derived_cards():
 
 
 def test_tools_call_reads_and_reports_typed_errors(demo_settings):
-    found = runner.invoke(app, ["tools", "call", "crm.find_accounts", "--args", '{"name": "acme"}'])
+    found = runner.invoke(
+        app, ["tools", "call", "crm.find_accounts", "--user", "alice", "--args", '{"name": "acme"}']
+    )
     assert found.exit_code == 0, found.output
     assert {a["name"] for a in json.loads(found.output)["accounts"]} == {
         "Acme Industrial",
@@ -55,13 +57,18 @@ def test_tools_call_reads_and_reports_typed_errors(demo_settings):
             "tools",
             "call",
             "erp.create_refund",
+            "--user",
+            "alice",
+            "--yes",
             "--args",
             '{"invoice_id": "INV-1", "amount": "5", "reason": "test"}',
         ],
     )
     assert missing.exit_code == 2
     assert "not_found" in missing.output
-    bad_json = runner.invoke(app, ["tools", "call", "crm.find_accounts", "--args", "{nope"])
+    bad_json = runner.invoke(
+        app, ["tools", "call", "crm.find_accounts", "--user", "alice", "--args", "{nope"]
+    )
     assert bad_json.exit_code != 0
     assert "not valid JSON" in bad_json.output
 

@@ -69,3 +69,85 @@ def test_the_other_action_named_in_a_correction_is_planned(chat):
     assert [s.tool for s in chat("s", "scrap order SO-1090")[0].steps] == ["erp.get_order"]
     replanned = chat("s", "no, I meant cancel order SO-1090")
     assert _confirmation(replanned).tool == "erp.cancel_order"
+
+
+def _tools(events):
+    return [e.tool for e in events if e.type == "step_started"]
+
+
+def _said(events):
+    return " ".join(getattr(e, "text", None) or getattr(e, "question", "") for e in events)
+
+
+def test_a_question_about_a_write_is_answered_by_a_lookup(chat):
+    events = chat("s", "what's the credit limit on Northwind Traders?")
+    assert not any(e.type == "confirmation_required" for e in events)
+    assert "erp.get_customer" in _tools(events)
+    events = chat("t", "any tickets open for Blue Harbor Logistics?")
+    assert _tools(events) == ["crm.find_cases"] and "CS-1007" in _said(events)
+
+
+def test_a_note_body_is_never_planned(chat):
+    events = chat(
+        "s", "add a note to Blue Harbor Logistics: they want a refund of $45, cancel SO-1090"
+    )
+    confirmation = _confirmation(events)
+    assert confirmation.tool == "crm.add_note"
+    assert confirmation.args["body"] == "they want a refund of $45, cancel SO-1090"
+    assert len(next(e for e in events if e.type == "plan").steps) == 1
+
+
+def test_scrap_that_at_a_confirmation_books_nothing(chat):
+    chat("s", "refund $45 on SO-1042")
+    events = chat("s", "no, scrap that")
+    assert events[-1].status == "cancelled" and not _tools(events)
+
+
+def test_a_named_customer_beats_the_remembered_one(chat):
+    chat("s", "refund $20 on SO-1042")
+    chat("s", "no")
+    events = chat("s", "refund tidewater freight 200 dollars")
+    assert "Blue Harbor" not in _said(events)
+    assert "INV-2038" not in str([getattr(e, "args", "") for e in events])
+
+
+def test_two_records_two_lookups(chat):
+    events = chat("s", "status of SO-1042 and SO-1090")
+    assert [e.args["order_id"] for e in events if e.type == "step_started"] == [
+        "SO-1042",
+        "SO-1090",
+    ]
+
+
+def test_an_answer_settles_every_slot_it_gives(chat):
+    assert chat("s", "refund Blue Harbor Logistics")[0].type == "clarification"
+    confirmation = _confirmation(chat("s", "INV-2038, 20 bucks"))
+    assert confirmation.args == {**confirmation.args, "invoice_id": "INV-2038", "amount": "20.00"}
+
+
+def test_the_second_one_points_into_the_last_list(chat):
+    listed = chat("s", "show me the overdue invoices")
+    second = next(e for e in listed if e.type == "step_finished").result["invoices"][1]["id"]
+    confirmation = _confirmation(chat("s", "nudge them about the 2nd one"))
+    assert confirmation.args["invoice_id"] == second
+
+
+def test_a_customer_that_does_not_exist(chat):
+    events = chat("s", "refund Zenith Corp $50")
+    assert 'no customer named "Zenith Corp"' in _said(events) and not _tools(events)
+
+
+def test_a_pasted_email_with_the_request_at_the_end(chat):
+    email = "Hello team,\n\n" + "We have been customers for many years. " * 30 + "\n\nRegards, Jo"
+    events = chat("s", f"{email}\n\nrefund $20 on SO-1042 please")
+    assert _confirmation(events).args["amount"] == "20.00"
+
+
+def test_a_correction_recomposes_the_reason_and_the_note(chat):
+    chat(
+        "s",
+        "Blue Harbor says order SO-1042 arrived broken, refund them $45 and note it on their "
+        "open case",
+    )
+    confirmation = _confirmation(chat("s", "no, make it $40"))
+    assert "$40.00" in confirmation.args["reason"] and "$45" not in confirmation.args["reason"]

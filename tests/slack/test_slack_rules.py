@@ -6,6 +6,9 @@ from __future__ import annotations
 import logging
 import time
 
+import httpx
+
+from aios.slack.serve import EVENTS_PATH
 from aios.users.slack import SlackLinks
 from tests.slack.conftest import SUPPORT, button
 from tests.slack.fake_slack import TEAM
@@ -93,3 +96,35 @@ def test_slack_is_answered_before_the_turn_runs(workspace):
     clicked = workspace.click("alice", button(question.args, "confirm_approve"), question.args)
     assert clicked.status_code == 200 and clicked.elapsed.total_seconds() < 3
     slack.wait(lambda: slack.of("chat.update", ts=question.args["ts"]))
+
+
+def test_unsigned_junk_is_refused_before_anything_reads_it(workspace):
+    url = workspace.url + EVENTS_PATH
+    stamp = str(int(time.time()))
+    unsigned = [
+        ({"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"}, b"{}"),
+        ({"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=00"}, b'{"type": "ev'),
+        ({"X-Slack-Request-Timestamp": stamp}, b"payload=%7B"),
+        ({"X-Slack-Signature": "v0=caf\xe9".encode("latin-1")}, b"\xff\xfe"),
+        ({}, b""),
+    ]
+    for headers, body in unsigned:
+        response = httpx.post(url, content=body, headers=headers, timeout=10)
+        assert (response.status_code, body) == (401, body)
+        assert "Traceback" not in response.text
+    # Signed by someone holding the secret, but not what Slack sends: 400, and still no turn.
+    form = "application/x-www-form-urlencoded"
+    malformed = [
+        ('{"type": "event_callback", "event": {', "application/json"),
+        ("[1, 2]", "application/json"),
+        ("payload=%7B", form),
+        ("text=hello", form),
+        ("<xml/>", "text/xml"),
+    ]
+    for body, content_type in malformed:
+        response = workspace.send(body, content_type)
+        assert (response.status_code, body) == (400, body)
+    assert workspace.slack.of("chat.postMessage") == []
+    # And what Slack does send still works.
+    assert workspace.mention("alice", "what can you do?", "1700000001.000900").status_code == 200
+    assert workspace.slack.wait(lambda: workspace.slack.of("chat.postMessage"))

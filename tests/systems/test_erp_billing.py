@@ -34,6 +34,12 @@ def test_find_invoices_filters(
     assert [i.id for i in found.invoices] == expected
 
 
+def test_unpaid_invoices_are_every_balance_left_whatever_the_status(erp: System) -> None:
+    found = erp.execute("find_invoices", {"unpaid": True, "account_id": "ACC-1001"})
+    # Open, overdue and past-due-but-marked-open alike; never the paid or the void one.
+    assert sorted(i.id for i in found.invoices) == ["INV-2001", "INV-2003", "INV-2004", "INV-2005"]
+
+
 def test_find_invoices_says_how_many_days_each_is_overdue(erp: System) -> None:
     found = erp.execute("find_invoices", {"account_id": "ACC-1001", "limit": 200})
 

@@ -93,13 +93,13 @@ def _launch(
     chat_path: str = "",
 ) -> Iterator[App]:
     data_dir = tmp_path_factory.mktemp("web") / "data"
-    seed_demo(Settings(data_dir=data_dir, policy_file=REPO / "policies" / "actions.yaml"))
+    policy = REPO / "policies" / "actions.yaml"
+    seed_demo(Settings(data_dir=data_dir, policy_file=policy, demo_password=PASSWORD))
     port = free_port()
     log = data_dir / "server.log"
     env = {
         **os.environ,
         "AIOS_DATA_DIR": str(data_dir),
-        "AIOS_DEMO_PASSWORD": PASSWORD,
         "CHAINLIT_AUTH_SECRET": "browser-test-secret-" + "x" * 32,
     }
     with log.open("wb") as out:

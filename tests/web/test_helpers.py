@@ -1,4 +1,4 @@
-"""The web chat's small helpers: commands, demo sign-in, the worker thread, offline page."""
+"""The web chat's small helpers: commands, the worker thread, the offline page."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from aios.assistant.threads import iterate_in_thread
-from aios.identity import demo_users
-from aios.web import commands, login
+from aios.web import commands
 from aios.web.offline import strip_external
 
 
@@ -33,14 +32,6 @@ def test_anything_else_is_a_message_for_the_assistant() -> None:
 
 def test_a_thread_maps_to_one_assistant_session() -> None:
     assert commands.session_for_thread("abc") == "web-abc"
-
-
-def test_demo_sign_in_needs_a_demo_user_and_the_password() -> None:
-    users = demo_users()
-    assert login.check("dave", "s3cret", users.get, "s3cret") == users["dave"]
-    assert login.check(" Dave@example.com", "s3cret", users.get, "s3cret") == users["dave"]
-    assert login.check("dave", "demo", users.get, "s3cret") is None
-    assert login.check("mallory", "s3cret", users.get, "s3cret") is None
 
 
 def test_events_arrive_as_they_are_made_all_from_one_worker_thread() -> None:

@@ -1,0 +1,238 @@
+"""Direct tool calls (``aios tools call``): one operation, outside a conversation, under the
+same rules as a chat turn.
+
+A direct call acts as a named user from the directory. The policy decides it exactly as the
+gate decides a planned step (role grants, rules, defaults); every call leaves the rows a chat
+turn would (``policy.decided``, ``confirmation.given``, ``tool.*``, ``approval.*``), through
+the same toolbox. A call that needs four-eyes approval is filed on the approval ledger, and
+carried out (``carry_out``) when someone else with the approver role approves it: there is
+no conversation to resume, so the approver's decision runs it, as the approver on the
+requester's behalf, like a resumed conversation does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
+from aios.audit import AuditUnavailable
+from aios.identity import User
+from aios.policy import Decision, PolicyDecision, PolicyEngine, PolicyRequest
+from aios.policy.masking import Masker
+from aios.toolbox import Caller, Toolbox
+from connectors.errors import ConnectorError, InvalidInput
+from connectors.operation import Kind
+
+SESSION_PREFIX = "direct-"
+"""Sessions of direct calls start with this: their approvals have no conversation behind them."""
+
+_ACTING_FIELDS = ("author",)
+"""Arguments that name who acts: set from the caller, never taken from what was typed."""
+
+
+class Status(StrEnum):
+    DONE = "done"
+    NEEDS_CONFIRMATION = "needs_confirmation"
+    AWAITING_APPROVAL = "awaiting_approval"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    decision: PolicyDecision
+    session_id: str
+    args: dict[str, Any]
+    result: dict[str, Any] | None = None
+    approval: Approval | None = None
+
+
+def is_direct(session_id: str) -> bool:
+    return session_id.startswith(SESSION_PREFIX)
+
+
+class DirectCalls:
+    def __init__(
+        self,
+        toolbox: Toolbox,
+        policy: PolicyEngine,
+        ledger: ApprovalLedger,
+        masker: Masker | None = None,
+    ) -> None:
+        self.toolbox = toolbox
+        self.policy = policy
+        self.ledger = ledger
+        self.masker = masker
+
+    def call(
+        self,
+        user: User,
+        tool: str,
+        args: dict[str, Any],
+        *,
+        confirmed: bool = False,
+        idempotency_key: str | None = None,
+    ) -> Outcome:
+        """Decide ``tool`` with ``args`` for ``user`` and do what the decision allows.
+
+        ``confirmed`` is the caller's confirmation of exactly these arguments (``--yes``);
+        without it a CONFIRM decision runs nothing. ConnectorError for an unknown tool, bad
+        arguments, or the system's refusal (all of them audited)."""
+        session_id = f"{SESSION_PREFIX}{uuid.uuid4()}"
+        who = Caller(actor=user.name, session_id=session_id, step="call")
+        op = self.toolbox.connectors.registry.get(tool)
+        try:
+            args = _acting_as(user, op.input_model.model_fields, args)
+            op.check_args(args)
+        except InvalidInput as exc:
+            self.toolbox.record(who, "plan.rejected", tool=tool, reason=exc.message)
+            raise
+        decision = self.decide(user, tool, op.kind, args)
+        self.toolbox.record(
+            who,
+            "policy.decided",
+            tool=tool,
+            decision=decision,
+            args=args,
+            rule=decision.rule,
+            reason=decision.reason,
+        )
+
+        def outcome(status: Status, **extra: Any) -> Outcome:
+            return Outcome(status, decision, session_id, args, **extra)
+
+        if decision.decision is Decision.DENY:
+            return outcome(Status.DENIED)
+        if decision.decision is Decision.APPROVE:
+            return outcome(Status.AWAITING_APPROVAL, approval=self._file(who, tool, args, decision))
+        if decision.decision is Decision.CONFIRM:
+            if not confirmed:
+                return outcome(Status.NEEDS_CONFIRMATION)
+            self.toolbox.record(
+                who, "confirmation.given", tool=tool, decision=decision, by=user.name, args=args
+            )
+        if op.kind is Kind.READ:
+            return outcome(Status.DONE, result=self.toolbox.read(tool, args, who))
+        key = idempotency_key or f"cli-{uuid.uuid4()}"
+        confirmed_by = user.name if decision.decision is Decision.CONFIRM else None
+        result = self.toolbox.write(
+            tool, args, who, idempotency_key=key, decision=decision, confirmed_by=confirmed_by
+        )
+        return outcome(Status.DONE, result=result)
+
+    def decide(self, user: User, tool: str, kind: Kind, args: dict[str, Any]) -> PolicyDecision:
+        """The policy's decision, on what the gate would ask about a planned step. There is no
+        planner, so no confidence; no lookup, so no account tier."""
+        classes = self.masker.classes_in(args) if self.masker else []
+        request = PolicyRequest(
+            role=user.role, tool=tool, kind=kind.value, args=args, data_classes=classes
+        )
+        return self.policy.decide(request)
+
+    def decided(
+        self, approval: Approval, approver: User, answer: Literal["approve", "reject"]
+    ) -> dict[str, Any] | None:
+        """Take ``approver``'s decision on a direct call's request; when approved, carry it
+        out and return the system's answer. ApprovalRefused says why a decision is refused
+        (the requester themselves, the wrong role, already decided); ConnectorError when the
+        system refuses the write (recorded as the request's outcome too)."""
+        if approval.status is not ApprovalStatus.PENDING and approval.outcome is not None:
+            # Decided and carried out (or refused) before: a second decision does nothing.
+            # Without an outcome the carrying out was cut short, and a retry finishes it.
+            by = f" by {approval.decided_by}" if approval.decided_by else ""
+            raise ApprovalRefused(
+                "already_decided",
+                f"Request {approval.id} was already {approval.status.value}{by}: "
+                f"{approval.outcome}",
+            )
+        decided = self.ledger.decide(approval.id, approver, answer, approval.arguments)
+        who = Caller(
+            actor=approver.name,
+            session_id=approval.session_id,
+            step="decide",
+            on_behalf_of=approval.requester if approval.requester != approver.name else None,
+        )
+        verdict = PolicyDecision(
+            decision=Decision.APPROVE,
+            reason=approval.reason,
+            approver_role=approval.required_role,
+            policy_version=self.policy.version,
+        )
+        self.toolbox.record(
+            who,
+            "approval.decided",
+            tool=approval.tool,
+            decision=verdict,
+            approval_id=approval.id,
+            answer=answer,
+            by=approver.name,
+            role=approver.role,
+            args=approval.arguments,
+        )
+        if decided.status is not ApprovalStatus.APPROVED:
+            outcome = f"Rejected by {approver.name}. Nothing was changed."
+            self.ledger.record_outcome(approval.id, outcome)
+            return None
+        try:
+            result = self.toolbox.write(
+                approval.tool,
+                approval.arguments,
+                who,
+                # One request, one write: deciding it again (a retry) cannot book it twice.
+                idempotency_key=f"cli-{approval.id}",
+                decision=verdict,
+                confirmed_by=approver.name,
+                approval_id=approval.id,
+            )
+        except (ConnectorError, AuditUnavailable) as exc:
+            message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+            self.ledger.record_outcome(approval.id, f"Failed: {message}. Nothing was changed.")
+            raise
+        self.ledger.record_outcome(approval.id, "Carried out.")
+        return result
+
+    def _file(
+        self, who: Caller, tool: str, args: dict[str, Any], decision: PolicyDecision
+    ) -> Approval:
+        assert decision.approver_role is not None
+        approval, _ = self.ledger.open(
+            session_id=who.session_id,
+            turn="call",
+            step_index=0,
+            tool=tool,
+            args=args,
+            description=f"{tool} {_compact(args)}",
+            reason=decision.reason,
+            requester=who.actor,
+            required_role=decision.approver_role,
+        )
+        self.toolbox.record(
+            who,
+            "approval.requested",
+            tool=tool,
+            decision=decision,
+            approval_id=approval.id,
+            args=args,
+            required_role=approval.required_role,
+            due_at=approval.due_at.isoformat(),
+        )
+        return approval
+
+
+def _acting_as(user: User, fields: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` with the fields that name who acts set to ``user``; another name is refused
+    (a note must not be written in someone else's name)."""
+    named = {name: user.name for name in _ACTING_FIELDS if name in fields}
+    for name in named:
+        if args.get(name) not in (None, user.name):
+            raise InvalidInput(
+                f"{name} is who acts, {user.name}; it cannot be {args[name]!r}", field=name
+            )
+    return {**args, **named}
+
+
+def _compact(args: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in args.items())

@@ -1,0 +1,8 @@
+"""Limits every front end and the core share, so that what one accepts another does not refuse."""
+
+from __future__ import annotations
+
+MAX_MESSAGE_CHARS = 8000
+"""The longest message a person may send the assistant, on every channel (a pasted e-mail
+fits): the API refuses longer ones with ``invalid_input``, and the planner answers with the
+same number. Import it; never repeat the number."""

@@ -1,0 +1,72 @@
+"""What a message does, apart from what it is about: asks, commands, or calls something off.
+
+Which skill a message is about and what it does with it are separate questions. "What's the
+credit limit on Northwind?" is about credit limits, as "set Northwind's credit limit to 9000"
+is; only the second asks for a change. A question never becomes a write: the planner answers it
+with a lookup or from the documents.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OPENER = r"^\s*(?:(?:hey|hi|hello|ok|okay|so|and|also|btw|quick one|quick q(?:uestion)?)[,:!\s]+)*"
+# "can you…", "could u…", "would you mind…", "please…": a request worded politely.
+_POLITE = re.compile(
+    _OPENER + r"(?:can|could|would|will|wud|cud)\s+(?:you|u|ya)\b|\b(?:please|pls|plz|kindly)\b",
+    re.I,
+)
+# "can we refund $45 on SO-1042?": asking leave for a concrete change is asking for it.
+_MAY_WE = re.compile(_OPENER + r"(?:can|could|may|shall|should)\s+(?:we|i)\b", re.I)
+_ASKS = re.compile(
+    _OPENER + r"(?:what|what's|whats|wat|how|how's|when|who|who's|whose|why|which|where|"
+    r"is|are|was|were|does|do|did|has|have|had|any|anything|must|should|may|can|could|"
+    r"is there|are there|tell me (?:what|how|when|who|why|which|whether|if))\b",
+    re.I,
+)
+# "how do we cancel…", "what's the procedure for refunds": asks how it is done, not to do it.
+_HOW_TO = re.compile(
+    _OPENER + r"(?:how\s+(?:do|does|can|should|would|may|must)\s+(?:we|i|you|u|agents|one|a|an)\b"
+    r"|what(?:'s| is| are)?\s+(?:the|our)\s+(?:rule|rules|policy|procedure|process|limit|"
+    r"window|deadline|threshold)s?\b|(?:is|are)\s+(?:we|agents|they)\s+allowed\b"
+    r"|when\s+(?:do|does|can|should|may|must)\s+(?:we|i|you|agents|a|an)\b"
+    r"|who\s+(?:can|may|must|should|approves)\b)"
+    r"|\b(?:what|how)\s+(?:do|should|can|must)\s+(?:i|we|u)\s+(?:do|handle|say)\b",
+    re.I,
+)
+# "how many days…", "how much…": a rule's number, unless a record is named ("how much can I
+# still refund on SO-1042?" asks about that order).
+_HOW_MUCH = re.compile(_OPENER + r"how\s+(?:many|much|long|often|soon|far)\b", re.I)
+# "no, scrap that", "forget it", "never mind": what was asked last is called off.
+_CALL_OFF = re.compile(
+    r"^\s*(?:(?:no|nah|nope|ok|okay|actually|sorry|hmm|oh)[,.!\s]+)*"
+    r"(?:(?:scrap|forget|drop|cancel|ditch|skip|leave|stop|abort|kill)\s+"
+    r"(?:it|that|this|all\s+(?:of\s+)?that|the whole thing|everything|the lot)"
+    r"|never\s*mind|nevermind|nvm|don'?t bother|no thanks|no thank you|not now|hold off"
+    r"|leave it|forget about it)"
+    r"(?:[,.!\s]+(?:please|thanks|for now|then|i changed my mind))*\s*[.!]*\s*$",
+    re.I,
+)
+
+
+def is_question(text: str, *, names_record: bool = False) -> bool:
+    """Whether ``text`` asks something rather than asking for something to be done.
+
+    ``names_record``: the text names a concrete record (an id) — then "can we refund $45 on
+    SO-1042?" is a polite request, while "can we refund more than was paid?" is a question.
+    """
+    if _POLITE.search(text):
+        return False
+    if names_record and _MAY_WE.match(text) and not _HOW_TO.match(text):
+        return False
+    return text.rstrip().endswith("?") or bool(_ASKS.match(text)) or bool(_HOW_TO.search(text))
+
+
+def asks_how(text: str, *, names_record: bool = False) -> bool:
+    """Whether ``text`` asks how something is done or what the rule is (the documents')."""
+    return bool(_HOW_TO.search(text)) or (not names_record and bool(_HOW_MUCH.match(text)))
+
+
+def calls_off(text: str) -> bool:
+    """Whether ``text`` calls off what was asked last ("no, scrap that", "never mind")."""
+    return bool(_CALL_OFF.match(text))

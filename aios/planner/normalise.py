@@ -1,0 +1,132 @@
+"""Text as operators type it, made readable before anything else looks at it.
+
+Number words become digits ("seventy five dollars" -> "75 dollars", "a hundred bucks" ->
+"100 bucks") and misspelt words are corrected against the domain's own lexicon ("invioces" ->
+"invoices", "tidewatr" -> "tidewater"): the skills' words and the customers' names. A word is
+left alone when it is an English word the embedding model knows, is short, or is capitalised
+(a proper noun: a street, a person; customers' names are matched fuzzily later anyway): a
+correction must never turn a right word into a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000}
+_NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALES, "a", "and"])
+_NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_WORD})[\s-]+)*(?:{_NUMBER_WORD})\b", re.I)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*[A-Za-z]|[A-Za-z]")
+# Addresses, e-mails and links are data: their words are never "corrected".
+_DATA = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+")
+MIN_LENGTH = 4
+SIMILARITY = 80.0
+
+
+def number_words(text: str) -> str:
+    """``text`` with spelt-out amounts as digits; "one" alone stays ("the second one")."""
+    return _NUMBER_RUN.sub(_as_digits, text)
+
+
+def _as_digits(match: re.Match[str]) -> str:
+    words = [w.lower() for w in re.split(r"[\s-]+", match.group(0)) if w]
+    # Leading "a"/"and" and trailing "and"/"a" are ordinary words, not part of the number.
+    start, end = 0, len(words)
+    while start < end and words[start] == "and":
+        start += 1
+    while end > start and words[end - 1] in ("and", "a"):
+        end -= 1
+    core = words[start:end]
+    value = _value(core)
+    if value is None:
+        return match.group(0)
+    lead = " ".join(match.group(0).split()[:start])
+    tail = " ".join(match.group(0).split()[end:])
+    return " ".join(part for part in (lead, str(value), tail) if part)
+
+
+def _value(words: list[str]) -> int | None:
+    """The number ``words`` spell, or None when they are not one (or only "one"/"a")."""
+    if not words or words in (["one"], ["a"]) or all(w in ("a", "and") for w in words):
+        return None
+    if words[0] == "a" and (len(words) < 2 or words[1] not in _SCALES):
+        return None
+    total = current = 0
+    seen = False
+    for word in words:
+        if word == "and":
+            continue
+        if word == "a":
+            current += 1
+        elif word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        else:  # thousand, grand
+            total += max(current, 1) * _SCALES[word]
+            current = 0
+        seen = True
+    return total + current if seen else None
+
+
+class Normaliser:
+    """Corrects misspelt words against a lexicon, leaving known English words alone."""
+
+    def __init__(self, lexicon: Iterable[str], known: Iterable[str] = ()) -> None:
+        self.lexicon = sorted({w.lower() for w in lexicon if len(w) >= MIN_LENGTH})
+        self.known = {w.lower() for w in known} | set(self.lexicon)
+
+    def normalise(self, text: str, names: Iterable[str] = ()) -> str:
+        """``text`` with number words as digits and typos corrected; ``names`` are the
+        customers' names, which count as words of the lexicon."""
+        extra = sorted({w.lower() for n in names for w in _TOKEN.findall(n)} - self.known)
+        text = number_words(text)
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lowered = word.lower()
+            if (
+                len(word) < MIN_LENGTH
+                or word[0].isupper()
+                or lowered in self.known
+                or lowered in extra
+            ):
+                return word
+            best = process.extractOne(
+                lowered, [*self.lexicon, *extra], scorer=fuzz.ratio, score_cutoff=SIMILARITY
+            )
+            if best is None or _inflected(lowered, str(best[0]), self.known):
+                return word
+            return str(best[0])
+
+        parts = _DATA.split(text)
+        data = _DATA.findall(text)
+        fixed = [_TOKEN.sub(fix, part) for part in parts]
+        return "".join(p + (data[i] if i < len(data) else "") for i, p in enumerate(fixed))
+
+
+def _inflected(word: str, candidate: str, known: set[str]) -> bool:
+    """Whether ``word`` is a form of a known word ("scanners", "escalated") rather than a typo."""
+    for ending in ("s", "es", "ed", "d", "ing", "er", "ers", "ly"):
+        if word.endswith(ending) and word[: -len(ending)] in known:
+            return True
+    return word.startswith(candidate) or candidate.startswith(word)
+
+
+def lexicon_of(texts: Iterable[str]) -> set[str]:
+    """The words of ``texts`` (skill examples, descriptions): the domain's vocabulary."""
+    return {w.lower() for text in texts for w in _TOKEN.findall(text)}

@@ -1,0 +1,71 @@
+"""Words a message carries as data: a note's body, a case's subject, quoted text.
+
+"Add a note: customer asks us to refund $45 and cancel SO-1090" asks for one note. Its body is
+what the note says, not more requests: it is cut out before the message is split, matched to
+skills or searched for ids and amounts, and handed whole to the skill's text slot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Where the data starts: "note: …", "saying …", "that says …", "subject: …", "with the text …".
+_MARKER = re.compile(
+    r"(?:\b(?:note|notes|comment|memo|message|msg|subject|title|body|text|reason|details|log)"
+    r"\s*[:=\u2014\u2013-]\s+"
+    r"|\b(?:saying|that says|which says|stating|that reads|reading|with the (?:text|words?))"
+    r"\s*[:,]?\s+"
+    r"|\bnote (?:down )?that\s+"
+    r"|\b(?:add|put|leave|write|log|jot)\s+(?:a\s+|the\s+)?(?:note|comment|memo)\s+"
+    r"(?:on|to|for|in|against)\s+[^:]{1,60}?:\s+)",
+    re.I,
+)
+# "note on acme industries: …", "put on their account - …": a colon or a dash after the words
+# of a request that takes text (see ``split_payload``'s ``cues``).
+_SEPARATOR = re.compile(r":\s+|\s+[-\u2014\u2013]+\s+")
+MAX_HEAD = 120
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]|(?<!\w)'([^']{3,})'(?!\w)")
+
+
+@dataclass(frozen=True)
+class Split:
+    """A message as ``head`` (what is asked) and ``body`` (the data it carries, if any)."""
+
+    head: str
+    body: str | None = None
+
+
+def split_payload(text: str, cues: Sequence[str] = ()) -> Split:
+    """Cut the data a message carries from what it asks.
+
+    Quoted text is data wherever it stands ("open a case "refund not received" for Acme"); a
+    marker ("note:", "saying", "subject:") makes the rest of the message data, and so does a
+    colon or a dash after a request that names one of ``cues`` (the words of skills that take
+    text: "note on acme: …", "put on their account - …").
+    """
+    quoted = _QUOTED.search(text)
+    marker = _MARKER.search(text)
+    if marker is None and cues:
+        marker = _cued(text, cues)
+    if quoted and (marker is None or quoted.start() <= marker.end() + 1):
+        body = (quoted.group(1) or quoted.group(2)).strip()
+        head = (text[: quoted.start()] + " " + text[quoted.end() :]).strip()
+        return Split(head=re.sub(r"\s{2,}", " ", head), body=body)
+    if marker is None:
+        return Split(head=text)
+    body = text[marker.end() :].strip().strip("\"'\u201c\u201d").strip()
+    if len(body) < 2:
+        return Split(head=text)
+    head = text[: marker.end()].rstrip(" :=\u2014\u2013-,")
+    return Split(head=head, body=body)
+
+
+def _cued(text: str, cues: Sequence[str]) -> re.Match[str] | None:
+    separator = _SEPARATOR.search(text)
+    if separator is None or separator.start() > MAX_HEAD:
+        return None
+    words = "|".join(re.escape(cue) for cue in cues)
+    head = text[: separator.start()]
+    return separator if re.search(rf"\b(?:{words})", head, re.I) else None
