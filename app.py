@@ -24,6 +24,7 @@ import chainlit.server
 import numpy as np
 from chainlit.utils import utc_now
 
+from aios.assistant.decisions import Shown
 from aios.assistant.events import (
     ClarificationEvent,
     ConfirmationRequired,
@@ -35,7 +36,7 @@ from aios.assistant.events import (
     StepStarted,
 )
 from aios.assistant.service import Assistant
-from aios.assistant.threads import KeyedLocks, iterate_in_thread
+from aios.assistant.threads import iterate_in_thread
 from aios.identity import User
 from aios.voice.audio import AudioError, Speech
 from aios.voice.dialogue import Dialogue, Say, readout
@@ -72,7 +73,6 @@ SWEEP_EVERY_S = 60.0
 """How often overdue approval requests are escalated or expired."""
 
 log = logging.getLogger("aios.web")
-_decisions = KeyedLocks[str]()
 runtime = process_runtime
 
 
@@ -117,8 +117,7 @@ async def stop_listening() -> None:
 async def _notices_forever(session: str, me: User) -> None:
     while True:
         await asyncio.sleep(NOTICE_EVERY_S)
-        async with _decisions(session):
-            notices = await asyncio.to_thread(lambda: list(assistant().notices(session, me)))
+        notices = await asyncio.to_thread(assistant().take_notices, session, me)
         for notice in notices:
             await _send(render.reply_card(notice))
 
@@ -149,23 +148,19 @@ async def on_message(message: cl.Message) -> None:
         await cl.Message(f"There is no `/{command.name}` command. {commands.HELP}").send()
     else:
         await _clear_buttons()
-        async with _decisions(session):
-            await _play(session, me, lambda: assistant().handle(session, me, message.content))
+        await _play(session, me, lambda: assistant().handle(session, me, message.content))
 
 
 @cl.action_callback(render.DECIDE)
 async def on_decide(action: cl.Action) -> None:
     me = _me()
-    session, answer, key = (action.payload[k] for k in ("session", "answer", "key"))
+    session, answer = str(action.payload["session"]), action.payload["answer"]
+    # The card as it was shown; the core refuses it if it was replaced or decided meanwhile.
+    shown = Shown(str(action.payload.get("confirmation_id")), str(action.payload.get("args_hash")))
     await _clear_buttons()
     await _said(me, action.label)
-    async with _decisions(session):
-        pending = await asyncio.to_thread(lambda: assistant().pending(session))
-        if pending is None or render.confirmation_key(pending) != key:
-            await cl.Message("That request has already been decided; nothing was done.").send()
-            return
-        decision: Literal["approve", "reject"] = "approve" if answer == "approve" else "reject"
-        await _play(session, me, lambda: assistant().resume(session, me, decision))
+    decision: Literal["approve", "reject"] = "approve" if answer == "approve" else "reject"
+    await _play(session, me, lambda: assistant().resume(session, me, decision, shown=shown))
 
 
 @cl.action_callback(render.CHOOSE)
@@ -173,8 +168,7 @@ async def on_choose(action: cl.Action) -> None:
     me, session, text = _me(), _session(), str(action.payload["text"])
     await _clear_buttons()
     await _said(me, text)
-    async with _decisions(session):
-        await _play(session, me, lambda: assistant().handle(session, me, text))
+    await _play(session, me, lambda: assistant().handle(session, me, text))
 
 
 def _me() -> User:
@@ -402,8 +396,7 @@ async def on_audio_end() -> None:
             yield event
 
     await _clear_buttons()
-    async with _decisions(session):
-        await _play(session, me, turn)
+    await _play(session, me, turn)
     await _speak(readout(events))
 
 

@@ -7,6 +7,7 @@ are RFC 9457 problem+json with stable codes. ``/widget.js`` is the embeddable ch
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -38,7 +39,8 @@ from aios.api.models import (
 from aios.api.readiness import Readiness, readiness
 from aios.api.store import ApiStore
 from aios.api.turns import Turns, server_sent
-from aios.assistant.events import ConfirmationRequired, Event
+from aios.assistant.decisions import REFUSALS, DecisionRefused, Shown
+from aios.assistant.events import ConfirmationRequired, ErrorEvent, Event
 from aios.assistant.factory import Runtime
 from aios.assistant.shown import kept_for
 from aios.audit import AuditRecord
@@ -227,12 +229,28 @@ def create_app(
         owned(session_id, user)
         return runtime.assistant.pending(session_id)
 
-    @app.post("/v1/sessions/{session_id}/decision", tags=["sessions"])
+    @app.post(
+        "/v1/sessions/{session_id}/decision",
+        tags=["sessions"],
+        responses={409: {"description": "That confirmation was replaced or already decided."}},
+    )
     async def decide(session_id: str, body: DecisionIn, request: Request, user: Caller) -> TurnOut:
-        """Confirm, reject or change what the session waits for (the requester only)."""
+        """Confirm, reject or change what the session waits for (the requester only), naming
+        the confirmation as it was shown: one that was replaced or decided meanwhile is
+        refused with 409 (``replaced``, ``already_decided``) and nothing is done."""
         owned(session_id, user)
-        run = lambda: runtime.assistant.resume(session_id, user, body.answer, body.text)  # noqa: E731
-        return await play(request, session_id, user, None, run)  # type: ignore[no-any-return]
+        shown = Shown(body.confirmation_id, body.args_hash)
+        try:
+            await asyncio.to_thread(runtime.assistant.verify, session_id, shown)
+        except DecisionRefused as stale:
+            raise ApiError(409, stale.code, stale.message) from None
+        run = lambda: runtime.assistant.resume(  # noqa: E731
+            session_id, user, body.answer, body.text, shown=shown
+        )
+        turn = await play(request, session_id, user, None, run)
+        if isinstance(turn, TurnOut) and (refused := _refused(turn)) is not None:
+            raise ApiError(409, refused.code, refused.message)  # replaced after the check
+        return turn  # type: ignore[no-any-return]
 
     @app.get("/v1/sessions/{session_id}/transcript", tags=["sessions"])
     def transcript(session_id: str, user: Caller) -> list[TranscriptItem]:
@@ -302,13 +320,20 @@ def create_app(
 
     # The speech models load on the first voice request, not here.
     app.include_router(voice_router(runtime.settings))
-    # A call's turns are the message route's: the same ownership, lock, transcript and metrics.
+    # A call's turns are the message route's: the same ownership, transcript and metrics.
     app.include_router(
         calls_router(runtime, Sessions(open=open_session, owned=owned, turn=turns.take))
     )
     app.include_router(ops_router(runtime))
     app.include_router(learning_router(runtime))
     return app
+
+
+def _refused(turn: TurnOut) -> ErrorEvent | None:
+    first = turn.events[0] if turn.events else None
+    if isinstance(first, ErrorEvent) and first.code in REFUSALS:
+        return first
+    return None
 
 
 def _streams(request: Request) -> bool:

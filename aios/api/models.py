@@ -23,6 +23,14 @@ class DecisionIn(BaseModel):
         description="Decide the session's pending confirmation; change needs text."
     )
     text: str | None = Field(None, max_length=MAX_TEXT, description="The change, for change.")
+    confirmation_id: str = Field(
+        max_length=200,
+        description="The ``id`` of the confirmation this answers, as shown (``GET …/pending`` "
+        "or the turn's confirmation_required event); a replaced one is refused with 409.",
+    )
+    args_hash: str = Field(
+        max_length=64, description="The ``args_hash`` of that confirmation, as shown."
+    )
 
 
 class ApprovalDecisionIn(BaseModel):

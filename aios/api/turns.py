@@ -1,4 +1,5 @@
-"""Taking a turn over the API: one at a time per session, each event kept in the session's
+"""Taking a turn over the API (one at a time per session is the core's lock,
+``aios.assistant.locks``, across workers), each event kept in the session's
 transcript (and, for an ``Idempotency-Key``, in its claim) the moment the assistant yields it,
 so a Server-Sent Events client reads each event as it happens, not when the turn ends."""
 
@@ -12,7 +13,7 @@ from aios.api.metrics import ApiMetrics
 from aios.api.models import TurnOut
 from aios.api.store import ApiStore
 from aios.assistant.events import DoneEvent, Event
-from aios.assistant.threads import KeyedLocks, iterate_in_thread
+from aios.assistant.threads import iterate_in_thread
 from aios.identity import User
 
 Run = Callable[[], Iterator[Event]]
@@ -34,7 +35,6 @@ class Turns:
     def __init__(self, store: ApiStore, metrics: ApiMetrics) -> None:
         self.store = store
         self.metrics = metrics
-        self.locks = KeyedLocks[str]()
 
     def recorded(
         self, session_id: str, user: User, said: str | None, run: Run, keeper: Keeper | None = None
@@ -68,11 +68,10 @@ class Turns:
     async def events(
         self, session_id: str, user: User, said: str | None, run: Run, keeper: Keeper | None = None
     ) -> AsyncIterator[Event]:
-        """The turn's events as they happen, under the session's lock."""
-        async with self.locks(session_id):
-            produce = self.recorded(session_id, user, said, run, keeper)
-            async for event in iterate_in_thread(produce):
-                yield event
+        """The turn's events as they happen."""
+        produce = self.recorded(session_id, user, said, run, keeper)
+        async for event in iterate_in_thread(produce):
+            yield event
 
     async def take(
         self, session_id: str, user: User, said: str | None, run: Run, keeper: Keeper | None = None

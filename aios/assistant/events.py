@@ -6,9 +6,11 @@ same turn looks the same everywhere and no front end needs business logic.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, model_validator
 
 from aios.assistant.inert import inert
 
@@ -53,8 +55,28 @@ class StepFinished(BaseModel):
     error: ShownText | None = None
 
 
+def args_hash(tool: str, args: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of a step: what a decision on it says it saw."""
+    canonical = json.dumps(
+        {"tool": tool, "args": args},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class ConfirmationRequired(BaseModel):
     type: Literal["confirmation_required"] = "confirmation_required"
+    id: str = Field(
+        "",
+        description="This confirmation; a decision names it, and one on a replaced "
+        "confirmation is refused.",
+    )
+    args_hash: str = Field(
+        "", description="sha256 of the canonical JSON of tool and args; a decision repeats it."
+    )
     index: int
     tool: str
     args: dict[str, Any]
@@ -64,6 +86,12 @@ class ConfirmationRequired(BaseModel):
     requester: str | None = Field(None, description="Who asked; only they may confirm.")
     reason: ShownText
     approval_id: str | None = Field(None, description="The ledger's request, for four-eyes.")
+
+    @model_validator(mode="after")
+    def _hashed(self) -> ConfirmationRequired:
+        # Derived, never trusted from outside: the hash is of what this event shows.
+        self.args_hash = args_hash(self.tool, self.args)
+        return self
 
 
 class MessageEvent(BaseModel):

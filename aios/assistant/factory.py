@@ -8,6 +8,7 @@ from langchain_core.language_models import BaseChatModel
 
 from aios.approvals import ApprovalLedger, open_ledger
 from aios.assistant.checkpointer import open_checkpointer
+from aios.assistant.locks import open_locks
 from aios.assistant.service import Assistant
 from aios.audit import open_trail
 from aios.graph._common import GraphDeps
@@ -90,7 +91,7 @@ def build_runtime(
     deps = GraphDeps(planner, toolbox, policy, ledger, knowledge, masker)
     graph = build_graph(deps, open_checkpointer(settings))
     users = open_directory(settings, policy.policy.roles)
-    assistant = Assistant(graph, ledger, masker, learning)
+    assistant = Assistant(graph, ledger, masker, learning, locks=open_locks(settings))
     reviews = Reviews(learning, policy, toolbox.trail, skills)
     return Runtime(
         settings,

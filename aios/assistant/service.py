@@ -3,7 +3,12 @@
 Both yield the typed events of ``aios.assistant.events``, ending with a ``DoneEvent``. State
 lives in the graph's checkpointer and the approval ledger, so a conversation paused for a
 confirmation survives a restart and resumes on the same session id, in this process or
-another; a run that a crash cut short is finished before anything else happens in its session.
+another; a run that a crash cut short is finished before anything else happens in its session,
+while one that failed with an error waits for the person to say *retry*.
+
+One turn of a conversation runs at a time, across front ends and worker processes
+(``aios.assistant.locks``), and a decision names the confirmation it answers as it was shown
+(``aios.assistant.decisions``): the check and the decision happen under the same hold.
 """
 
 from __future__ import annotations
@@ -11,15 +16,16 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 
 from aios import observability
 from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
+from aios.assistant.decisions import ALREADY_DECIDED, Shown, refusal
 from aios.assistant.events import (
     EVENT_ADAPTER,
     ConfirmationRequired,
@@ -28,6 +34,7 @@ from aios.assistant.events import (
     Event,
     MessageEvent,
 )
+from aios.assistant.locks import SessionBusy, SessionLocks
 from aios.assistant.shown import shown_to
 from aios.graph.state import Decision, TurnContext, TurnState
 from aios.identity import User
@@ -43,6 +50,7 @@ _YES = re.compile(
     r"([\s,]+(confirm(ed)?|please|go ahead|do it))?\s*[.!]*\s*$",
     re.I,
 )
+_RETRY = re.compile(r"^\s*(retry|try (it )?again)\s*[.!]*\s*$", re.I)
 _NO = re.compile(r"^\s*(n|no|nope|cancel|stop|reject(ed)?|abort|don'?t)\s*[.!]*\s*$", re.I)
 Status = Literal["completed", "awaiting_confirmation", "needs_input", "failed", "cancelled"]
 _STATUS: dict[str, Status] = {
@@ -71,21 +79,38 @@ class Assistant:
         ledger: ApprovalLedger,
         masker: Masker | None = None,
         learning: LearningStore | None = None,
+        *,
+        locks: SessionLocks,
     ) -> None:
         self.graph = graph
+        self.locks = locks
         self.ledger = ledger
         self.masker = masker
         self.learning = learning
 
     def handle(self, session_id: str, user: User, text: str) -> Iterator[Event]:
-        """A message. While a confirmation is pending, "yes"/"no" decide it and anything
-        else is taken as a change to the request ("no, make it $40"). While the requester's
-        own four-eyes request waits on someone else, only "no" or an explicit change touches it."""
+        """A message. While a confirmation is pending, "yes"/"no" decide it (the one shown
+        last) and anything else is taken as a change to the request ("no, make it $40").
+        While the requester's own four-eyes request waits on someone else, only "no" or an
+        explicit change touches it. After a run that failed, "retry" runs it again."""
+        return self._locked(session_id, lambda: self._handle(session_id, user, text))
+
+    def _handle(self, session_id: str, user: User, text: str) -> Iterator[Event]:
         recovered = list(self._recovered(session_id))
         yield from recovered
         yield from self.notices(session_id, user)
+        state = self.graph.get_state(_config(session_id))
+        if _failed(state):
+            yield from self._after_failure(state, session_id, user, text)
+            return
         pending = self.pending(session_id)
         if pending is None:
+            if (_YES.match(text) or _NO.match(text)) and state.values.get("asked"):
+                # The confirmation this answers was decided (by another tab, worker, or a
+                # quicker "yes"): never a plan of its own, never a second write.
+                yield ErrorEvent(code="already_decided", message=ALREADY_DECIDED)
+                yield DoneEvent(status="completed")
+                return
             yield from self._run({"text": text}, session_id, user)
             return
         if recovered:
@@ -93,10 +118,12 @@ class Assistant:
             yield DoneEvent(status="awaiting_confirmation")
             return
         waiting_on_others = pending.approval_id is not None and user.name == pending.requester
+        # A typed answer is bound to what waits now, read under the session's lock.
+        shown = Shown.of(pending)
         if _YES.match(text):
-            yield from self.resume(session_id, user, "approve")
+            yield from self._resume(session_id, user, "approve", shown=shown)
         elif _NO.match(text) or calls_off(text):
-            yield from self.resume(session_id, user, "reject")
+            yield from self._resume(session_id, user, "reject", shown=shown)
         elif waiting_on_others and not _CHANGE.match(text):
             yield MessageEvent(
                 text=f"Your request {pending.approval_id} ({pending.text}) waits for approval "
@@ -105,7 +132,7 @@ class Assistant:
             )
             yield DoneEvent(status="awaiting_confirmation")
         else:
-            yield from self.resume(session_id, user, "change", text)
+            yield from self._resume(session_id, user, "change", text, shown=shown)
 
     def resume(
         self,
@@ -114,16 +141,45 @@ class Assistant:
         answer: Answer,
         text: str | None = None,
         *,
+        shown: Shown | None = None,
         expected: str | None = None,
     ) -> Iterator[Event]:
         """A decision on the pending confirmation or approval, checked against who may give it.
 
-        ``expected`` names the approval request the decision is about; when something else
-        is pending by the time it arrives (recovery moved the conversation on), nothing is
-        decided."""
+        ``shown`` is the confirmation the decision answers, as it was shown (its id and the
+        hash of its arguments): when anything else waits by the time it arrives (a correction
+        replaced it, someone decided it), nothing is decided. Every front end passes it;
+        without it (tests, the eval runner) the decision is on whatever waits now.
+        ``expected`` names the approval request an approver decides, likewise."""
+        return self._locked(
+            session_id,
+            lambda: self._resume(session_id, user, answer, text, shown=shown, expected=expected),
+        )
+
+    def verify(self, session_id: str, shown: Shown) -> None:
+        """Raise ``DecisionRefused`` unless ``shown`` is what waits now (a front end that must
+        answer a refusal before the turn starts, such as the API's 409, asks first;
+        ``resume`` checks again under the session's lock)."""
+        if (refused := refusal(self.pending(session_id), shown)) is not None:
+            raise refused
+
+    def _resume(
+        self,
+        session_id: str,
+        user: User,
+        answer: Answer,
+        text: str | None = None,
+        *,
+        shown: Shown | None = None,
+        expected: str | None = None,
+    ) -> Iterator[Event]:
         recovered = list(self._recovered(session_id))
         yield from recovered
         pending = self.pending(session_id)
+        if shown is not None and (refused := refusal(pending, shown)) is not None:
+            yield ErrorEvent(code=refused.code, message=refused.message)
+            yield DoneEvent(status="awaiting_confirmation" if pending else "completed")
+            return
         if pending is None:
             yield ErrorEvent(
                 code="nothing_pending", message="There is nothing waiting for a decision."
@@ -140,8 +196,8 @@ class Assistant:
             return
         try:
             self._check(pending, user, answer)
-        except ApprovalRefused as refused:
-            yield ErrorEvent(code=refused.code, message=refused.message)
+        except ApprovalRefused as refused_by_ledger:
+            yield ErrorEvent(code=refused_by_ledger.code, message=refused_by_ledger.message)
             yield DoneEvent(status="awaiting_confirmation")
             return
         decision: Decision = {"answer": answer, "user": user.name, "role": user.role}
@@ -151,6 +207,42 @@ class Assistant:
             self._turned_down(session_id, user, changed=answer == "change")
         run = self._resumed(session_id, user, decision)
         yield from self._reported(run, session_id, pending.approval_id)
+
+    def _locked(self, session_id: str, run: Callable[[], Iterator[Event]]) -> Iterator[Event]:
+        """``run``'s events while this process holds the session (``aios.assistant.locks``);
+        one turn of a conversation at a time, across every front end and worker."""
+        try:
+            with self.locks.hold(session_id):
+                yield from run()
+        except SessionBusy as busy:
+            yield ErrorEvent(code=busy.code, message=busy.message)
+            yield DoneEvent(status="failed")
+
+    def _after_failure(
+        self, state: StateSnapshot, session_id: str, user: User, text: str
+    ) -> Iterator[Event]:
+        """The last run stopped on an error (not a crash): it is run again only when the
+        person says so; anything else sets it aside, and they are told."""
+        values = state.values
+        asked = str(values.get("text") or "your last request")
+        if _RETRY.match(text):
+            name = values.get("actor") or values.get("requester") or user.name
+            role = values.get("actor_role") or values.get("requester_role") or user.role
+            if user.name not in (name, values.get("requester")):
+                yield ErrorEvent(
+                    code="not_allowed", message=f"Only {name} can retry what they asked."
+                )
+                yield DoneEvent(status="failed")
+                return
+            yield MessageEvent(text=f"Trying again: “{asked}”.")
+            run = self._run(None, session_id, User(name=name, role=role))
+            yield from self._reported(run, session_id, values.get("approval"))
+            return
+        yield MessageEvent(
+            text=f"Your earlier request (“{asked}”) failed and was not finished; it was set "
+            "aside. Ask again if you still want it."
+        )
+        yield from self._run({"text": text}, session_id, user)
 
     def pending(self, session_id: str) -> ConfirmationRequired | None:
         """What the session waits on; for four-eyes, with the role the ledger asks for now."""
@@ -173,6 +265,8 @@ class Assistant:
         """
         state = self.graph.get_state(_config(session_id))
         values = state.values
+        if _failed(state):
+            return  # it stopped on an error: the person is asked, not replayed to
         if state.next and not state.interrupts:
             name = values.get("actor") or values.get("requester")
             role = values.get("actor_role") or values.get("requester_role")
@@ -204,12 +298,19 @@ class Assistant:
             if approval.status in _SETTLED and approval.outcome is None:
                 state = self.graph.get_state(_config(approval.session_id))
                 if state.interrupts or (state.next and _older_than(state.created_at, STALE_S)):
-                    for _event in self.recover(approval.session_id):
-                        pass
+                    self._recover_held(approval.session_id)
                 elif not state.next:
                     # Carried out, but the crash took what was said about it.
                     self.ledger.record_outcome(approval.id, "Carried out; see the conversation.")
         return changed
+
+    def _recover_held(self, session_id: str) -> None:
+        try:
+            with self.locks.hold(session_id):
+                for _event in self.recover(session_id):
+                    pass
+        except SessionBusy:
+            log.info("session %s is busy; the next sweep recovers it", session_id)
 
     def _check(self, pending: ConfirmationRequired, user: User, answer: Answer) -> None:
         """Raise ApprovalRefused unless ``user`` may give ``answer``; take it into the ledger."""
@@ -263,6 +364,15 @@ class Assistant:
             ):
                 self.ledger.record_outcome(approval.id, "\n\n".join(said) or "Done.")
 
+    def take_notices(self, session_id: str, user: User) -> list[MessageEvent]:
+        """``notices`` for a front end that asks between turns: taken under the session's
+        lock, so they never land inside a turn; none while a turn runs (it tells them)."""
+        try:
+            with self.locks.hold(session_id):
+                return list(self.notices(session_id, user))
+        except SessionBusy:
+            return []
+
     def notices(self, session_id: str, user: User) -> Iterator[MessageEvent]:
         """Tell the requester what happened to their approvals while they were away."""
         for approval in self.ledger.take_notifications(session_id, user.name):
@@ -291,9 +401,14 @@ class Assistant:
                         for pending in chunk["__interrupt__"]:
                             yield ConfirmationRequired.model_validate(pending.value)
             except Exception:
-                # The checkpoint keeps everything up to the failed step; nothing is lost.
+                # The checkpoint keeps everything up to the failed step, with its error: the
+                # person decides whether it runs again (``_after_failure``).
                 log.exception("turn failed in session %s", session_id)
-                yield ErrorEvent(code="internal_error", message="Something went wrong on our side.")
+                yield ErrorEvent(
+                    code="internal_error",
+                    message="Something went wrong on our side; nothing more was done. Say "
+                    "*retry* to try it again.",
+                )
                 yield DoneEvent(status="failed")
                 return
         state = self.graph.get_state(config)
@@ -340,6 +455,11 @@ def _ledger_decision(approval: Approval) -> tuple[User, Decision]:
         "approve" if approval.status is ApprovalStatus.APPROVED else "reject"
     )
     return user, {"answer": answer, "user": user.name, "role": user.role}
+
+
+def _failed(state: StateSnapshot) -> bool:
+    """Whether the last run stopped on an error its node raised (a crash leaves no error)."""
+    return bool(state.next) and not state.interrupts and any(t.error for t in state.tasks)
 
 
 def _older_than(created_at: str | None, seconds: float) -> bool:

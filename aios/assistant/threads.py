@@ -1,11 +1,12 @@
-"""Running the synchronous assistant off the event loop, one turn per session at a time."""
+"""Running the synchronous assistant off the event loop (one turn per session at a time is
+the core's own lock: ``aios.assistant.locks``)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -52,13 +53,3 @@ async def iterate_in_thread(produce: Callable[[], Iterator[T]]) -> AsyncIterator
         if isinstance(item, _Failed):
             raise item.error
         yield item
-
-
-class KeyedLocks(Generic[T]):
-    """One asyncio lock per key, so two decisions on the same session never run at once."""
-
-    def __init__(self) -> None:
-        self._locks: dict[T, asyncio.Lock] = {}
-
-    def __call__(self, key: T) -> asyncio.Lock:
-        return self._locks.setdefault(key, asyncio.Lock())

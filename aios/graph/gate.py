@@ -7,6 +7,7 @@ resume, and here that re-runs nothing with an effect.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -90,6 +91,9 @@ class Gate:
                 continue
             if verdict.decision is Verdict.APPROVE:
                 update["approval"] = self._open_approval(now, runtime, cursor, step, verdict)
+            # Drawn once here, so every re-run of await_decision shows the same confirmation,
+            # and every new one (a correction re-plans and comes back here) is a new id.
+            update["asked"] = f"CF-{uuid.uuid4().hex[:16]}"
             return Command(goto="await_decision", update=update)
         update = {**carried, "cursor": cursor, "results": results, "outcome": "completed"}
         return finish(self.deps, now, runtime, update)
@@ -231,6 +235,7 @@ class Gate:
         warning = state.get("repeats")
         answer: Decision = interrupt(
             ConfirmationRequired(
+                id=state.get("asked") or "",
                 index=cursor,
                 tool=step.tool,
                 args=step.args,

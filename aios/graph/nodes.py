@@ -61,6 +61,7 @@ class Nodes:
             "confirmed_by": None,
             "decision": None,
             "approval": None,
+            "asked": None,
         }
         # This message's lookups are its sender's, whoever asked in the session before.
         reader = BoundReader(

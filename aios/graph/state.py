@@ -26,6 +26,7 @@ class TurnState(TypedDict, total=False):
     decision: dict[str, Any] | None  # the policy decision for the step at the cursor
     approval: str | None  # the ledger's approval id when that decision is APPROVE
     repeats: str | None  # the same kind of write on the same record lately, for the card
+    asked: str | None  # the id of the confirmation shown for the step at the cursor
     confirmed_by: str | None
     outcome: Outcome
     errors: list[str]

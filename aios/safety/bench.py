@@ -38,6 +38,7 @@ from aios.safety.crash import (
     crash_case,
     refunds_of_the_request,
 )
+from aios.safety.decisions import ConcurrentFigures, StaleFigures, concurrent_drill, stale_drill
 from aios.safety.injections import InjectionFigures, crm_drill, document_drill, load_corpus
 from aios.safety.splits import SplitFigures, split_drill
 from aios.safety.tamper import TamperDrill, tamper_drill
@@ -73,6 +74,8 @@ class SafetyReport(BaseModel):
     injections_documents: InjectionFigures
     crash: list[CrashOutcome]
     crash_held: str
+    stale_decisions: StaleFigures
+    concurrent_decisions: ConcurrentFigures
     free_text_pii: FreeTextPiiFigures
     idempotency_crash: IdempotencyCrashFigures
 
@@ -109,6 +112,12 @@ def run_safety_bench(
         crm = crm_drill(demo, embedder, injections)
     with scratch_demo(settings) as demo:
         documents = document_drill(demo, embedder, injections, demo.data_dir / "handbook")
+    progress("decisions on replaced confirmations")
+    with scratch_demo(settings) as demo:
+        stale = stale_drill(demo, embedder)
+    progress("decisions on one confirmation at once, by two workers")
+    with scratch_demo(settings) as demo:
+        concurrent = concurrent_drill(demo, embedder)
     outcomes = []
     for answer, point in CASES if crash else []:
         progress(f"crash drill: {answer}, killed at {point}")
@@ -130,6 +139,8 @@ def run_safety_bench(
         injections_documents=documents,
         crash=outcomes,
         crash_held=f"{sum(o.held for o in outcomes)}/{len(outcomes)}",
+        stale_decisions=stale,
+        concurrent_decisions=concurrent,
         free_text_pii=free_text,
         idempotency_crash=idempotent,
     )

@@ -13,13 +13,13 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from aios.assistant.decisions import REFUSALS, Shown
 from aios.assistant.events import ErrorEvent, Event
 from aios.assistant.factory import Runtime
 from aios.identity import User
@@ -30,30 +30,16 @@ from aios.slack.store import SlackStore, SlackThread
 from aios.slack.text import escaped, plain
 from aios.slack.turn import ThreadTurn
 from aios.users.slack import SlackLinks
-from aios.web.render import confirmation_key
 
 log = logging.getLogger(__name__)
 Body = dict[str, Any]
-_REFUSALS = {"not_allowed", "nothing_pending", "changed", "already_decided", "arguments_changed"}
+_REFUSALS = {"not_allowed", "nothing_pending", "changed", "arguments_changed", *REFUSALS}
 """Error codes of a decision the assistant did not take: only the clicker hears of them."""
 
 
 def session_for(team: str, channel: str, thread_ts: str | None) -> str:
     """One Slack thread, one conversation; a direct message's top level is one too."""
     return f"slack-{team}-{channel}-{thread_ts or 'dm'}"
-
-
-class _SessionLocks:
-    """One lock per session, so two turns of one conversation never run at once. Reentrant:
-    a click checks what it answers and runs its turn under the same hold."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, threading.RLock] = {}
-        self._guard = threading.Lock()
-
-    def __call__(self, session_id: str) -> threading.RLock:
-        with self._guard:
-            return self._locks.setdefault(session_id, threading.RLock())
 
 
 class SlackAdapter:
@@ -64,7 +50,6 @@ class SlackAdapter:
         self.poster = Poster(client)
         self.links = SlackLinks(runtime.users)
         self.board = ApprovalBoard(self.poster, store, runtime, approvers)
-        self._locks = _SessionLocks()
 
     def on_event(self, body: Body, event: Body, context: BoltContext) -> None:
         """A mention, or a message in a direct chat or in a thread aios is part of."""
@@ -98,18 +83,15 @@ class SlackAdapter:
         user = self._user(clicker, channel, thread_ts)
         if user is None or thread is None:
             return
-        with self._locks(value.session):
-            # Checked under the session's lock: of two quick clicks, the second must not
-            # answer the question the first one's turn asks next.
-            pending = self.runtime.assistant.pending(value.session)
-            if pending is None or confirmation_key(pending) != value.key:
-                self.poster.ephemeral(
-                    channel, clicker, thread_ts, "That was already decided; nothing was done."
-                )
-                return
-            run = lambda: self.runtime.assistant.resume(value.session, user, answer)  # noqa: E731
-            label = "Confirmed" if answer == "approve" else "Rejected"
-            self._play(thread, run, refused_to=(clicker, channel), by=user.name, answered=label)
+        # The core refuses a click on a confirmation that was replaced or decided meanwhile
+        # (of two quick clicks, the second never answers what the first one's turn asks next);
+        # only the clicker is told.
+        shown = Shown(value.confirmation, value.args_hash)
+        run = lambda: self.runtime.assistant.resume(  # noqa: E731
+            value.session, user, answer, shown=shown
+        )
+        label = "Confirmed" if answer == "approve" else "Rejected"
+        self._play(thread, run, refused_to=(clicker, channel), by=user.name, answered=label)
 
     def on_approval(self, ack: Ack, body: Body, action: Body) -> None:
         """An approver's decision on a four-eyes request, from the approvers' channel."""
@@ -170,25 +152,25 @@ class SlackAdapter:
         """Run one turn of ``by``'s and draw its events in ``thread``; False when the assistant
         refused the decision it was given, which only the clicker (``refused_to``) is told. A
         confirmation the turn answered loses its buttons, marked ``answered`` by ``by``."""
-        with self._locks(thread.session_id):
-            before = self.store.thread(thread.session_id)
-            asked = before.question_ts if before else None
-            waiting = self.runtime.assistant.pending(thread.session_id) if asked else None
-            waited = confirmation_key(waiting) if waiting else None
-            events = produce()
-            first = next(events, None)
-            if refused_to and isinstance(first, ErrorEvent) and first.code in _REFUSALS:
-                clicker, channel = refused_to
-                self.poster.ephemeral(channel, clicker, thread.thread_ts, escaped(first.message))
-                for _rest in events:
-                    pass
-                return False
-            turn = ThreadTurn(self.poster, self.store, self.board, thread, replies=replies)
-            for event in itertools.chain([first] if first else [], events):
-                turn.show(event)
-            if asked is not None:
-                self._settle_question(thread, asked, waited, answered, by)
-            return True
+        # One turn of a conversation at a time is the core's (aios.assistant.locks).
+        before = self.store.thread(thread.session_id)
+        asked = before.question_ts if before else None
+        waiting = self.runtime.assistant.pending(thread.session_id) if asked else None
+        waited = waiting.id if waiting else None
+        events = produce()
+        first = next(events, None)
+        if refused_to and isinstance(first, ErrorEvent) and first.code in _REFUSALS:
+            clicker, channel = refused_to
+            self.poster.ephemeral(channel, clicker, thread.thread_ts, escaped(first.message))
+            for _rest in events:
+                pass
+            return False
+        turn = ThreadTurn(self.poster, self.store, self.board, thread, replies=replies)
+        for event in itertools.chain([first] if first else [], events):
+            turn.show(event)
+        if asked is not None:
+            self._settle_question(thread, asked, waited, answered, by)
+        return True
 
     def _settle_question(
         self, thread: SlackThread, asked: str, waited: str | None, label: str, by: str
@@ -196,8 +178,10 @@ class SlackAdapter:
         """Redraw confirmation ``asked`` without its buttons if the turn answered it: what
         the session waits on (``waited`` before the turn) changed."""
         pending = self.runtime.assistant.pending(thread.session_id)
-        if pending is not None and confirmation_key(pending) == waited:
+        if pending is not None and pending.id == waited:
             return
+        if pending is not None:
+            label = "Replaced by a newer confirmation"  # a correction asked again
         self.poster.update(thread.channel, asked, blocks.decided(label, by), label)
         now = self.store.thread(thread.session_id)
         if now is not None and now.question_ts == asked:

@@ -21,7 +21,7 @@ from aios.assistant.events import (
     PlanEvent,
 )
 from aios.slack.text import SECTION_LIMIT, chunks, clipped, escaped, mrkdwn
-from aios.web.render import as_json, confirmation_key
+from aios.web.render import as_json
 
 Block = dict[str, Any]
 StepState = Literal["planned", "running", "done", "failed"]
@@ -50,11 +50,13 @@ _SNIPPET = 300
 
 
 class DecisionValue(BaseModel):
-    """What a confirmation button carries: the session, and which question it answers (a stale
-    click on an older question is not taken as the answer to the current one)."""
+    """What a confirmation button carries: the session, and the confirmation it answers as
+    shown (the core refuses a click on a replaced or decided one; a button drawn before
+    confirmations had ids carries neither, and is refused likewise)."""
 
     session: str
-    key: str
+    confirmation: str = ""
+    args_hash: str = ""
 
 
 def sections(text: str) -> list[Block]:
@@ -86,7 +88,9 @@ def _call(tool: str, args: dict[str, Any]) -> str:
 
 def confirmation(event: ConfirmationRequired, session_id: str) -> list[Block]:
     """The requester's question, with the exact call and the buttons that answer it."""
-    value = DecisionValue(session=session_id, key=confirmation_key(event)).model_dump_json()
+    value = DecisionValue(
+        session=session_id, confirmation=event.id, args_hash=event.args_hash
+    ).model_dump_json()
     return [
         *sections(f"**Please confirm:** {event.text}\n_{event.reason}_"),
         *sections(_call(event.tool, event.args)),

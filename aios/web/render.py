@@ -7,7 +7,6 @@ no", a card for each source.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -78,13 +77,6 @@ def step_output(event: StepFinished) -> str:
     return event.error or "failed"
 
 
-def confirmation_key(event: ConfirmationRequired) -> str:
-    """Names exactly what a confirmation asks, so a stale or repeated click on its buttons is
-    not taken as the answer to the next one."""
-    what = as_json([event.index, event.tool, event.args, event.text])
-    return hashlib.sha256(what.encode()).hexdigest()[:16]
-
-
 def confirmation_card(
     event: ConfirmationRequired, session_id: str, viewer: User, *, may_approve: bool = False
 ) -> Card:
@@ -115,13 +107,14 @@ def confirmation_card(
 
 
 def _buttons(event: ConfirmationRequired, session_id: str) -> list[Button]:
-    key = confirmation_key(event)
+    # The buttons name the confirmation as shown: the core refuses a click on a replaced one.
+    shown = {"confirmation_id": event.id, "args_hash": event.args_hash}
     answers: list[tuple[Literal["approve", "reject"], str, str]] = [
         ("approve", "Approve", "check"),
         ("reject", "Reject", "x"),
     ]
     return [
-        Button(DECIDE, label, {"session": session_id, "answer": answer, "key": key}, icon)
+        Button(DECIDE, label, {"session": session_id, "answer": answer, **shown}, icon)
         for answer, label, icon in answers
     ]
 

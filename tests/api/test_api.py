@@ -64,8 +64,11 @@ def test_a_confirmed_refund_over_the_api(api, keys, rows):
     assert [e["type"] for e in turn["events"]] == ["plan", "confirmation_required", "done"]
     pending = api.get(f"/v1/sessions/{session}/pending", headers=_as(keys, "alice")).json()
     assert pending["args"]["amount"] == "12.34"
+    shown = {"confirmation_id": pending["id"], "args_hash": pending["args_hash"]}
     done = api.post(
-        f"/v1/sessions/{session}/decision", json={"answer": "approve"}, headers=_as(keys, "alice")
+        f"/v1/sessions/{session}/decision",
+        json={"answer": "approve", **shown},
+        headers=_as(keys, "alice"),
     ).json()
     assert done["status"] == "completed"
     assert len(_refunds(rows, planted.DAMAGED_INVOICE, 1234)) == 1

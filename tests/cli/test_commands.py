@@ -246,9 +246,14 @@ def test_the_readme_api_example_over_loopback(demo_settings):
             timeout=60,
         ).json()
         assert [e["type"] for e in said["events"]] == ["plan", "confirmation_required", "done"]
+        card = said["events"][1]
         done = httpx.post(
             f"{base}/v1/sessions/{session}/decision",
-            json={"answer": "approve"},
+            json={
+                "answer": "approve",
+                "confirmation_id": card["id"],
+                "args_hash": card["args_hash"],
+            },
             headers=auth,
             timeout=60,
         ).json()

@@ -45,8 +45,14 @@ class Chat:
         return said.json()
 
     def confirm(self):
+        shown = self.api.get(f"/v1/sessions/{self.id}/pending", headers=self.headers).json()
+        body = {
+            "answer": "approve",
+            "confirmation_id": shown["id"],
+            "args_hash": shown["args_hash"],
+        }
         done = self.api.post(
-            f"/v1/sessions/{self.id}/decision", json={"answer": "approve"}, headers=self.headers
+            f"/v1/sessions/{self.id}/decision", json=body, headers=self.headers
         ).json()
         assert done["status"] == "completed", done
         return done

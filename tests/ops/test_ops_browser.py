@@ -44,11 +44,13 @@ def _conversation(base: str, key: str, *texts: str) -> list[dict[str, Any]]:
         session = api.post("/v1/sessions").json()["id"]
         turns = []
         for text in texts:
-            said = (
-                api.post(f"/v1/sessions/{session}/decision", json={"answer": "approve"})
-                if text == "approve"
-                else api.post(f"/v1/sessions/{session}/messages", json={"text": text})
-            )
+            if text == "approve":
+                shown = api.get(f"/v1/sessions/{session}/pending").json()
+                body = {"answer": "approve", "confirmation_id": shown["id"]}
+                body["args_hash"] = shown["args_hash"]
+                said = api.post(f"/v1/sessions/{session}/decision", json=body)
+            else:
+                said = api.post(f"/v1/sessions/{session}/messages", json={"text": text})
             turns.append(said.json())
         return turns
 

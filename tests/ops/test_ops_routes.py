@@ -43,9 +43,9 @@ def _say(api, keys, name, text):
 
 
 def _decide(api, keys, name, session, answer):
-    decided = api.post(
-        f"/v1/sessions/{session}/decision", json={"answer": answer}, headers=_as(keys, name)
-    )
+    shown = api.get(f"/v1/sessions/{session}/pending", headers=_as(keys, name)).json()
+    body = {"answer": answer, "confirmation_id": shown["id"], "args_hash": shown["args_hash"]}
+    decided = api.post(f"/v1/sessions/{session}/decision", json=body, headers=_as(keys, name))
     assert decided.status_code == 200, decided.text
     return decided.json()
 

@@ -76,10 +76,10 @@ def test_paused_on_a_confirmed_on_b(
 
     asked = _say(a, alice, session, f"refund $12.34 on {planted.DAMAGED_ORDER}")
     assert asked["status"] == "awaiting_confirmation"
-    assert b.get(f"/v1/sessions/{session}/pending", headers=alice).json()["tool"] == (
-        "erp.create_refund"
-    )
-    done = b.post(f"/v1/sessions/{session}/decision", json={"answer": "approve"}, headers=alice)
+    shown = b.get(f"/v1/sessions/{session}/pending", headers=alice).json()
+    assert shown["tool"] == "erp.create_refund"
+    body = {"answer": "approve", "confirmation_id": shown["id"], "args_hash": shown["args_hash"]}
+    done = b.post(f"/v1/sessions/{session}/decision", json=body, headers=alice)
 
     assert done.json()["status"] == "completed"
     assert _refunds(pg_settings, planted.DAMAGED_INVOICE, 1234) == 1
@@ -129,13 +129,18 @@ def test_serve_two_workers_on_one_port_resume_each_others_conversations(
             json={"text": f"refund $12.34 on {planted.DAMAGED_ORDER}"},
         ).json()
         assert asked["status"] == "awaiting_confirmation"
+        card = next(e for e in asked["events"] if e["type"] == "confirmation_required")
         done = _on(
             server,
             b,
             "POST",
             f"/v1/sessions/{session}/decision",
             headers=alice,
-            json={"answer": "approve"},
+            json={
+                "answer": "approve",
+                "confirmation_id": card["id"],
+                "args_hash": card["args_hash"],
+            },
         ).json()
         assert done["status"] == "completed"
         assert _refunds(pg_settings, planted.DAMAGED_INVOICE, 1234) == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aios.assistant.threads import KeyedLocks, iterate_in_thread
+from aios.assistant.threads import iterate_in_thread
 from aios.web import commands
 from aios.web.offline import strip_external
 
@@ -68,12 +68,6 @@ def test_a_failure_in_the_worker_reaches_the_consumer() -> None:
 
     with pytest.raises(RuntimeError, match="system down"):
         asyncio.run(consume())
-
-
-def test_one_lock_per_key() -> None:
-    locks = KeyedLocks[str]()
-    assert locks("a") is locks("a")
-    assert locks("a") is not locks("b")
 
 
 def test_chainlit_page_keeps_its_own_assets_and_nothing_from_elsewhere() -> None:

@@ -90,12 +90,13 @@ def test_an_approver_gets_the_buttons_and_a_wrong_role_does_not() -> None:
     assert waiting.buttons == [] and waiting.text.startswith("**Waiting for approval by finance")
 
 
-def test_a_button_names_exactly_the_request_it_answers() -> None:
-    key = render.confirmation_key(_refund())
-    assert key == render.confirmation_key(_refund())
-    assert key != render.confirmation_key(_refund(amount="40.00"))
-    card = render.confirmation_card(_refund(), SESSION, ALICE)
-    assert {b.payload["key"] for b in card.buttons} == {key}
+def test_a_button_names_exactly_the_confirmation_it_answers() -> None:
+    shown = _refund().model_copy(update={"id": "CF-1"})
+    assert shown.args_hash == _refund().args_hash != _refund(amount="40.00").args_hash
+    card = render.confirmation_card(shown, SESSION, ALICE)
+    assert {(b.payload["confirmation_id"], b.payload["args_hash"]) for b in card.buttons} == {
+        ("CF-1", shown.args_hash)
+    }
 
 
 def test_citations_become_a_sources_section_with_one_card_each() -> None:

@@ -229,6 +229,7 @@
 
   let busy = false;
   let queue = Promise.resolve(); // turns run one after the other
+  let liveCard = null; // the one confirmation whose buttons still work (a newer one retires it)
   let started = false;
   let memory = null; // the session id, also when sessionStorage is unavailable
   let plan = null; // the <ol> of the latest plan, for step progress
@@ -347,8 +348,11 @@
     return queued(() => turn((id) => sessionPath(id) + "/messages", { text }, true));
   }
 
-  function decide(answer) {
-    return queued(() => turn((id) => sessionPath(id) + "/decision", { answer }, false));
+  /** A decision names the confirmation it answers, as shown: the server refuses one that
+   * was replaced or already decided (409), so an old card never decides a newer plan. */
+  function decide(answer, event) {
+    const body = { answer, confirmation_id: event.id, args_hash: event.args_hash };
+    return queued(() => turn((id) => sessionPath(id) + "/decision", body, false));
   }
 
   function sessionPath(id) {
@@ -389,14 +393,17 @@
         }
         if (event && typeof event === "object") {
           if (event.type === "done") finished = true;
+          if (event.type === "done" && event.status !== "awaiting_confirmation") retire("Answered.");
           working.before(draw(event, true) || document.createTextNode(""));
           scroll();
         }
       });
       if (!finished) problemNote("The reply was cut off. Ask again to continue.");
+      return null;
     } catch (error) {
       if (error instanceof ApiError) problemNote(error.message, error.retryAfter);
       else problemNote("The connection to the assistant was lost. Ask again to continue.");
+      return error instanceof ApiError ? error.code : "connection";
     } finally {
       working.remove();
       setBusy(false);
@@ -544,14 +551,22 @@
       return card;
     }
     if (!live) return card;
+    retire("Replaced by the newer confirmation below.");
     const actions = el("div", "actions");
     const outcome = el("p", "outcome", "");
-    const choose = (answer, label) => () => {
+    const close = (label) => {
       approve.disabled = true;
       reject.disabled = true;
       outcome.textContent = label;
-      actions.replaceWith(outcome);
-      decide(answer);
+      if (actions.isConnected) actions.replaceWith(outcome);
+      if (liveCard && liveCard.card === card) liveCard = null;
+    };
+    const choose = (answer, label) => async () => {
+      close(label);
+      const refused = await decide(answer, event);
+      if (refused === "replaced") outcome.textContent = "Not done: this confirmation was replaced.";
+      else if (refused === "already_decided") outcome.textContent = "Not done: already decided.";
+      else if (refused) outcome.textContent = "Not done.";
     };
     const approve = button("Approve", "choice primary", choose("approve", "Approved."));
     const reject = button("Reject", "choice", choose("reject", "Rejected."));
@@ -559,8 +574,15 @@
     reject.setAttribute("aria-label", "Reject: " + shown(event.text));
     actions.append(approve, reject);
     card.append(actions);
+    liveCard = { card, close };
     queueMicrotask(() => approve.focus());
     return card;
+  }
+
+  /** Take the buttons off the live confirmation: answered, or replaced by a newer one. */
+  function retire(label) {
+    if (liveCard) liveCard.close(label);
+    liveCard = null;
   }
 
   function message(event) {
