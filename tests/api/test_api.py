@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from aios.api.app import create_app
 from aios.api.store import open_api_store
+from aios.limits import MAX_MESSAGE_CHARS
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
 
@@ -159,7 +160,9 @@ def test_four_eyes_over_the_api(api, keys, rows):
     assert unknown.status_code == 404
 
 
-@pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "x" * 4001}, {"txt": "hi"}])
+@pytest.mark.parametrize(
+    "body", [{}, {"text": ""}, {"text": "x" * (MAX_MESSAGE_CHARS + 1)}, {"txt": "hi"}]
+)
 def test_a_malformed_message_is_a_clear_problem(api, keys, body):
     session = _session(api, keys)
     bad = api.post(f"/v1/sessions/{session}/messages", json=body, headers=_as(keys, "alice"))
