@@ -34,6 +34,16 @@ class Caller:
     on_behalf_of: str | None = None
 
 
+@dataclass(frozen=True)
+class Written:
+    """What came of a write the system made: its answer, and whether its success is on the
+    audit trail (``recorded``) or only its request is, until it is reconciled."""
+
+    result: dict[str, Any]
+    recorded: bool
+    idempotency_key: str
+
+
 class Toolbox:
     """``masker``, when given, decides what personal data the trail stores in full;
     ``policy_version`` is written into every row that carries no decision of its own."""
@@ -96,6 +106,28 @@ class Toolbox:
         confirmed_by: str | None = None,
         approval_id: str | None = None,
     ) -> dict[str, Any]:
+        """The system's answer to the write; ``written`` also says whether it is on record."""
+        return self.written(
+            tool,
+            args,
+            caller,
+            idempotency_key=idempotency_key,
+            decision=decision,
+            confirmed_by=confirmed_by,
+            approval_id=approval_id,
+        ).result
+
+    def written(
+        self,
+        tool: str,
+        args: dict[str, Any],
+        caller: Caller,
+        *,
+        idempotency_key: str,
+        decision: PolicyDecision,
+        confirmed_by: str | None = None,
+        approval_id: str | None = None,
+    ) -> Written:
         args = self.acting(tool, args, caller)
         details = {"idempotency_key": idempotency_key, "confirmed_by": confirmed_by}
         requested = {**args, "_call": details}
@@ -117,11 +149,14 @@ class Toolbox:
             )
         except AuditUnavailable:
             # The system made the change and its request is on the trail. Reporting a failure
-            # now would invite the same change again under a new key.
+            # now would invite the same change again under a new key; reporting plain success
+            # would hide a gap in the record. The request without an outcome is the mark that
+            # ``aios audit reconcile`` (aios.audit.reconcile) later fills from the system.
             log.exception(
                 "%s succeeded (key %s) but its success could not be audited", tool, idempotency_key
             )
-        return result
+            return Written(result, recorded=False, idempotency_key=idempotency_key)
+        return Written(result, recorded=True, idempotency_key=idempotency_key)
 
     def record(
         self,

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from connectors.idempotency import WriteLookup
 from connectors.registry import Registry
 from connectors.transport import Transport
 
@@ -31,6 +32,11 @@ class Connectors:
         changed: a RuleViolation or NotFound here is what sending it would meet."""
         op = self.registry.get(tool_name)
         return self.transport.validate(op, op.check_args(args))
+
+    def find_write(self, tool_name: str, idempotency_key: str) -> WriteLookup:
+        """Whether the system of ``tool_name`` made a write with ``idempotency_key``."""
+        system = self.registry.get(tool_name).system
+        return self.transport.find_write(system, idempotency_key)
 
     def close(self) -> None:
         self.transport.close()

@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
 
@@ -30,3 +31,15 @@ def args_hash(operation: str, args: dict[str, Any]) -> str:
         {"operation": operation, "args": args}, sort_keys=True, separators=(",", ":"), default=str
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class WriteLookup(BaseModel):
+    """What a system's idempotency store says of one key: whether a write with it was made,
+    and if so which operation and what it answered (``System.find_write``). A reconciler asks
+    this for a write the audit trail saw requested but never saw the outcome of."""
+
+    key: str
+    found: bool
+    operation: str | None = None
+    result: dict[str, Any] | None = None
+    created_at: datetime | None = None

@@ -5,6 +5,7 @@
 problem+json carrying the same codes the in-process transport raises.
 ``POST /v1/operations/{name}/validate`` checks the same call by the same rules and answers what
 it would return, changing nothing (``System.validate``).
+``GET /v1/writes/{key}`` answers whether a write with that idempotency key was made.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from connectors.errors import ConnectorError, InvalidInput
+from connectors.idempotency import WriteLookup
 from connectors.operation import Operation
 from connectors.system import System
 
@@ -78,6 +80,12 @@ def create_app(system: System) -> FastAPI:
     @app.get("/v1/operations")
     def operations() -> list[dict[str, Any]]:
         return [op.describe() for op in system.operations.values()]
+
+    @app.get("/v1/writes/{key:path}", tags=["idempotency"], responses={503: {}})
+    def find_write(key: str) -> WriteLookup:
+        """Whether a write with this idempotency key was made, and what it answered: how a
+        caller that lost track of a write's outcome (aios audit reconcile) learns it."""
+        return system.find_write(key)
 
     for op in system.operations.values():
         app.post(

@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel
 
 from connectors.clock import utc_now
 from connectors.errors import IdempotencyConflict, InvalidInput, SystemUnavailable
-from connectors.idempotency import IdempotencyRecord, args_hash
+from connectors.idempotency import IdempotencyRecord, WriteLookup, args_hash
 from connectors.operation import Kind, Operation, SystemContext
 
 
@@ -82,6 +82,25 @@ class System:
                     session.rollback()
         except OperationalError as exc:
             raise SystemUnavailable(f"{self.name} database unavailable: {exc.orig}") from exc
+
+    def find_write(self, key: str) -> WriteLookup:
+        """Whether a write with idempotency key ``key`` was made here, and what it answered: the
+        key row is committed with the write, so its absence means the write was not made (or
+        has not committed yet)."""
+        try:
+            with self.session() as session:
+                record = session.get(IdempotencyRecord, key)
+        except OperationalError as exc:
+            raise SystemUnavailable(f"{self.name} database unavailable: {exc.orig}") from exc
+        if record is None:
+            return WriteLookup(key=key, found=False)
+        return WriteLookup(
+            key=key,
+            found=True,
+            operation=record.operation,
+            result=json.loads(record.result_json),
+            created_at=record.created_at,
+        )
 
     def _write_once(self, op: Operation[Any, Any], args: BaseModel, key: str) -> BaseModel:
         digest = args_hash(op.tool_name, args.model_dump(mode="json"))

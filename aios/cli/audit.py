@@ -1,8 +1,12 @@
-"""``aios audit …``: check the audit trail's hash chain and export a session's records."""
+"""``aios audit …``: check the audit trail's hash chain, export a session's records, and record
+the outcomes of writes the trail missed from the systems that made them."""
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -11,9 +15,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from aios.audit import AuditTrail, AuditUnavailable, Break, ExportFormat, open_trail
+from aios.audit.reconcile import SETTLE, Found, reconcile
 from aios.policy import load_policy
 from aios.policy.masking import load_masker
 from aios.settings import Settings
+from aios.wiring import open_connectors
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 console = Console()
@@ -103,3 +109,49 @@ def export(
         _fail(exc)
     if output is not None:
         console.print(f"exported session {escape(session)} to {escape(str(output))}", style="green")
+
+
+@app.command(name="reconcile")
+def reconcile_command(
+    as_json: bool = typer.Option(False, "--json", help="Print what was found as JSON."),
+    settle: int = typer.Option(
+        int(SETTLE.total_seconds()),
+        "--settle",
+        min=0,
+        help="Seconds a request must be old before a system without it means it never happened.",
+    ),
+) -> None:
+    """Record the outcome of every write the trail saw requested but never saw end.
+
+    Each system is asked, by the write's idempotency key, whether it made the write: if so,
+    ``tool.succeeded`` is appended with the result it stored; if not, ``tool.failed`` saying it
+    never happened. Both are marked reconciled, so running this again records nothing new.
+    Exits 1 when some could not be settled (a system unreachable), 2 when the trail cannot be
+    written."""
+    settings = Settings()
+    trail = _trail()
+    connectors = open_connectors(settings)
+    masker = load_masker(settings.masking_file)
+    try:
+        done = reconcile(
+            trail,
+            connectors.find_write,
+            settle=timedelta(seconds=settle),
+            for_audit=masker.for_audit,
+        )
+    except AuditUnavailable as exc:
+        _fail(exc)
+    finally:
+        connectors.close()
+    if as_json:
+        typer.echo(json.dumps([asdict(r) for r in done], indent=2))
+    elif not done:
+        console.print("[green]every requested write has its outcome on record[/]")
+    for r in [] if as_json else done:
+        line = f"seq {r.requested_seq} {r.tool} (session {r.session_id}): {r.found}: {r.detail}"
+        if r.seq is not None:
+            line += f" (seq {r.seq})"
+        colour = "yellow" if r.found in (Found.WAITING, Found.UNKNOWN) else "green"
+        console.print(f"[{colour}]{escape(line)}[/]")
+    if any(r.found is Found.UNKNOWN for r in done):
+        raise typer.Exit(1)

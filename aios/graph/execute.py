@@ -41,11 +41,12 @@ def run_step(
     who = caller(state, runtime, f"act:{cursor}")
     # Its arguments are the plan's, which the caller has already seen.
     emit(StepStarted(index=cursor, tool=step.tool, args=step.args), shows_records=False)
+    recorded = True
     try:
         if op.kind is Kind.READ:
             result = deps.toolbox.read(step.tool, step.args, who)
         else:
-            result = deps.toolbox.write(
+            written = deps.toolbox.written(
                 step.tool,
                 step.args,
                 who,
@@ -56,6 +57,7 @@ def run_step(
                 confirmed_by=state.get("confirmed_by"),
                 approval_id=state.get("approval"),
             )
+            result, recorded = written.result, written.recorded
     except (ConnectorError, AuditUnavailable) as exc:
         message = exc.message if isinstance(exc, ConnectorError) else str(exc)
         emit(StepFinished(index=cursor, tool=step.tool, ok=False, error=message))
@@ -67,6 +69,9 @@ def run_step(
     if op.kind is not Kind.READ:
         _executed(deps, state, Execution.SUCCEEDED)
     emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown(deps, result, runtime)))
+    if not recorded:
+        said = shown_text(deps, not_on_record(step.description, result), runtime)
+        emit(ErrorEvent(code=NOT_ON_RECORD, message=said))
     return {**results, str(part): {**results.get(str(part), {}), step.name: result}}
 
 
@@ -74,6 +79,35 @@ def _executed(deps: GraphDeps, state: TurnState, executed: Execution) -> None:
     """Keep what came of an approved write in its ledger request, apart from the decision."""
     if approval_id := state.get("approval"):
         deps.ledger.record_execution(approval_id, executed)
+
+
+NOT_ON_RECORD = "not_on_record"
+"""The code of the notice for a write the system made whose success the audit trail could not
+record: neither a failure (it happened) nor plain success (the record lacks it)."""
+
+
+def not_on_record(description: str, result: dict[str, Any]) -> str:
+    """A write that happened but is not on the audit record yet, said so in words."""
+    made = result_id(result)
+    which = f" ({made})" if made else ""
+    return (
+        f"{description} was done{which}, but it is not yet on the audit record: the trail could "
+        "not be written just after. Do not repeat it. It is listed for the operations team and "
+        "will be recorded from the system's own record of it (aios audit reconcile)."
+    )
+
+
+def result_id(result: Any) -> str | None:
+    """The id of what a write made or changed (a credit note, a case): ``id`` in the result or
+    in the first record it holds."""
+    if not isinstance(result, dict):
+        return None
+    if isinstance(result.get("id"), str):
+        return str(result["id"])
+    for value in result.values():
+        if isinstance(value, dict) and isinstance(value.get("id"), str):
+            return str(value["id"])
+    return None
 
 
 def failed_write(description: str, exc: ConnectorError | AuditUnavailable) -> str:

@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from connectors.idempotency import WriteLookup
 from connectors.operation import Operation
 
 
@@ -19,6 +20,10 @@ class Transport(Protocol):
     def validate(self, op: Operation[Any, Any], args: BaseModel) -> BaseModel:
         """What ``op`` would return, checked by the system's own rules, with nothing changed
         (``System.validate``); raises the ConnectorError the call itself would raise."""
+        ...
+
+    def find_write(self, system: str, key: str) -> WriteLookup:
+        """What ``system``'s idempotency store holds for ``key`` (``System.find_write``)."""
         ...
 
     def close(self) -> None: ...

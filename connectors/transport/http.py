@@ -7,8 +7,9 @@ carries its idempotency key, which the system honours.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from tenacity import (
 )
 
 from connectors.errors import ConnectorError, SystemUnavailable, error_from_problem
+from connectors.idempotency import WriteLookup
 from connectors.operation import Operation
 
 
@@ -52,6 +54,23 @@ class HttpTransport:
         # Nothing happens on the system, so retrying is always safe.
         return self._call(op, args, {}, "/validate")
 
+    def find_write(self, system: str, key: str) -> WriteLookup:
+        # A read: retrying is always safe. A system without the route answers 404 without
+        # our problem body, an error here, never taken for "no such write".
+        base = self.base_urls.get(system)
+        if base is None:
+            raise SystemUnavailable(f"no base URL configured for system {system!r}")
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retries + 1),
+            wait=wait_exponential_jitter(
+                multiplier=self.backoff_s, max=10 * self.backoff_s, jitter=self.backoff_s
+            ),
+            retry=retry_if_exception(_is_transient),
+            reraise=True,
+        )
+        found = retrying(self._get, f"{base}/v1/writes/{quote(key, safe='')}")
+        return WriteLookup.model_validate(found)
+
     def _call(
         self, op: Operation[Any, Any], args: BaseModel, headers: dict[str, str], suffix: str
     ) -> BaseModel:
@@ -72,8 +91,14 @@ class HttpTransport:
         return op.output_model.model_validate(response)  # type: ignore[no-any-return]
 
     def _post(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+        return self._send(lambda: self.client.post(url, json=body, headers=headers), url)
+
+    def _get(self, url: str) -> Any:
+        return self._send(lambda: self.client.get(url), url)
+
+    def _send(self, request: Callable[[], httpx.Response], url: str) -> Any:
         try:
-            response = self.client.post(url, json=body, headers=headers)
+            response = request()
         except httpx.TimeoutException as exc:
             raise SystemUnavailable(f"{url} did not answer in time", url=url) from exc
         except httpx.TransportError as exc:

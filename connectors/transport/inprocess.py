@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from connectors.errors import SystemUnavailable
+from connectors.idempotency import WriteLookup
 from connectors.operation import Operation
 from connectors.system import System
 
@@ -29,6 +30,12 @@ class InProcessTransport:
         if system is None:
             raise SystemUnavailable(f"system {op.system!r} is not configured")
         return system.validate(op.name, args)
+
+    def find_write(self, system: str, key: str) -> WriteLookup:
+        found = self.systems.get(system)
+        if found is None:
+            raise SystemUnavailable(f"system {system!r} is not configured")
+        return found.find_write(key)
 
     def close(self) -> None:
         for system in self.systems.values():

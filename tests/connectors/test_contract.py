@@ -149,3 +149,15 @@ def test_validate_meets_the_rules_the_write_would_meet(connectors, systems):
             {"invoice_id": "INV-2001", "amount": "10", "reason": "arrived damaged"},
         )
     assert _refunds(systems) == []
+
+
+def test_a_write_is_found_by_its_idempotency_key(connectors):
+    args = {"invoice_id": "INV-2001", "amount": "45.00", "reason": "arrived damaged"}
+    refund = connectors.call("erp.create_refund", args, idempotency_key="k-find/1")
+
+    found = connectors.find_write("erp.create_refund", "k-find/1")
+    never = connectors.find_write("erp.create_refund", "k-never")
+
+    assert (found.found, found.operation) == (True, "erp.create_refund")
+    assert found.result is not None and found.result["id"] == refund.id
+    assert (never.found, never.operation, never.result) == (False, None, None)

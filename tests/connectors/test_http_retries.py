@@ -94,3 +94,16 @@ def test_a_system_that_is_down_is_reported_as_unavailable():
     )
     with pytest.raises(SystemUnavailable, match="unreachable"):
         transport.invoke(REFUND, ARGS, "key-1")
+
+
+def test_a_system_without_the_write_lookup_is_an_error_not_a_missing_write():
+    """A 404 without our problem body (a system that lacks the route) must never read as
+    "no such write": reconciling would then record a write that happened as never made."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"detail": "Not Found"})
+
+    client = httpx.Client(transport=httpx.MockTransport(answer))
+    transport = HttpTransport({"erp": "http://erp.test"}, retries=0, client=client)
+    with pytest.raises(InvalidInput):  # what a 404 without a code reads as
+        transport.find_write("erp", "k-1")
