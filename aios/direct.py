@@ -48,6 +48,9 @@ class Outcome:
     args: dict[str, Any]
     result: dict[str, Any] | None = None
     approval: Approval | None = None
+    recorded: bool = True
+    """False when the system made the write but its success is not on the audit trail yet
+    (``Toolbox.written``): it happened, and ``aios audit reconcile`` records it."""
 
 
 def is_direct(session_id: str) -> bool:
@@ -118,10 +121,10 @@ class DirectCalls:
             return outcome(Status.DONE, result=self.toolbox.read(tool, args, who))
         key = idempotency_key or f"cli-{uuid.uuid4()}"
         confirmed_by = user.name if decision.decision is Decision.CONFIRM else None
-        result = self.toolbox.write(
+        written = self.toolbox.written(
             tool, args, who, idempotency_key=key, decision=decision, confirmed_by=confirmed_by
         )
-        return outcome(Status.DONE, result=result)
+        return outcome(Status.DONE, result=written.result, recorded=written.recorded)
 
     def decide(self, user: User, tool: str, kind: Kind, args: dict[str, Any]) -> PolicyDecision:
         """The policy's decision, on what the gate would ask about a planned step. There is no
@@ -177,7 +180,7 @@ class DirectCalls:
             self.ledger.record_outcome(approval.id, outcome)
             return None
         try:
-            result = self.toolbox.write(
+            written = self.toolbox.written(
                 approval.tool,
                 approval.arguments,
                 who,
@@ -191,8 +194,14 @@ class DirectCalls:
             message = exc.message if isinstance(exc, ConnectorError) else str(exc)
             self.ledger.record_outcome(approval.id, f"Failed: {message}. Nothing was changed.")
             raise
-        self.ledger.record_outcome(approval.id, "Carried out.")
-        return result
+        if not written.recorded:
+            self.ledger.record_outcome(
+                approval.id,
+                "Carried out, but not yet on the audit record (aios audit reconcile records it).",
+            )
+        else:
+            self.ledger.record_outcome(approval.id, "Carried out.")
+        return written.result
 
     def _file(
         self, who: Caller, tool: str, args: dict[str, Any], decision: PolicyDecision

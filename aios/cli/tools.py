@@ -98,6 +98,13 @@ def call(
         typer.echo(done.approval.id)
         return
     typer.echo(json.dumps(done.result, indent=2, default=str))
+    if not done.recorded:
+        # Exit 0: it happened, and a script that retried on failure would do it again.
+        Console(stderr=True).print(
+            "[yellow]not_on_record[/]: the change above was made, but it is not yet on the "
+            "audit record (the trail failed just after). Do not repeat it; "
+            "aios audit reconcile records it from the system."
+        )
 
 
 def open_direct_calls(settings: Settings) -> DirectCalls:

@@ -15,6 +15,7 @@ from aios.policy import load_policy
 from connectors.crm.models import Note
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
+from tests.assistant.test_unrecorded_writes import accept, refuse
 
 runner = CliRunner()
 
@@ -135,3 +136,24 @@ def test_a_rejected_request_changes_nothing(demo_settings, rows):
     assert _refunds(rows, invoice, 70000) == []
     ledger = open_ledger(demo_settings, load_policy(demo_settings.policy_file))
     assert ledger.get(ident).status is ApprovalStatus.REJECTED
+
+
+def test_a_write_not_on_record_is_said_so_and_reconciled(demo_settings, rows):
+    """The trail's real database refuses the success row (as a full disk would) after the
+    ERP made the refund: the call says it happened but is not on record; reconcile records it."""
+    engine = open_trail(demo_settings).engine
+    refuse(engine, "tool.succeeded")
+    done = _call("erp.create_refund", {**REFUND, "amount": "13.00"}, "--user", "alice", "--yes")
+    accept(engine)
+
+    assert done.exit_code == 0, done.output
+    made = _refunds(rows, planted.DAMAGED_INVOICE, 1300)
+    assert len(made) == 1 and made[0].id in done.output
+    assert "not yet on the audit record" in done.output
+    reconciled = runner.invoke(app, ["audit", "reconcile"])
+    assert reconciled.exit_code == 0, reconciled.output
+    assert "succeeded" in reconciled.output
+    assert _kinds(demo_settings)[-2:] == [
+        ("tool.requested", "alice", "confirm"),
+        ("tool.succeeded", "alice", "confirm"),
+    ]
