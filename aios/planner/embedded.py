@@ -294,17 +294,25 @@ class EmbeddedPlanner:
             doing = [s for s in ranked if self.skills[s.skill].steps]
             if doing and doing[0].score >= max(self.threshold, top.score - CUE_MARGIN):
                 top = doing[0]
+        customers = name_candidates(text, filler.records.accounts())
+        if len(customers) == 1:
+            names.add("account")  # named by name: "the credit limit on northwind traders"
         known = names | set(memory.refs)
-        asks = is_question(text, names_record=bool(names) or bool(said.amounts))
+        asks = is_question(text, names_record=bool(names - {"account"}) or bool(said.amounts))
+        asks_about_data = bool(names) or bool(customers) or _points_back(text, memory)
+        knowledge = next((s for s in self.skills.values() if s.answer_from_knowledge), None)
+        if asks and asks_how(text, names_record=asks_about_data) and knowledge is not None:
+            # "how many days do platinum customers get to pay?": the rule, not a list.
+            return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
+        if self.skills[top.skill].answer_from_knowledge and asks and asks_about_data:
+            # "what's their balance?": about the customer talked about, not the documents.
+            reads = [s for s in ranked if self.skills[s.skill].steps and s.skill not in self.writes]
+            if reads and reads[0].score >= self.threshold - CUE_MARGIN:
+                best = self._grounded(reads[0], reads, names, known)
+                return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
         if top.skill not in self.writes or not asks:
             return self._grounded(top, ranked, names, known)
-        knowledge = next((s for s in self.skills.values() if s.answer_from_knowledge), None)
-        asks_about_data = (
-            bool(names)
-            or bool(name_candidates(text, filler.records.accounts()))
-            or _points_back(text, memory)
-        )
-        if asks_about_data and not asks_how(text, names_record=bool(names)):
+        if asks_about_data and not asks_how(text, names_record=asks_about_data):
             reads = [
                 s
                 for s in ranked

@@ -12,7 +12,7 @@ from aios.api.store import open_api_store
 from connectors.demo import _planted as planted
 
 PENDING = planted.BLUE_HARBOR_PENDING_ORDER  # can be cancelled
-PARAPHRASE = "please scrap SO-1027"  # another order, other words: not in the conversation
+PARAPHRASE = "please nuke SO-1027"  # another order, other words: not in the conversation
 
 
 @pytest.fixture
@@ -63,10 +63,10 @@ def _tools(turn):
     return [s["tool"] for s in plan["steps"]] if plan else []
 
 
-def _corrected_scrap(api, keys):
-    """Alice says "scrap", gets a look-up, corrects it and cancels: a correction to review."""
+def _corrected_nuke(api, keys):
+    """Alice says "nuke", gets a look-up, corrects it and cancels: a correction to review."""
     chat = Chat(api, keys, "alice")
-    assert _tools(chat.say(f"scrap order {PENDING}")) == ["erp.get_order"]
+    assert _tools(chat.say(f"nuke order {PENDING}")) == ["erp.get_order"]
     assert _tools(chat.say(f"no, I meant cancel order {PENDING}")) == ["erp.cancel_order"]
     chat.confirm()
 
@@ -94,13 +94,13 @@ def _refused(answer, status, code):
 
 
 def test_the_per_skill_table_and_latency_after_real_conversations(api, keys):
-    _corrected_scrap(api, keys)
+    _corrected_nuke(api, keys)
     Chat(api, keys, "bob").say(f"what's the status of {planted.DAMAGED_ORDER}")
 
     table = api.get("/v1/ops/skills", params={"hours": 2}, headers=_as(keys, "frank")).json()
     stats = {s["skill"]: s for s in table["skills"]}
     assert set(stats) == {"order_status", "cancel_order"}
-    # The "scrap" look-up ran and was then taken back by the correction.
+    # The "nuke" look-up ran and was then taken back by the correction.
     assert {k: stats["order_status"][k] for k in ("runs", "succeeded", "corrections")} == {
         "runs": 2,
         "succeeded": 2,
@@ -128,12 +128,12 @@ def test_the_per_skill_table_and_latency_after_real_conversations(api, keys):
 
 
 def test_a_managers_acceptance_changes_the_next_plan_for_a_paraphrase(api, keys, runtime):
-    _corrected_scrap(api, keys)
+    _corrected_nuke(api, keys)
     candidate = _corrected(api, keys)
     assert (candidate["skill"], candidate["was"], candidate["text"], candidate["seen"]) == (
         "cancel_order",
         "order_status",
-        "scrap order",
+        "nuke order",
         1,
     )
     assert candidate["may_review"] is True  # a manager owns cancel_order
@@ -160,7 +160,7 @@ def test_a_managers_acceptance_changes_the_next_plan_for_a_paraphrase(api, keys,
 
 
 def test_only_the_skills_owners_decide(api, keys):
-    _corrected_scrap(api, keys)
+    _corrected_nuke(api, keys)
     ident = _corrected(api, keys)["id"]
     # finance owns refund and set_credit_limit, not cancel_order
     detail = _refused(_decide(api, keys, "dave", ident), 403, "not_allowed")
