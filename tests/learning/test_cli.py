@@ -7,11 +7,11 @@ import json
 from typer.testing import CliRunner
 
 from aios.cli.main import app
-from tests.learning.test_loop import _corrected_scrap
+from tests.learning.test_loop import _corrected_nuke
 
 
 def test_an_owner_reviews_candidates_in_the_terminal(runtime, users):
-    candidate = _corrected_scrap(runtime, users)
+    candidate = _corrected_nuke(runtime, users)
     runner = CliRunner()
     listed = runner.invoke(app, ["learn", "list", "--json"])
     assert listed.exit_code == 0, listed.output
