@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -67,13 +66,3 @@ def test_another_day_moves_every_date_and_changes_nothing_else() -> None:
     later = _dumped(build_dataset(42, TODAY + delta))
 
     assert later == [_shifted(row, delta) for row in base]
-
-
-def test_seeding_takes_well_under_two_seconds(tmp_path: Path) -> None:
-    systems = open_at(tmp_path)
-    try:
-        started = time.perf_counter()
-        seed(systems, seed=42, today=TODAY)
-        assert time.perf_counter() - started < 2.0
-    finally:
-        close(systems)
