@@ -304,7 +304,7 @@ class SlotFiller:
             shared.append(words[0])
         return " ".join(shared) or str(found[0]["name"])
 
-    def _unknown_customer(self, text: str) -> Question | _Problem | None:
+    def _unknown_customer(self, text: str) -> Question | None:
         """A customer named in ``text`` that the CRM does not have: say so, offering the
         closest names, rather than guess one or search every customer."""
         name = customer_name(text)
@@ -314,14 +314,8 @@ class SlotFiller:
         close = process.extract(
             name, [str(a["name"]) for a in accounts], scorer=fuzz.WRatio, limit=3, score_cutoff=60
         )
-        if not close:
-            return _Problem(f'There is no customer named "{name}".')
-        options = {
-            str(
-                accounts[c[2]]["id"]
-            ): f"{c[0]} ({accounts[c[2]]['id']}, {accounts[c[2]]['region']})"
-            for c in close
-        }
+        nearest = [accounts[index] for _, _, index in close]
+        options = {str(a["id"]): f"{a['name']} ({a['id']}, {a['region']})" for a in nearest}
         return Question(
             "account", f'There is no customer named "{name}". Which customer do you mean?', options
         )
