@@ -13,12 +13,16 @@ def test_the_bench_measures_a_real_improvement_on_requests_not_in_the_stream(
     data = LearningSet(
         stream=[
             Conversation(
-                said=[f"nuke order {PENDING}", f"no, I meant cancel order {PENDING}", "yes"]
+                said=[
+                    f"order {PENDING} is to be scrapped",
+                    f"no, I meant cancel order {PENDING}",
+                    "yes",
+                ]
             )
         ],
         held_out=[
-            Request(text="please nuke SO-1027", skill="cancel_order"),
-            Request(text="we need to nuke SO-1144", skill="cancel_order"),
+            Request(text="SO-1027 gets scrapped", skill="cancel_order"),
+            Request(text="SO-1144 gets scrapped today", skill="cancel_order"),
             Request(text="where's SO-1042 at", skill="order_status"),  # understood already
         ],
     )

@@ -7,11 +7,11 @@ import json
 from typer.testing import CliRunner
 
 from aios.cli.main import app
-from tests.learning.test_loop import _corrected_nuke
+from tests.learning.test_loop import _corrected_scrapping
 
 
 def test_an_owner_reviews_candidates_in_the_terminal(runtime, users):
-    candidate = _corrected_nuke(runtime, users)
+    candidate = _corrected_scrapping(runtime, users)
     runner = CliRunner()
     listed = runner.invoke(app, ["learn", "list", "--json"])
     assert listed.exit_code == 0, listed.output

@@ -11,7 +11,7 @@ from aios.learning.review import ReviewRefused
 from connectors.demo import _planted as planted
 
 PENDING = planted.BLUE_HARBOR_PENDING_ORDER  # can be cancelled
-PARAPHRASE = "please nuke SO-1027"  # another order, other words: not in the conversation
+PARAPHRASE = "SO-1027 gets scrapped"  # another order, other words: not in the conversation
 
 
 def _say(runtime, session, user, text):
@@ -27,10 +27,12 @@ def _candidates(runtime, kind):
     return [e for e in runtime.learning.examples(status="candidate") if e.kind == kind]
 
 
-def _corrected_nuke(runtime, users):
-    """Alice says "nuke", gets a look-up, corrects it and cancels: the correction's candidate."""
+def _corrected_scrapping(runtime, users):
+    """Alice says an order "is to be scrapped", gets a look-up, corrects it: a candidate."""
     alice = users["alice"]
-    assert _tools(_say(runtime, "s1", alice, f"nuke order {PENDING}")) == ["erp.get_order"]
+    assert _tools(_say(runtime, "s1", alice, f"order {PENDING} is to be scrapped")) == [
+        "erp.get_order"
+    ]
     corrected = _say(runtime, "s1", alice, f"no, I meant cancel order {PENDING}")
     assert _tools(corrected) == ["erp.cancel_order"]
     assert _say(runtime, "s1", alice, "yes")[-1].status == "completed"
@@ -39,15 +41,15 @@ def _corrected_nuke(runtime, users):
 
 
 def test_a_correction_becomes_a_candidate_and_acceptance_changes_the_next_plan(runtime, users):
-    candidate = _corrected_nuke(runtime, users)
+    candidate = _corrected_scrapping(runtime, users)
     assert (candidate.skill, candidate.was, candidate.text) == (
         "cancel_order",
         "order_status",
-        "nuke order",  # as the matcher saw it: the order's id is not kept
+        "order is to be scrapped",  # as the matcher saw it: the order's id is not kept
     )
     # The look-up it was taken for gets the same words as a hard example against it.
     [against] = _candidates(runtime, "rejected")
-    assert (against.skill, against.text) == ("order_status", "nuke order")
+    assert (against.skill, against.text) == ("order_status", "order is to be scrapped")
 
     bob = users["bob"]
     assert _tools(_say(runtime, "s2", bob, PARAPHRASE)) == ["erp.get_order"]  # not learnt yet
@@ -57,12 +59,15 @@ def test_a_correction_becomes_a_candidate_and_acceptance_changes_the_next_plan(r
     [row] = [r for r in runtime.toolbox.trail.records() if r.kind == "learning.accepted"]
     assert row.actor == "erin"
     assert row.arguments["example_id"] == candidate.id
-    assert row.arguments["text"] == "nuke order" and row.arguments["skill"] == "cancel_order"
+    assert (
+        row.arguments["text"] == "order is to be scrapped"
+        and row.arguments["skill"] == "cancel_order"
+    )
     assert runtime.toolbox.trail.verify().ok
 
 
 def test_nothing_changes_the_planner_until_someone_accepts(runtime, users):
-    _corrected_nuke(runtime, users)
+    _corrected_scrapping(runtime, users)
     assert _tools(_say(runtime, "s2", users["bob"], PARAPHRASE)) == ["erp.get_order"]
     assert runtime.learning.accepted() == []
 
@@ -73,12 +78,12 @@ def test_another_worker_picks_up_an_acceptance_on_its_next_message(
     other = build_runtime(demo_settings, embedder=embedder)
     bob = users["bob"]
     assert _tools(_say(other, "w1", bob, PARAPHRASE)) == ["erp.get_order"]
-    runtime.reviews.accept(_corrected_nuke(runtime, users).id, users["erin"])
+    runtime.reviews.accept(_corrected_scrapping(runtime, users).id, users["erin"])
     assert _tools(_say(other, "w2", bob, PARAPHRASE)) == ["erp.cancel_order"]
 
 
 def test_dismissing_an_accepted_example_takes_it_back(runtime, users):
-    candidate = _corrected_nuke(runtime, users)
+    candidate = _corrected_scrapping(runtime, users)
     runtime.reviews.accept(candidate.id, users["erin"])
     runtime.reviews.dismiss(candidate.id, users["grace"])  # an admin owns every skill too
     assert _tools(_say(runtime, "s2", users["bob"], PARAPHRASE)) == ["erp.get_order"]
@@ -88,7 +93,7 @@ def test_dismissing_an_accepted_example_takes_it_back(runtime, users):
 
 def test_a_message_no_skill_matched_is_taught_by_the_rephrasing_that_worked(runtime, users):
     dave = users["dave"]  # finance: sets credit limits
-    events = _say(runtime, "s1", dave, "give Blue Harbor Logistics more headroom, 20000 limit")
+    events = _say(runtime, "s1", dave, "give Blue Harbor Logistics more headroom, 20000 would do")
     assert _tools(events) == [] and "not sure" in events[0].text
     limit = _say(runtime, "s1", dave, "set the credit limit of Blue Harbor Logistics to $9,000")
     assert _tools(limit) == ["erp.set_credit_limit"]
@@ -96,7 +101,7 @@ def test_a_message_no_skill_matched_is_taught_by_the_rephrasing_that_worked(runt
     [candidate] = _candidates(runtime, "corrected")
     assert (candidate.skill, candidate.was) == ("set_credit_limit", None)
     assert "Blue Harbor" not in candidate.text  # the customer's name is masked
-    # set_credit_limit needs the word "credit", which this utterance lacks: it could never match.
+    # set_credit_limit needs "credit" or "limit", which this utterance lacks: it could never match.
     with pytest.raises(ReviewRefused) as refused:
         runtime.reviews.accept(candidate.id, users["dave"])
     assert refused.value.code == "never_matches"
@@ -104,7 +109,9 @@ def test_a_message_no_skill_matched_is_taught_by_the_rephrasing_that_worked(runt
 
 def test_a_plain_no_is_a_hard_example_against_the_skill(runtime, users):
     alice = users["alice"]
-    assert _tools(_say(runtime, "s1", alice, f"nuke order {PENDING}")) == ["erp.get_order"]
+    assert _tools(_say(runtime, "s1", alice, f"order {PENDING} is to be scrapped")) == [
+        "erp.get_order"
+    ]
     assert _tools(_say(runtime, "s1", alice, f"cancel order {PENDING}")) == ["erp.cancel_order"]
     assert _say(runtime, "s1", alice, "no")[-1].status == "cancelled"
     [against] = _candidates(runtime, "rejected")
@@ -115,7 +122,7 @@ def test_a_plain_no_is_a_hard_example_against_the_skill(runtime, users):
 
 def test_unrelated_requests_in_a_row_teach_nothing(runtime, users):
     alice = users["alice"]
-    _say(runtime, "s1", alice, f"nuke order {PENDING}")
+    _say(runtime, "s1", alice, f"order {PENDING} is to be scrapped")
     assert _tools(_say(runtime, "s1", alice, f"what's the status of {planted.DAMAGED_ORDER}")) == [
         "erp.get_order"
     ]
@@ -123,7 +130,7 @@ def test_unrelated_requests_in_a_row_teach_nothing(runtime, users):
 
 
 def test_only_a_skill_owner_reviews(runtime, users):
-    candidate = _corrected_nuke(runtime, users)
+    candidate = _corrected_scrapping(runtime, users)
     for name in ("alice", "frank", "dave"):  # agent, auditor, and finance (owns refund only)
         with pytest.raises(ReviewRefused) as refused:
             runtime.reviews.accept(candidate.id, users[name])
@@ -138,7 +145,7 @@ def test_only_a_skill_owner_reviews(runtime, users):
 
 
 def test_no_acceptance_without_the_audit_trail(runtime, users, monkeypatch):
-    candidate = _corrected_nuke(runtime, users)
+    candidate = _corrected_scrapping(runtime, users)
 
     def down(*_args, **_kwargs):
         raise AuditUnavailable("the audit store is down")
@@ -151,18 +158,18 @@ def test_no_acceptance_without_the_audit_trail(runtime, users, monkeypatch):
 
 def test_the_per_skill_table(runtime, users):
     alice = users["alice"]
-    _corrected_nuke(runtime, users)
+    _corrected_scrapping(runtime, users)
     _say(runtime, "s2", alice, f"what's the status of {planted.DAMAGED_ORDER}")
     stats = {s.skill: s for s in runtime.learning.skill_stats()}
     assert (stats["order_status"].runs, stats["order_status"].succeeded) == (2, 2)
-    assert stats["order_status"].corrections == 1  # the "nuke" look-up, taken back
+    assert stats["order_status"].corrections == 1  # the "scrapped" look-up, taken back
     assert (stats["cancel_order"].runs, stats["cancel_order"].succeeded) == (1, 1)
     assert stats["cancel_order"].median_latency_ms > 0
 
 
 def test_a_question_taken_back_by_a_correction_teaches_what_was_asked(runtime, users):
     alice = users["alice"]
-    answered = _say(runtime, "s1", alice, "is Northwind Traders late on any invoice?")
+    answered = _say(runtime, "s1", alice, "what counts as late on an invoice?")
     assert _tools(answered) == []  # taken for a question about the documents
     listed = _say(
         runtime, "s1", alice, "no, I meant list the overdue invoices of Northwind Traders"

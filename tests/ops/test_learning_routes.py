@@ -12,7 +12,7 @@ from aios.api.store import open_api_store
 from connectors.demo import _planted as planted
 
 PENDING = planted.BLUE_HARBOR_PENDING_ORDER  # can be cancelled
-PARAPHRASE = "please nuke SO-1027"  # another order, other words: not in the conversation
+PARAPHRASE = "SO-1027 gets scrapped"  # another order, other words: not in the conversation
 
 
 @pytest.fixture
@@ -63,10 +63,10 @@ def _tools(turn):
     return [s["tool"] for s in plan["steps"]] if plan else []
 
 
-def _corrected_nuke(api, keys):
-    """Alice says "nuke", gets a look-up, corrects it and cancels: a correction to review."""
+def _corrected_scrapping(api, keys):
+    """Alice says an order "is to be scrapped", gets a look-up, corrects it: one to review."""
     chat = Chat(api, keys, "alice")
-    assert _tools(chat.say(f"nuke order {PENDING}")) == ["erp.get_order"]
+    assert _tools(chat.say(f"order {PENDING} is to be scrapped")) == ["erp.get_order"]
     assert _tools(chat.say(f"no, I meant cancel order {PENDING}")) == ["erp.cancel_order"]
     chat.confirm()
 
@@ -94,13 +94,13 @@ def _refused(answer, status, code):
 
 
 def test_the_per_skill_table_and_latency_after_real_conversations(api, keys):
-    _corrected_nuke(api, keys)
+    _corrected_scrapping(api, keys)
     Chat(api, keys, "bob").say(f"what's the status of {planted.DAMAGED_ORDER}")
 
     table = api.get("/v1/ops/skills", params={"hours": 2}, headers=_as(keys, "frank")).json()
     stats = {s["skill"]: s for s in table["skills"]}
     assert set(stats) == {"order_status", "cancel_order"}
-    # The "nuke" look-up ran and was then taken back by the correction.
+    # The "scrapped" look-up ran and was then taken back by the correction.
     assert {k: stats["order_status"][k] for k in ("runs", "succeeded", "corrections")} == {
         "runs": 2,
         "succeeded": 2,
@@ -128,12 +128,12 @@ def test_the_per_skill_table_and_latency_after_real_conversations(api, keys):
 
 
 def test_a_managers_acceptance_changes_the_next_plan_for_a_paraphrase(api, keys, runtime):
-    _corrected_nuke(api, keys)
+    _corrected_scrapping(api, keys)
     candidate = _corrected(api, keys)
     assert (candidate["skill"], candidate["was"], candidate["text"], candidate["seen"]) == (
         "cancel_order",
         "order_status",
-        "nuke order",
+        "order is to be scrapped",
         1,
     )
     assert candidate["may_review"] is True  # a manager owns cancel_order
@@ -160,7 +160,7 @@ def test_a_managers_acceptance_changes_the_next_plan_for_a_paraphrase(api, keys,
 
 
 def test_only_the_skills_owners_decide(api, keys):
-    _corrected_nuke(api, keys)
+    _corrected_scrapping(api, keys)
     ident = _corrected(api, keys)["id"]
     # finance owns refund and set_credit_limit, not cancel_order
     detail = _refused(_decide(api, keys, "dave", ident), 403, "not_allowed")
@@ -178,7 +178,7 @@ def test_only_the_skills_owners_decide(api, keys):
 
 def test_a_candidate_that_could_never_match_is_refused(api, keys):
     dave = Chat(api, keys, "dave")  # finance: sets credit limits
-    assert _tools(dave.say("give Blue Harbor Logistics more headroom, 20000 limit")) == []
+    assert _tools(dave.say("give Blue Harbor Logistics more headroom, 20000 would do")) == []
     limit = dave.say("set the credit limit of Blue Harbor Logistics to $9,000")
     assert _tools(limit) == ["erp.set_credit_limit"]
     dave.confirm()

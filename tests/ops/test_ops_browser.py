@@ -151,7 +151,11 @@ def test_a_manager_reviews_the_learning_candidates_on_the_page(browser, base, ru
     order = planted.BLUE_HARBOR_PENDING_ORDER
     alice = runtime.users.add_key("alice", "tests")[1]
     scrapped = _conversation(
-        base, alice, f"nuke order {order}", f"no, I meant cancel order {order}", "approve"
+        base,
+        alice,
+        f"order {order} is to be scrapped",
+        f"no, I meant cancel order {order}",
+        "approve",
     )
     assert scrapped[-1]["status"] == "completed", scrapped
     # set_credit_limit needs the word "credit", which the first request lacks.
@@ -182,9 +186,11 @@ def test_a_manager_reviews_the_learning_candidates_on_the_page(browser, base, ru
     candidates = page.locator("#candidates tbody tr")
     scrap = candidates.filter(has_text="cancel_order").filter(has_text="corrected")
     expect(scrap).to_contain_text("order_status")  # what the planner took it for
-    expect(scrap).to_contain_text("nuke order")
+    expect(scrap).to_contain_text("order is to be scrapped")
     scrap.get_by_role("button", name="Accept").click()
-    expect(page.locator("#learning-said")).to_contain_text('"nuke order" now teaches cancel_order')
+    expect(page.locator("#learning-said")).to_contain_text(
+        '"order is to be scrapped" now teaches cancel_order'
+    )
     expect(scrap).to_have_count(0)
     [accepted] = runtime.learning.examples(status="accepted")
     assert (accepted.skill, accepted.reviewed_by) == ("cancel_order", "erin")

@@ -66,7 +66,9 @@ def test_a_lone_number_is_the_amount_asked_for(chat):
 
 
 def test_the_other_action_named_in_a_correction_is_planned(chat):
-    assert [s.tool for s in chat("s", "nuke order SO-1090")[0].steps] == ["erp.get_order"]
+    assert [s.tool for s in chat("s", "order SO-1090 is to be scrapped")[0].steps] == [
+        "erp.get_order"
+    ]
     replanned = chat("s", "no, I meant cancel order SO-1090")
     assert _confirmation(replanned).tool == "erp.cancel_order"
 

@@ -100,13 +100,14 @@ def test_a_lookup_runs_then_the_write_waits_for_confirmation(
 
 
 def test_a_large_refund_still_needs_four_eyes(llm_runtime, users, rows):
-    big = {**REFUND, "amount": "600"}
+    # Above $500 (four-eyes) and within the $512.50 paid, so the system's rules let it through.
+    big = {**REFUND, "amount": "510"}
     runtime = llm_runtime(_fake(AIMessage("", tool_calls=[_call("erp__create_refund", **big)])))
-    events = list(runtime.assistant.handle("llm2", users["alice"], "refund $600"))
+    events = list(runtime.assistant.handle("llm2", users["alice"], "refund $510"))
     assert events[1].decision == "approve" and events[1].approver_role == "finance"
     refused = list(runtime.assistant.handle("llm2", users["alice"], "yes"))
     assert refused[0].code == "not_allowed"
-    assert _refunds(rows, 60000) == []
+    assert _refunds(rows, 51000) == []
 
 
 def test_what_policy_denies_the_model_cannot_do(llm_runtime, users, rows):
