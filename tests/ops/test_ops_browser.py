@@ -158,12 +158,12 @@ def test_a_manager_reviews_the_learning_candidates_on_the_page(browser, base, ru
         "approve",
     )
     assert scrapped[-1]["status"] == "completed", scrapped
-    # set_credit_limit needs the word "credit", which the first request lacks.
+    # set_credit_limit needs "credit" or "limit", which the first request lacks.
     dave = runtime.users.add_key("dave", "tests")[1]
     headroom = _conversation(
         base,
         dave,
-        "give Blue Harbor Logistics more headroom, 20000 limit",
+        "give Blue Harbor Logistics more headroom, 20000 would do",
         "set the credit limit of Blue Harbor Logistics to $9,000",
         "approve",
     )
