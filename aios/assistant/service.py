@@ -25,6 +25,8 @@ from langgraph.types import Command, StateSnapshot
 
 from aios import observability
 from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
+from aios.assistant.branches import Branches
+from aios.assistant.branches import config as branch_config
 from aios.assistant.decisions import ALREADY_DECIDED, Shown, refusal
 from aios.assistant.events import (
     EVENT_ADAPTER,
@@ -83,6 +85,7 @@ class Assistant:
         locks: SessionLocks,
     ) -> None:
         self.graph = graph
+        self.branches = Branches(graph)
         self.locks = locks
         self.ledger = ledger
         self.masker = masker
@@ -91,48 +94,53 @@ class Assistant:
     def handle(self, session_id: str, user: User, text: str) -> Iterator[Event]:
         """A message. While a confirmation is pending, "yes"/"no" decide it (the one shown
         last) and anything else is taken as a change to the request ("no, make it $40").
-        While the requester's own four-eyes request waits on someone else, only "no" or an
-        explicit change touches it. After a run that failed, "retry" runs it again."""
+        While the requester's own four-eyes request waits on someone else, only "no" or a
+        change about it touches it; anything else goes on beside it (``aios.assistant.branches``).
+        After a run that failed, "retry" runs it again."""
         return self._locked(session_id, lambda: self._handle(session_id, user, text))
 
     def _handle(self, session_id: str, user: User, text: str) -> Iterator[Event]:
         recovered = list(self._recovered(session_id))
         yield from recovered
         yield from self.notices(session_id, user)
-        state = self.graph.get_state(_config(session_id))
+        threads = self.branches.of(session_id)
+        active = threads[-1]
+        state = self.branches.state(active)
         if _failed(state):
-            yield from self._after_failure(state, session_id, user, text)
+            yield from self._after_failure(state, session_id, active, user, text)
             return
-        pending = self.pending(session_id)
-        if pending is None:
+        waiting = next(self.branches.waiting(session_id), None)
+        if waiting is None:
             if (_YES.match(text) or _NO.match(text)) and state.values.get("asked"):
                 # The confirmation this answers was decided (by another tab, worker, or a
                 # quicker "yes"): never a plan of its own, never a second write.
                 yield ErrorEvent(code="already_decided", message=ALREADY_DECIDED)
                 yield DoneEvent(status="completed")
                 return
-            yield from self._run({"text": text}, session_id, user)
+            yield from self._run({"text": text}, session_id, active, user)
             return
         if recovered:
             # The message answered what was asked before recovery, not what is asked now.
             yield DoneEvent(status="awaiting_confirmation")
             return
-        waiting_on_others = pending.approval_id is not None and user.name == pending.requester
+        pending, thread = waiting.confirmation, waiting.thread
+        pending = self._with_approver(pending)
         # A typed answer is bound to what waits now, read under the session's lock.
         shown = Shown.of(pending)
+        waiting_on_others = pending.approval_id is not None and user.name == pending.requester
         if _YES.match(text):
-            yield from self._resume(session_id, user, "approve", shown=shown)
+            yield from self._decide(session_id, thread, user, "approve", shown=shown)
         elif _NO.match(text) or calls_off(text):
-            yield from self._resume(session_id, user, "reject", shown=shown)
-        elif waiting_on_others and not _CHANGE.match(text):
-            yield MessageEvent(
-                text=f"Your request {pending.approval_id} ({pending.text}) waits for approval "
-                f"by {pending.approver_role}; you will be told here when it is decided. Say "
-                "*cancel* to withdraw it, or *no, make it …* to change it."
-            )
-            yield DoneEvent(status="awaiting_confirmation")
+            yield from self._decide(session_id, thread, user, "reject", shown=shown)
+        elif not waiting_on_others or (_CHANGE.match(text) and _about(pending, text)):
+            yield from self._decide(session_id, thread, user, "change", text, shown=shown)
+        elif thread != active:
+            yield from self._run({"text": text}, session_id, active, user)
         else:
-            yield from self._resume(session_id, user, "change", text, shown=shown)
+            # Their request waits on someone else; the conversation goes on beside it.
+            memory = state.values.get("memory") or {}
+            branch = self.branches.branch(session_id, threads)
+            yield from self._run({"text": text, "memory": memory}, session_id, branch, user)
 
     def resume(
         self,
@@ -153,19 +161,40 @@ class Assistant:
         ``expected`` names the approval request an approver decides, likewise."""
         return self._locked(
             session_id,
-            lambda: self._resume(session_id, user, answer, text, shown=shown, expected=expected),
+            lambda: self._decide(
+                session_id,
+                self._answered(session_id, shown, expected),
+                user,
+                answer,
+                text,
+                shown=shown,
+                expected=expected,
+            ),
         )
 
     def verify(self, session_id: str, shown: Shown) -> None:
         """Raise ``DecisionRefused`` unless ``shown`` is what waits now (a front end that must
         answer a refusal before the turn starts, such as the API's 409, asks first;
         ``resume`` checks again under the session's lock)."""
-        if (refused := refusal(self.pending(session_id), shown)) is not None:
+        thread = self._answered(session_id, shown, None)
+        if (refused := refusal(self._pending_on(thread), shown)) is not None:
             raise refused
 
-    def _resume(
+    def _answered(self, session_id: str, shown: Shown | None, expected: str | None) -> str:
+        """The thread a decision is about: the one showing ``shown`` or filing ``expected``,
+        else the newest one waiting (else the conversation's last, where nothing waits)."""
+        waiting = list(self.branches.waiting(session_id))
+        for each in waiting:
+            if (shown is not None and each.confirmation.id == shown.confirmation_id) or (
+                expected is not None and each.confirmation.approval_id == expected
+            ):
+                return each.thread
+        return waiting[0].thread if waiting else self.branches.of(session_id)[-1]
+
+    def _decide(
         self,
         session_id: str,
+        thread: str,
         user: User,
         answer: Answer,
         text: str | None = None,
@@ -175,7 +204,7 @@ class Assistant:
     ) -> Iterator[Event]:
         recovered = list(self._recovered(session_id))
         yield from recovered
-        pending = self.pending(session_id)
+        pending = self._pending_on(thread)
         if shown is not None and (refused := refusal(pending, shown)) is not None:
             yield ErrorEvent(code=refused.code, message=refused.message)
             yield DoneEvent(status="awaiting_confirmation" if pending else "completed")
@@ -204,8 +233,8 @@ class Assistant:
         if text:
             decision["text"] = text
         if user.name == pending.requester and answer != "approve":
-            self._turned_down(session_id, user, changed=answer == "change")
-        run = self._resumed(session_id, user, decision)
+            self._turned_down(session_id, thread, user, changed=answer == "change")
+        run = self._resumed(session_id, thread, user, decision)
         yield from self._reported(run, session_id, pending.approval_id)
 
     def _locked(self, session_id: str, run: Callable[[], Iterator[Event]]) -> Iterator[Event]:
@@ -219,7 +248,7 @@ class Assistant:
             yield DoneEvent(status="failed")
 
     def _after_failure(
-        self, state: StateSnapshot, session_id: str, user: User, text: str
+        self, state: StateSnapshot, session_id: str, thread: str, user: User, text: str
     ) -> Iterator[Event]:
         """The last run stopped on an error (not a crash): it is run again only when the
         person says so; anything else sets it aside, and they are told."""
@@ -235,21 +264,28 @@ class Assistant:
                 yield DoneEvent(status="failed")
                 return
             yield MessageEvent(text=f"Trying again: “{asked}”.")
-            run = self._run(None, session_id, User(name=name, role=role))
+            run = self._run(None, session_id, thread, User(name=name, role=role))
             yield from self._reported(run, session_id, values.get("approval"))
             return
         yield MessageEvent(
             text=f"Your earlier request (“{asked}”) failed and was not finished; it was set "
             "aside. Ask again if you still want it."
         )
-        yield from self._run({"text": text}, session_id, user)
+        yield from self._run({"text": text}, session_id, thread, user)
 
     def pending(self, session_id: str) -> ConfirmationRequired | None:
-        """What the session waits on; for four-eyes, with the role the ledger asks for now."""
-        state = self.graph.get_state(_config(session_id))
+        """What the session waits on (the newest, when a four-eyes request waits beside a
+        confirmation the person was asked since); for four-eyes, with the role asked now."""
+        waiting = next(self.branches.waiting(session_id), None)
+        return self._with_approver(waiting.confirmation) if waiting else None
+
+    def _pending_on(self, thread: str) -> ConfirmationRequired | None:
+        state = self.branches.state(thread)
         if not state.interrupts:
             return None
-        pending = ConfirmationRequired.model_validate(state.interrupts[0].value)
+        return self._with_approver(ConfirmationRequired.model_validate(state.interrupts[0].value))
+
+    def _with_approver(self, pending: ConfirmationRequired) -> ConfirmationRequired:
         approval = self.ledger.get(pending.approval_id) if pending.approval_id else None
         if approval is not None:
             return pending.model_copy(update={"approver_role": approval.required_role})
@@ -263,7 +299,11 @@ class Assistant:
         its idempotency key is the same). A pause whose approval the ledger already decided
         resumes with that decision.
         """
-        state = self.graph.get_state(_config(session_id))
+        for thread in self.branches.of(session_id):
+            yield from self._recover_thread(session_id, thread)
+
+    def _recover_thread(self, session_id: str, thread: str) -> Iterator[Event]:
+        state = self.branches.state(thread)
         values = state.values
         if _failed(state):
             return  # it stopped on an error: the person is asked, not replayed to
@@ -272,17 +312,17 @@ class Assistant:
             role = values.get("actor_role") or values.get("requester_role")
             if not name or not role:
                 return  # it failed before it understood anything: nothing to finish
-            log.warning("finishing an interrupted run in session %s", session_id)
-            run = self._run(None, session_id, User(name=name, role=role))
+            log.warning("finishing an interrupted run in session %s (%s)", session_id, thread)
+            run = self._run(None, session_id, thread, User(name=name, role=role))
             yield from self._reported(run, session_id, values.get("approval"))
             return
-        pending = self.pending(session_id)
+        pending = self._pending_on(thread)
         approval = self.ledger.get(pending.approval_id) if pending and pending.approval_id else None
         if approval is None or approval.status is ApprovalStatus.PENDING:
             return
         user, decision = _ledger_decision(approval)
         yield from self._reported(
-            self._resumed(session_id, user, decision), session_id, approval.id
+            self._resumed(session_id, thread, user, decision), session_id, approval.id
         )
 
     def _recovered(self, session_id: str) -> Iterator[Event]:
@@ -296,7 +336,8 @@ class Assistant:
         changed = self.ledger.escalate_overdue()
         for approval in self.ledger.find():
             if approval.status in _SETTLED and approval.outcome is None:
-                state = self.graph.get_state(_config(approval.session_id))
+                thread = self.branches.carrying(approval.session_id, approval.id)
+                state = self.branches.state(thread)
                 if state.interrupts or (state.next and _older_than(state.created_at, STALE_S)):
                     self._recover_held(approval.session_id)
                 elif not state.next:
@@ -337,8 +378,10 @@ class Assistant:
             )
         self.ledger.decide(pending.approval_id, user, answer, pending.args)
 
-    def _resumed(self, session_id: str, user: User, decision: Decision) -> Iterator[Event]:
-        return self._run(Command(resume=decision), session_id, user)
+    def _resumed(
+        self, session_id: str, thread: str, user: User, decision: Decision
+    ) -> Iterator[Event]:
+        return self._run(Command(resume=decision), session_id, thread, user)
 
     def _reported(
         self, run: Iterator[Event], session_id: str, approval_id: str | None
@@ -384,9 +427,9 @@ class Assistant:
             # The outcome was worded for the approver, who may see more than the requester.
             yield MessageEvent(text=self.masker.mask_text(text, user.role) if self.masker else text)
 
-    def _run(self, payload: Any, session_id: str, user: User) -> Iterator[Event]:
+    def _run(self, payload: Any, session_id: str, thread: str, user: User) -> Iterator[Event]:
         started = time.perf_counter()
-        config = _config(session_id)
+        config = branch_config(thread)
         context = TurnContext(user=user, session_id=session_id)
         with observability.turn(session_id, user.name):
             try:
@@ -434,10 +477,10 @@ class Assistant:
         except Exception:
             log.exception("could not record the learning signals of session %s", session_id)
 
-    def _turned_down(self, session_id: str, user: User, *, changed: bool) -> None:
+    def _turned_down(self, session_id: str, thread: str, user: User, *, changed: bool) -> None:
         if self.learning is None:
             return
-        values = self.graph.get_state(_config(session_id)).values
+        values = self.branches.state(thread).values
         try:
             self.learning.turned_down(
                 session_id, user.name, str(values.get("turn")), said_in(values), changed=changed
@@ -457,6 +500,25 @@ def _ledger_decision(approval: Approval) -> tuple[User, Decision]:
     return user, {"answer": answer, "user": user.name, "role": user.role}
 
 
+_MENTIONS = re.compile(r"\b(?:request|approval|make it|change it)\b", re.I)
+_VERBS = frozenset({"create", "set", "update", "add", "send", "change", "open", "close"})
+
+
+def _about(pending: ConfirmationRequired, text: str) -> bool:
+    """Whether a change worded while a four-eyes request waits is about that request: it
+    names it, its records, the kind of change it is ("the refund"), or "make it …". Anything
+    else is the person's next piece of work, which goes on beside the request."""
+    said = text.lower()
+    named = [pending.approval_id or "", *(str(v) for v in pending.args.values())]
+    kind = set(re.split(r"[._]", pending.tool.lower())[1:]) - _VERBS
+    words = set(re.findall(r"[a-z]+", said))
+    return (
+        bool(_MENTIONS.search(text))
+        or any(len(value) > 3 and value.lower() in said for value in named)
+        or bool(kind & words)
+    )
+
+
 def _failed(state: StateSnapshot) -> bool:
     """Whether the last run stopped on an error its node raised (a crash leaves no error)."""
     return bool(state.next) and not state.interrupts and any(t.error for t in state.tasks)
@@ -467,7 +529,3 @@ def _older_than(created_at: str | None, seconds: float) -> bool:
         return True
     written = datetime.fromisoformat(created_at)
     return (datetime.now(UTC) - written).total_seconds() > seconds
-
-
-def _config(session_id: str) -> Any:
-    return {"configurable": {"thread_id": session_id}}
