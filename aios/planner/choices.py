@@ -15,6 +15,9 @@ _POSITION = re.compile(
     re.I,
 )
 _NOISE = {"the", "one", "a", "of", "i", "mean", "meant", "please", "it", "is", "that"}
+# "the older one", "the newest": a pick by date among options that have one.
+_OLDER = re.compile(r"\b(?:old|older|oldest|earlier|earliest)\b", re.I)
+_NEWER = re.compile(r"\b(?:new|newer|newest|later|latest|most recent|recent)\b", re.I)
 
 
 def position(text: str, count: int) -> int | None:
@@ -50,5 +53,26 @@ def choose(text: str, options: dict[str, str]) -> str | None:
     said = set(re.findall(r"[a-z0-9]+", lowered)) - _NOISE
     overlap = {k: len(said & set(re.findall(r"[a-z0-9]+", v.lower()))) for k, v in options.items()}
     best = max(overlap.values())
+    winners = [k for k, n in overlap.items() if n == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+def pick(text: str, options: dict[str, str], dates: dict[str, str] | None = None) -> str | None:
+    """Which option a request itself settles, before anyone is asked: one it names by id,
+    by a word only its label has ("cancel the pending one"), or by age ("the older one").
+    Numbers and ordinals are not read here: "refund 5 on their order" picks no fifth option."""
+    lowered = text.lower()
+    for key in options:
+        if key.lower() in lowered:
+            return key
+    if dates and len(dates) == len(options):
+        by_age = sorted(options, key=lambda key: dates[key])
+        if _OLDER.search(text):
+            return by_age[0]
+        if _NEWER.search(text):
+            return by_age[-1]
+    said = set(re.findall(r"[a-z]+", lowered)) - _NOISE
+    overlap = {k: len(said & set(re.findall(r"[a-z]+", v.lower()))) for k, v in options.items()}
+    best = max(overlap.values(), default=0)
     winners = [k for k, n in overlap.items() if n == best]
     return winners[0] if best and len(winners) == 1 else None

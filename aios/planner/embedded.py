@@ -38,7 +38,7 @@ from aios.planner.protocol import (
     ReadTools,
 )
 from aios.planner.records import Records, name_candidates
-from aios.planner.skills import Skill
+from aios.planner.skills import Skill, Slot
 from aios.planner.slots import RECORD_KINDS, Filling, SlotFiller
 from aios.planner.templates import render, truthy
 
@@ -149,7 +149,8 @@ class EmbeddedPlanner:
         self.threshold = threshold
         # Skills that change something: a question is never answered with one of them.
         self.writes = {s.name for s in skills if any(step.tool in write_tools for step in s.steps)}
-        self._split = splitter(request_verbs(skills))
+        self.verbs = frozenset(request_verbs(skills))
+        self._split = splitter(sorted(self.verbs))
         words = [w for s in skills for w in [*s.examples, s.description, *s.requires]]
         words += [w for s in skills for slot in s.slots for ws in slot.choices.values() for w in ws]
         self.normaliser = Normaliser(lexicon_of(words), known_words)
@@ -439,10 +440,12 @@ class EmbeddedPlanner:
             ask = _question_for(skill, pending.missing)
             return PlanResult(output=Clarify(question=ask, options=options), memory=memory)
         memory.pending = None
-        # "INV-2038, 20 bucks": an answer may settle more than what was asked.
+        # "INV-2038, 20 bucks": an answer may settle more than what was asked. One that
+        # picked an option by its place ("the 2nd") says nothing else ("2" is no amount).
+        by_place = bool(pending.options) and not _names_kind(text, slot)
         said = (
             pending.text
-            if pending.options or slot is None or slot.type == "text"
+            if by_place or slot is None or slot.type == "text"
             else (f"{pending.text} {text}")
         )
         request = _Request(skill, said, 1.0, {**pending.slots, pending.missing: value})
@@ -453,14 +456,25 @@ class EmbeddedPlanner:
         names a record ("what's the status of SO-1063?" after "which order?")."""
         if len(text.split()) < 4:
             return False
+        slot = self.skills[pending.skill].slot(pending.missing)
+        if _names_kind(text, slot) and not is_question(text) and not self._commands(text):
+            return False  # "INV-2038, 20 bucks, damaged cartons": the invoice asked for
         top = self.classifier.rank(filler.masked(text))[0]
         return top.skill != pending.skill and top.score >= self.threshold + 0.1
 
     def _asks_otherwise(self, text: str, memory: Memory, filler: SlotFiller) -> bool:
         """A correction that names another action ("no, I meant cancel it") is a new request,
         not a change to the last one's values."""
+        rest = _uncorrected(text)
+        if not is_question(rest) and not self._commands(rest):
+            return False  # "sorry, wrong one: INV-2131": a value, not another request
         top = self.classifier.rank(filler.masked(text))[0]
         return top.skill not in {last.skill for last in memory.last} and self._actionable(top)
+
+    def _commands(self, text: str) -> bool:
+        """Whether ``text`` starts with a verb the skills' requests start with."""
+        words = re.findall(r"[a-z]+", _LEAD.sub("", text.lower()))
+        return bool(words) and words[0] in self.verbs
 
     def _correct(
         self, text: str, memory: Memory, filler: SlotFiller, values: dict[str, Any]
@@ -485,6 +499,12 @@ class EmbeddedPlanner:
             requests.append(_Request(skill, last.text, 1.0, given))
         if not changed:
             return None
+        if changed - {"account", "money"} and "account" not in changed:
+            # Another invoice or order may be another customer's: theirs is found again.
+            for request in requests:
+                for slot in request.skill.slots:
+                    if slot.type == "account":
+                        request.given.pop(slot.name, None)
         return self._build(requests, memory.last[0].message, memory, filler, values)
 
     # -- planning ------------------------------------------------------------------------
@@ -577,6 +597,11 @@ _BACK = re.compile(r"\b(?:it|its|them|their|theirs|they|that one|this one|those|
 _ORDINAL = re.compile(
     r"\bthe\s+(?:first|second|third|fourth|fifth|last|\d(?:st|nd|rd|th))(?:\s+one)?\b", re.I
 )
+
+
+def _names_kind(text: str, slot: Slot | None) -> bool:
+    """Whether ``text`` names a record of the kind ``slot`` asks for, by its id."""
+    return slot is not None and bool(extract(text).ids.get(slot.type))
 
 
 def _points_back(text: str, memory: Memory) -> bool:

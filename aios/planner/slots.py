@@ -9,7 +9,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from aios.planner.choices import choose, position
+from aios.planner.choices import choose, pick, position
 from aios.planner.entities import Entities, extract
 from aios.planner.matching import customer_name, for_matching
 from aios.planner.periods import find_period
@@ -28,6 +28,12 @@ _LATEST = {
     kind: re.compile(rf"\b(?:last|latest|most recent|newest|recent)\s+{kind}\b", re.I)
     for kind in ("order", "invoice")
 }
+# "cancel it", "that one": the record talked about, not the customer ("their" is the customer).
+_THAT_RECORD = re.compile(
+    r"\b(?:it|(?:this|that|the same)\s+(?:one|order|invoice|case|contact|ticket))\b"
+    r"|\b(?:this|that)\s*(?:[,.!?]|$)",
+    re.I,
+)
 # Orders that have not shipped yet: they can still be cancelled or sent elsewhere.
 _NOT_SHIPPED = {"pending", "confirmed"}
 
@@ -39,6 +45,8 @@ class Question:
     slot: str
     text: str
     options: dict[str, str] = field(default_factory=dict)
+    dates: dict[str, str] = field(default_factory=dict)
+    """When each option was made or falls due, for "the older one"."""
 
 
 @dataclass
@@ -220,12 +228,20 @@ class SlotFiller:
         account = values.get("account")
         if slot.resolve == "invoice_of_order" and values.get("order") and account:
             return self._invoice_of_order(values["order"]["id"], account["id"])
-        if slot.resolve == "open_case_of_account" and account:
-            return self._open_case(account)
-        if slot.resolve == "pending_order_of_account" and account:
-            return self._pending_order(account)
-        if slot.resolve == "overdue_invoice_of_account" and account:
-            return self._overdue_invoice(account)
+        # A record pointed at ("cancel it", "the 2nd one") beats one worked out from the
+        # customer: the person has already said which.
+        if _THAT_RECORD.search(text) and kind in memory.refs:
+            return self._fetch(kind, memory.refs[kind])
+        listed = memory.shown.get(kind, [])
+        if (index := position(text, len(listed))) is not None:
+            return self._fetch(kind, listed[index])
+        resolved = self._resolved(slot, account)
+        if isinstance(resolved, Question):
+            # "cancel the pending one", "remind them about the older one": already said.
+            chosen = pick(text, resolved.options, resolved.dates)
+            return self._fetch(kind, chosen) if chosen else resolved
+        if resolved is not None:
+            return resolved
         if slot.resolve == "primary_contact":
             found = self._contact(text, account)
             if found is not None:
@@ -234,11 +250,20 @@ class SlotFiller:
             latest = self.records.latest(kind, account["id"])
             if latest is not None:
                 return latest
-        listed = memory.shown.get(kind, [])
-        if (index := position(text, len(listed))) is not None:
-            return self._fetch(kind, listed[index])
         if refers_back and kind in memory.refs:
             return self._fetch(kind, memory.refs[kind])
+        return None
+
+    def _resolved(self, slot: Slot, account: dict[str, Any] | None) -> Any:
+        """The record the slot's ``resolve`` rule finds for the customer, or a question."""
+        if account is None:
+            return None
+        if slot.resolve == "open_case_of_account":
+            return self._open_case(account)
+        if slot.resolve == "pending_order_of_account":
+            return self._pending_order(account)
+        if slot.resolve == "overdue_invoice_of_account":
+            return self._overdue_invoice(account)
         return None
 
     def _fetch(self, kind: str, record_id: str) -> Any:
@@ -260,16 +285,17 @@ class SlotFiller:
         refers_back: bool,
         values: dict[str, Any] | None = None,
     ) -> Any:
+        # A record already settled (given in an answer or a correction) is whose it is.
+        for kind in ("order", "invoice", "case", "contact"):
+            record = (values or {}).get(kind)
+            if isinstance(record, dict) and record.get("account_id"):
+                return self._fetch("account", str(record["account_id"]))
         for kind in ("order", "invoice", "case", "contact"):
             if ids.get(kind):
                 account_id = self.records.account_id_of(kind, ids[kind][0])
                 if account_id is None:
                     return _Problem(f"I couldn't find {kind} {ids[kind][0]}.")
                 return self._fetch("account", account_id)
-        for kind in ("order", "invoice", "case", "contact"):
-            record = (values or {}).get(kind)
-            if isinstance(record, dict) and record.get("account_id"):
-                return self._fetch("account", str(record["account_id"]))
         shown = memory.shown.get("account", [])
         if shown and (position(text, len(shown)) is not None or re.search(r"\bone\b", text)):
             # "the second one", "the marine one": a pick from the accounts just listed.
@@ -339,7 +365,8 @@ class SlotFiller:
         if not cases:
             return None
         options = {c["id"]: f"{c['id']}: {c['subject']}" for c in cases}
-        return Question("case", f"{account['name']} has several open cases. Which one?", options)
+        question = f"{account['name']} has several open cases. Which one?"
+        return Question("case", question, options, {c["id"]: c["created_at"] for c in cases})
 
     def _contact(self, text: str, account: dict[str, Any] | None) -> Any:
         """The contact the text names (at the account, else anywhere), else the account's
@@ -364,7 +391,7 @@ class SlotFiller:
             return None
         options = {o["id"]: f"{o['id']} ({o['status']}, {o['total']})" for o in orders}
         question = f"{account['name']} has several orders that have not shipped. Which one?"
-        return Question("order", question, options)
+        return Question("order", question, options, {o["id"]: o["ordered_at"] for o in orders})
 
     def _overdue_invoice(self, account: dict[str, Any]) -> Any:
         invoices = self.records.overdue_invoices(account["id"])
@@ -377,7 +404,7 @@ class SlotFiller:
             for i in invoices
         }
         question = f"{account['name']} has several overdue invoices. Which one?"
-        return Question("invoice", question, options)
+        return Question("invoice", question, options, {i["id"]: i["due_on"] for i in invoices})
 
 
 def _first(found: list[str]) -> str | None:

@@ -180,3 +180,34 @@ def test_an_amount_that_reads_two_ways_is_asked_about(chat):
     events = chat("s", "credit 2,5k on INV-2131")
     assert not _tools(events) and '"2,5k"' in _said(events)
     assert not any(e.type == "confirmation_required" for e in events)
+
+
+def test_a_record_pointed_at_beats_asking_which_of_the_customers(chat):
+    # SO-1144 and SO-1319 of Willow Creek have both not shipped: "that one" settles it.
+    chat("s", "where is order SO-1319")
+    events = chat("s", "please cancel that one, customer ordered by mistake")
+    assert _confirmation(events).args["order_id"] == "SO-1319"
+
+
+def test_a_word_of_one_option_picks_it_without_asking(chat):
+    chat("s", "orders for willow creek bakeries")
+    events = chat("s", "scrap the confirmed one please")
+    assert _confirmation(events).args["order_id"] == "SO-1319"
+
+
+def test_the_older_of_two_overdue_invoices(chat):
+    events = chat("s", "chase tidewater freight about their oldest overdue invoice")
+    assert _confirmation(events).args["invoice_id"] == "INV-2067"
+
+
+def test_an_answer_with_the_record_and_more_fills_both(chat):
+    assert chat("s", "i need to refund kestrel health systems")[0].type == "clarification"
+    confirmed = _confirmation(chat("s", "INV-2131 - 75 dollars, courier lost a box"))
+    assert (confirmed.args["invoice_id"], confirmed.args["amount"]) == ("INV-2131", "75.00")
+
+
+def test_a_corrected_record_is_another_customers_and_the_card_says_so(chat):
+    chat("s", "refund $25 on INV-2131")
+    events = chat("s", "oops, wrong invoice: INV-2038")
+    confirmed = _confirmation(events)
+    assert confirmed.args["invoice_id"] == "INV-2038" and "Blue Harbor Logistics" in confirmed.text
