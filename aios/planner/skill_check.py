@@ -41,26 +41,30 @@ _PERIOD_BOUND = "2026-01-01"
 
 def check_skill(path: Path, skill: Skill, registry: Registry) -> list[ConfigFileError]:
     """Every way ``skill``'s steps do not fit the operations they call."""
+    found: list[tuple[tuple[int | str, ...], str]] = [
+        (("steps", index, *loc), reason)
+        for index, step in enumerate(skill.steps)
+        for loc, reason in _step_problems(skill, step, registry)
+    ]
+    if not found:
+        return []
+    # Lines are looked up only for a file with problems: composing YAML again costs time.
     node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     problems: list[ConfigFileError] = []
-    for index, step in enumerate(skill.steps):
-        where = ("steps", index)
-        if step.tool not in registry:
-            near = get_close_matches(step.tool, [op.tool_name for op in registry], n=1)
-            hint = f"; did you mean {near[0]}?" if near else ""
-            reason = f"steps.{index}.tool: unknown tool {step.tool}{hint}"
-            problems.append(ConfigFileError(path, line_of(node, (*where, "tool")), reason))
-            continue
-        for loc, reason in _step_problems(skill, step, registry.get(step.tool), registry):
-            field = ".".join(str(part) for part in (*where, *loc))
-            line = line_of(node, (*where, *loc))
-            problems.append(ConfigFileError(path, line, f"{field}: {reason}"))
+    for where, reason in found:
+        field = ".".join(str(part) for part in where)
+        problems.append(ConfigFileError(path, line_of(node, where), f"{field}: {reason}"))
     return problems
 
 
 def _step_problems(
-    skill: Skill, step: Step, op: Operation[Any, Any], registry: Registry
+    skill: Skill, step: Step, registry: Registry
 ) -> list[tuple[tuple[str, ...], str]]:
+    if step.tool not in registry:
+        near = get_close_matches(step.tool, [op.tool_name for op in registry], n=1)
+        hint = f"; did you mean {near[0]}?" if near else ""
+        return [(("tool",), f"unknown tool {step.tool}{hint}")]
+    op = registry.get(step.tool)
     fields = op.input_model.model_fields
     found: list[tuple[tuple[str, ...], str]] = []
     for name, template in step.args.items():
