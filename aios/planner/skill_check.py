@@ -54,7 +54,7 @@ def check_skill(path: Path, skill: Skill, registry: Registry) -> list[ConfigFile
     for where, reason in found:
         field = ".".join(str(part) for part in where)
         problems.append(ConfigFileError(path, line_of(node, where), f"{field}: {reason}"))
-    return problems
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 def _step_problems(

@@ -91,8 +91,8 @@ def test_a_misspelt_argument_also_leaves_out_the_one_meant(tmp_path):
     path = write_skill(tmp_path, "bad", REFUND.replace("amount: ", "amout: "))
     problems = read_skills(tmp_path, default_registry())[1]
     assert [(p.line, p.reason.split(":")[0]) for p in problems] == [
-        (line_of(path, "amout:"), "steps.0.args.amout"),
         (line_of(path, "tool:"), "steps.0.tool"),
+        (line_of(path, "amout:"), "steps.0.args.amout"),
     ]
 
 
@@ -196,8 +196,9 @@ def test_every_problem_of_every_file_at_once_in_the_cli_and_at_start_up(tmp_path
     lines = str(raised.value).splitlines()
     assert len(lines) == 4
     assert lines[0].startswith(f"{first}:{line_of(first, 'erp.nope')}: steps.0.tool: unknown tool")
-    assert lines[1].startswith(f"{second}:{line_of(second, 'amout:')}: steps.0.args.amout:")
-    assert lines[2].startswith(f"{second}:{line_of(second, 'tool:')}: steps.0.tool: erp.create_")
+    # A file's problems in the order of its lines.
+    assert lines[1].startswith(f"{second}:{line_of(second, 'tool:')}: steps.0.tool: erp.create_")
+    assert lines[2].startswith(f"{second}:{line_of(second, 'amout:')}: steps.0.args.amout:")
     assert lines[3].startswith(f"{folder / 'third.yaml'}:2: description:")
 
     result = CliRunner().invoke(app, ["skills", "check", "--dir", str(folder)])
