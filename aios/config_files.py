@@ -26,7 +26,7 @@ class ConfigFileError(ValueError):
         super().__init__(f"{where}: {reason}")
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     """The 1-based line of the node at ``loc``, or of its deepest existing ancestor."""
     if node is None:
         return None
@@ -62,4 +62,4 @@ def load_yaml_model(path: Path, model: type[Model], **context: Any) -> Model:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
         field = ".".join(str(p) for p in loc) or "(top level)"
-        raise ConfigFileError(path, _line_of(node, loc), f"{field}: {first['msg']}") from None
+        raise ConfigFileError(path, line_of(node, loc), f"{field}: {first['msg']}") from None

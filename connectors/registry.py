@@ -7,6 +7,7 @@ from typing import Any
 
 from connectors.errors import InvalidInput
 from connectors.operation import Operation
+from connectors.record_kinds import RECORD_KINDS, RecordKind
 
 
 class Registry:
@@ -23,6 +24,9 @@ class Registry:
     def __len__(self) -> int:
         return len(self._ops)
 
+    def __contains__(self, tool_name: object) -> bool:
+        return tool_name in self._ops
+
     def get(self, tool_name: str) -> Operation[Any, Any]:
         try:
             return self._ops[tool_name]
@@ -35,6 +39,11 @@ class Registry:
     @property
     def systems(self) -> list[str]:
         return sorted({op.system for op in self._ops.values()})
+
+    @property
+    def record_kinds(self) -> list[RecordKind]:
+        """The kinds of record its systems hold, and the shape of their ids."""
+        return [kind for kind in RECORD_KINDS if kind.system in self.systems]
 
 
 def default_registry() -> Registry:

@@ -66,7 +66,7 @@ def build_runtime(
     policy = load_policy(settings.policy_file)
     masker = load_masker(settings.masking_file)
     toolbox = Toolbox(connectors, open_trail(settings), masker, policy.version)
-    skills = load_skills(settings.skills_dir, {op.tool_name for op in connectors.registry})
+    skills = load_skills(settings.skills_dir, connectors.registry)
     known = [(s.name, e) for s in skills for e in s.examples]
     learning = open_learning(settings, known, background=True)
     planner: Planner

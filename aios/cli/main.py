@@ -16,6 +16,7 @@ from aios.cli import (
     learn,
     policy,
     serve,
+    skills,
     slack,
     systems,
     tools,
@@ -41,6 +42,7 @@ app.add_typer(evaluation.app, name="eval")
 app.add_typer(knowledge.app, name="knowledge")
 app.add_typer(learn.app, name="learn")
 app.add_typer(policy.app, name="policy")
+app.add_typer(skills.app, name="skills")
 app.add_typer(systems.app, name="systems")
 app.add_typer(tools.app, name="tools")
 app.add_typer(users.app, name="users")

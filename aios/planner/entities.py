@@ -13,21 +13,16 @@ from decimal import Decimal, InvalidOperation
 from price_parser import Price
 from pydantic import BaseModel, Field
 
-ID_PREFIXES = {
-    "ACC": "account",
-    "CON": "contact",
-    "CS": "case",
-    "SO": "order",
-    "INV": "invoice",
-    "PAY": "payment",
-    "CN": "refund",
-}
+from connectors.record_kinds import RECORD_KINDS
+
+# The id shapes are the systems' own declaration (``connectors.record_kinds``).
+ID_PREFIXES = {kind.prefix: kind.name for kind in RECORD_KINDS}
 # "SO-1042", "so 1042", "SO1042"; and "order 1042", "invoice #2001", "case 1007".
-_ID = re.compile(r"\b(ACC|CON|CS|SO|INV|PAY|CN)[-\s]?(\d{3,7})\b", re.IGNORECASE)
+_ID = re.compile(rf"\b({'|'.join(ID_PREFIXES)})[-\s]?(\d{{3,7}})\b", re.IGNORECASE)
+_WORD_PREFIX = {kind.noun: kind.prefix for kind in RECORD_KINDS if kind.named_by_noun}
 _WORD_ID = re.compile(
-    r"\b(order|invoice|case|account)\s+(?:no\.?\s*|number\s+|#\s*)?(\d{4,7})\b", re.I
+    rf"\b({'|'.join(_WORD_PREFIX)})\s+(?:no\.?\s*|number\s+|#\s*)?(\d{{4,7}})\b", re.I
 )
-_WORD_PREFIX = {"order": "SO", "invoice": "INV", "case": "CS", "account": "ACC"}
 
 _MONEY = re.compile(
     r"(?:[$€£]\s?\d[\d,]*(?:\.\d{1,2})?k?\b)"
@@ -71,8 +66,7 @@ class Entities(BaseModel):
         return found[0] if found else None
 
 
-_KIND_WORD = {"account": "account", "contact": "contact", "case": "case", "order": "order",
-              "invoice": "invoice", "payment": "payment", "refund": "credit note"}  # fmt: skip
+_KIND_WORD = {kind.name: kind.noun for kind in RECORD_KINDS}
 
 
 def mask_ids(text: str) -> str:

@@ -14,7 +14,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from aios.config_files import ConfigFileError, load_yaml_model
+from aios.planner.skill_check import check_skill
 from aios.planner.templates import check_template
+from connectors.registry import Registry
 
 SlotType = Literal[
     "account",
@@ -169,17 +171,39 @@ class Skill(BaseModel):
         return next((s for s in self.slots if s.name == name), None)
 
 
-def load_skills(folder: Path, known_tools: set[str]) -> list[Skill]:
-    """Every ``*.yaml`` skill in ``folder``; a bad file stops the load with its line."""
+class SkillFilesError(ValueError):
+    """Skill files are wrong: every problem found, one a line, each ``path:line: reason``."""
+
+    def __init__(self, problems: list[ConfigFileError]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def read_skills(folder: Path, registry: Registry) -> tuple[list[Skill], list[ConfigFileError]]:
+    """The skills in ``folder`` that load and fit the operations they call, and every problem
+    of the others (all of them, so that one run shows everything to fix)."""
     skills: list[Skill] = []
+    problems: list[ConfigFileError] = []
     for path in sorted(folder.glob("*.yaml")):
-        skill = load_yaml_model(path, Skill)
-        for index, step in enumerate(skill.steps):
-            if step.tool not in known_tools:
-                raise ConfigFileError(path, None, f"steps.{index}.tool: unknown tool {step.tool}")
+        try:
+            skill = load_yaml_model(path, Skill)
+        except ConfigFileError as problem:
+            problems.append(problem)
+            continue
+        found = check_skill(path, skill, registry)
         if any(s.name == skill.name for s in skills):
-            raise ConfigFileError(path, None, f"skill {skill.name} is defined twice")
-        skills.append(skill)
-    if not skills:
-        raise ConfigFileError(folder, None, "no skill files (*.yaml) found")
+            found.append(ConfigFileError(path, None, f"skill {skill.name} is defined twice"))
+        problems += found
+        if not found:
+            skills.append(skill)
+    if not skills and not problems:
+        problems.append(ConfigFileError(folder, None, "no skill files (*.yaml) found"))
+    return skills, problems
+
+
+def load_skills(folder: Path, registry: Registry) -> list[Skill]:
+    """Every ``*.yaml`` skill in ``folder``; SkillFilesError with every problem if any."""
+    skills, problems = read_skills(folder, registry)
+    if problems:
+        raise SkillFilesError(problems)
     return skills

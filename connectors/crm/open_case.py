@@ -9,6 +9,7 @@ from connectors.crm.sla import sla_due_at
 from connectors.crm.views import CaseView
 from connectors.errors import RuleViolation
 from connectors.operation import Kind, Risk, SystemContext, operation
+from connectors.record_kinds import kind_named
 
 
 class OpenCaseInput(BaseModel):
@@ -43,7 +44,7 @@ def open_case(ctx: SystemContext, args: OpenCaseInput) -> CaseView:
             status=account.status.value,
         )
     case = Case(
-        id=next_id(session, Case.id, "CS", 1001),
+        id=next_id(session, Case.id, kind_named("case")),
         **args.model_dump(),
         status=CaseStatus.OPEN,
         created_at=ctx.now,

@@ -13,6 +13,7 @@ from connectors.erp.views import RefundView
 from connectors.errors import RuleViolation
 from connectors.money import PositiveMoney, from_cents, to_cents
 from connectors.operation import Kind, Risk, SystemContext, operation
+from connectors.record_kinds import kind_named
 
 REFUND_WINDOW = timedelta(days=90)
 
@@ -54,7 +55,7 @@ def create_refund(ctx: SystemContext, args: CreateRefundInput) -> RefundView:
                 f"outside the {REFUND_WINDOW.days}-day refund window"
             )
     refund = Refund(
-        id=next_id(session, Refund.id, "CN", 4001),
+        id=next_id(session, Refund.id, kind_named("refund")),
         invoice_id=invoice.id,
         order_id=invoice.order_id,
         account_id=invoice.account_id,
