@@ -34,6 +34,13 @@ _HOW_TO = re.compile(
     r"|\b(?:what|how)\s+(?:do|should|can|must)\s+(?:i|we|u)\s+(?:do|handle|say)\b",
     re.I,
 )
+# "open tickets for acme", "unpaid invoices of northwind": a list named by its records, asked
+# for as a search box is typed ("open" here says which cases, not what to do).
+_LISTING = re.compile(
+    _OPENER + r"(?:open|unpaid|overdue|pending|late|outstanding|recent|all|escalated|closed|"
+    r"cancelled|shipped)\s+(?:cases|tickets|orders|invoices|bills|notes)\b",
+    re.I,
+)
 # "how many days…", "how much…": a rule's number, unless a record is named ("how much can I
 # still refund on SO-1042?" asks about that order).
 _HOW_MUCH = re.compile(_OPENER + r"how\s+(?:many|much|long|often|soon|far)\b", re.I)
@@ -59,7 +66,12 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
         return False
     if names_record and _MAY_WE.match(text) and not _HOW_TO.match(text):
         return False
-    return text.rstrip().endswith("?") or bool(_ASKS.match(text)) or bool(_HOW_TO.search(text))
+    return (
+        text.rstrip().endswith("?")
+        or bool(_ASKS.match(text))
+        or bool(_HOW_TO.search(text))
+        or bool(_LISTING.match(text))
+    )
 
 
 def asks_how(text: str, *, names_record: bool = False) -> bool:

@@ -71,7 +71,9 @@ _LEAD = re.compile(
 # Verbs of making: "open a case", "raise a ticket", "add a note": the object names the skill.
 _MAKING = {"open", "create", "new", "raise", "log", "file", "start", "make", "add", "put",
            "write", "leave", "issue", "do", "book", "process"}  # fmt: skip
+_ARTICLES = {"a", "an", "the", "new", "another", "this", "that", "their", "its", "his", "her"}
 GROUNDING_MARGIN = 0.15
+_AGAIN = re.compile(r"\b(?:another|again|one more|same again|more)\b", re.I)
 CUE_LEAD = 0.05
 LONG_TEXT = 600
 """Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
@@ -239,6 +241,17 @@ class EmbeddedPlanner:
         seen = _pointed_at(memory)
         ranked = self.classifier.rank_many([filler.masked(_ORDINAL.sub(seen, t)) for t in texts])
         whole = self._meant(text, ranked[0], filler, memory)
+        if (
+            body is not None
+            and not is_question(text)
+            and not (self._takes_text(whole.skill) and self._actionable(whole))
+        ):
+            # Data comes with it ("log on CS-1014: …"): a lookup has nowhere to put it.
+            takers = [s for s in ranked[0] if self._takes_text(s.skill)]
+            if takers and takers[0].score >= self.threshold - 2 * CUE_MARGIN:
+                whole = IntentScore(
+                    skill=takers[0].skill, score=max(takers[0].score, self.threshold)
+                )
         parts = [(text, whole)]
         if len(clauses) > 1:
             tops = [
@@ -246,14 +259,16 @@ class EmbeddedPlanner:
             ]
             if all(self._actionable(top) for top in tops):
                 parts = list(zip(clauses, tops, strict=True))
+        # Quoted words are data for a change, but part of a question ("what does "net 30" mean?").
+        asked = text if body is None else message
         if whole.score < self.threshold and len(parts) == 1:
             memory.heard = Heard(text=mask_ids(filler.masked(text)), skill=None)
-            return PlanResult(output=self._fallback(text), memory=memory)
+            return PlanResult(output=self._fallback(asked), memory=memory)
         skill = self.skills[parts[0][1].skill]
         if not skill.steps:
             memory.heard = Heard(text=mask_ids(filler.masked(text)), skill=skill.name)
         if skill.answer_from_knowledge:
-            return PlanResult(output=KnowledgeQuery(question=text), memory=memory)
+            return PlanResult(output=KnowledgeQuery(question=asked), memory=memory)
         if skill.lists_approvals:
             return PlanResult(output=ApprovalsQuery(), memory=memory)
         if not skill.steps:
@@ -288,6 +303,7 @@ class EmbeddedPlanner:
             # cue words ("nudge them", "chase the last one") is enough when nothing else is close.
             top = IntentScore(skill=top.skill, score=self.threshold)
         top = self._imperative(text, ranked, top)
+        top = self._with_amount(text, ranked, top, memory)
         said = extract(text)
         names = {k for k, v in said.ids.items() if v}
         if self.skills[top.skill].answer_from_knowledge and not is_question(text):
@@ -334,24 +350,37 @@ class EmbeddedPlanner:
         """A change asked for in so many words ("scrap SO-1090", "log on CS-1007: …", "open a
         case for …"): the skill whose cue word is the command's verb, or its object after a
         verb of making, wins over a lookup that merely looks alike."""
-        words = re.findall(r"[a-z][a-z'-]*", _LEAD.sub("", text.lower()))[:4]
+        words = re.findall(r"[a-z][a-z'-]*", _LEAD.sub("", text.lower()))[:6]
         if not words:
             return top
         changes = [score for score in ranked if score.skill in self.writes]
         if not changes:
             return top
-        for score in changes:
-            skill = self.skills[score.skill]
-            cues = [c for c in skill.requires if len(c) >= 3 and " " not in c]
-            # Never past a change that is clearly closer: "pay back $25" is a refund.
-            floor = changes[0].score - IMPERATIVE_MARGIN
-            if words[0] in _MAKING:
-                said, floor = words[1:], max(floor, top.score - IMPERATIVE_MARGIN)
-            else:
-                said, floor = words[:1], max(floor, self.threshold - 2 * CUE_MARGIN)
-            if score.score >= floor and any(w.startswith(c) for w in said for c in cues):
-                return IntentScore(skill=score.skill, score=max(score.score, self.threshold))
+        # Never past a change that is clearly closer: "pay back $25" is a refund.
+        floor = changes[0].score - IMPERATIVE_MARGIN
+        loose = self.threshold - 2 * CUE_MARGIN
+        if words[0] in _MAKING:
+            # The verb's object decides ("open a case about their credit limit" opens a case);
+            # past it, the first cue names the change ("put acme on hold"), if about as close.
+            rest = [w for w in words[1:] if w not in _ARTICLES]
+            said = [(rest[:1], loose), (rest[1:], max(floor, top.score - IMPERATIVE_MARGIN))]
+        else:
+            said = [(words[:1], max(floor, loose))]
+        for window, least in said:
+            cued = [
+                (index, score)
+                for score in changes
+                if score.score >= least
+                for index, word in enumerate(window)
+                if any(word.startswith(c) for c in self._cues(score.skill))
+            ]
+            if cued:
+                _, chosen = min(cued, key=lambda found: found[0])
+                return IntentScore(skill=chosen.skill, score=max(chosen.score, self.threshold))
         return top
+
+    def _cues(self, skill: str) -> list[str]:
+        return [c for c in self.skills[skill].requires if len(c) >= 3 and " " not in c]
 
     def _grounded(
         self, top: IntentScore, ranked: list[IntentScore], named: set[str], known: set[str]
@@ -365,8 +394,11 @@ class EmbeddedPlanner:
         writes = top.skill in self.writes
 
         def fits(skill: str) -> bool:
-            uses = self._needs(skill) if not writes else self._uses(skill)
-            return not named or bool(uses & named)
+            if writes:
+                return not named or bool(self._uses(skill) & named)
+            # A lookup fits the records it needs; a customer named by name, any about them.
+            by_name = named == {"account"} and "account" in self._uses(skill)
+            return not named or bool(self._needs(skill) & named) or by_name
 
         def complete(skill: str) -> bool:
             # A change may ask which record; a lookup that must ask loses to one that need not.
@@ -382,6 +414,33 @@ class EmbeddedPlanner:
             if fits(other.skill) and complete(other.skill):
                 return IntentScore(skill=other.skill, score=top.score)
         return top
+
+    def _with_amount(
+        self, text: str, ranked: list[IntentScore], top: IntentScore, memory: Memory
+    ) -> IntentScore:
+        """An amount said with a record ("kestrel needs 650 back on INV-2131") is for a change
+        that takes one, if one is about as close: a lookup has nowhere to put it. "Another
+        $300 on …" asks for the last change again."""
+        if is_question(text) or self._takes("money", top.skill):
+            return top
+        said = extract(text, bare_numbers_are_money=True)
+        if not said.amounts or not any(said.ids.values()):
+            return top
+        last = memory.last[-1].skill if memory.last else None
+        if _AGAIN.search(text) and last in self.skills and self._takes("money", last):
+            return IntentScore(skill=last, score=max(top.score, self.threshold))
+        for other in ranked:
+            if other.score < top.score - GROUNDING_MARGIN:
+                break
+            if other.skill in self.writes and self._takes("money", other.skill):
+                return IntentScore(skill=other.skill, score=max(other.score, self.threshold))
+        return top
+
+    def _takes(self, kind: str, skill: str) -> bool:
+        return any(slot.type == kind for slot in self.skills[skill].slots)
+
+    def _takes_text(self, skill: str) -> bool:
+        return any(slot.type == "text" for slot in self.skills[skill].slots)
 
     def _uses(self, skill: str) -> set[str]:
         return {s.type for s in self.skills[skill].slots if s.type in RECORD_KINDS}

@@ -1,6 +1,7 @@
 """Text as operators type it, made readable before anything else looks at it.
 
-Number words become digits ("seventy five dollars" -> "75 dollars", "a hundred bucks" ->
+Slang becomes plain words ("nuke SO-1172" -> "cancel SO-1172", ``aios.planner.slang``), number
+words become digits ("seventy five dollars" -> "75 dollars", "a hundred bucks" ->
 "100 bucks") and misspelt words are corrected against the domain's own lexicon ("invioces" ->
 "invoices", "tidewatr" -> "tidewater"): the skills' words and the customers' names. A word is
 left alone when it is an English word the embedding model knows, is short, or is capitalised
@@ -14,6 +15,8 @@ import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
+
+from aios.planner.slang import plain
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -94,7 +97,7 @@ class Normaliser:
         """``text`` with number words as digits and typos corrected; ``names`` are the
         customers' names, which count as words of the lexicon."""
         extra = sorted({w.lower() for n in names for w in _TOKEN.findall(n)} - self.known)
-        text = number_words(text)
+        text = number_words(plain(text))
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)

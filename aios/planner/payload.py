@@ -24,7 +24,7 @@ _MARKER = re.compile(
 )
 # "note on acme industries: …", "put on their account - …": a colon or a dash after the words
 # of a request that takes text (see ``split_payload``'s ``cues``).
-_SEPARATOR = re.compile(r":\s+|\s+[-\u2014\u2013]+\s+")
+_SEPARATOR = re.compile(r":\s+|\s+[-\u2014\u2013]+\s+|\s*[-=]+>\s*")
 MAX_HEAD = 120
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]|(?<!\w)'([^']{3,})'(?!\w)")
 
