@@ -181,6 +181,10 @@ def _mismatch(rule: Rule, request: PolicyRequest) -> str | None:
     for name, limit in rule.arg_over.items():
         if name not in request.args or not _exceeds(request.args[name], limit):
             return f"{name} does not exceed {limit}"
+    # When the system could not be asked (nothing booked), a value cannot prove it is under.
+    for name, limit in rule.booked_over.items() if request.booked else ():
+        if name not in request.booked or not _exceeds(request.booked[name], limit):
+            return f"what it would book: {name} does not exceed {limit}"
     return None
 
 

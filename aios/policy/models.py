@@ -32,6 +32,11 @@ class Rule(_Strict):
     arg_over: dict[str, Decimal] = Field(
         default_factory=dict, description="Matches when every named argument exceeds its value."
     )
+    booked_over: dict[str, Decimal] = Field(
+        default_factory=dict,
+        description="Matches when every named value of what the write would book (the system's "
+        "own validation, e.g. the total of the order a cancellation cancels) exceeds its value.",
+    )
     confidence_below: float | None = Field(
         None, ge=0, le=1, description="Matches when the planner was less sure than this."
     )

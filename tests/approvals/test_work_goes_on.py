@@ -97,3 +97,14 @@ def test_a_restarted_process_finds_the_request_and_the_conversation(
     told = list(restarted.assistant.handle("go6", users["alice"], "and SO-1064?"))
     assert [r.amount_cents for r in _refunds(rows)] == [60000]
     assert asked.approval_id in _said(told)
+
+
+def test_cancelling_an_order_above_10000_waits_for_a_senior_agent(runtime, users):
+    # SO-1319 of Willow Creek Bakeries totals $10,090.20 (Order Cancellation: above $10,000).
+    events = list(runtime.assistant.handle("go7", users["alice"], "cancel SO-1319, ordered twice"))
+    [asked] = [e for e in events if e.type == "confirmation_required"]
+    assert asked.decision == "approve" and asked.approver_role == "senior_agent"
+    list(runtime.assistant.resume("go7", users["alice"], "approve"))
+    done = list(runtime.assistant.resume("go7", users["carol"], "approve"))
+    assert done[-1].status == "completed"
+    assert runtime.ledger.get(asked.approval_id).decided_by == "carol"

@@ -50,6 +50,23 @@ def test_every_read_is_allowed_for_every_role_and_no_write_runs_unconfirmed(engi
                 assert result.decision is not Decision.ALLOW, (role, op.tool_name)
 
 
+@pytest.mark.parametrize(
+    ("booked", "decision", "approver"),
+    [
+        ({"id": "SO-1", "total": "10000.00"}, Decision.CONFIRM, None),
+        ({"id": "SO-1", "total": "10000.01"}, Decision.APPROVE, "senior_agent"),
+        # The ERP could not be asked: the total cannot prove it is under the limit.
+        ({}, Decision.APPROVE, "senior_agent"),
+    ],
+)
+def test_cancelling_a_large_order_needs_a_second_person(engine, booked, decision, approver):
+    request = PolicyRequest(
+        role="agent", tool="erp.cancel_order", kind="write", args={"order_id": "SO-1"}
+    )
+    result = engine.decide(request.model_copy(update={"booked": booked}))
+    assert (result.decision, result.approver_role) == (decision, approver)
+
+
 @pytest.mark.parametrize("role", ["agent", "senior_agent", "auditor"])
 def test_roles_without_credit_authority_are_denied(engine, role):
     result = decide(engine, role, "erp.set_credit_limit", credit_limit="100")
