@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-_OPENER = r"^\s*(?:(?:hey|hi|hello|ok|okay|so|and|also|btw|quick one|quick q(?:uestion)?)[,:!\s]+)*"
+_OPENER = (
+    r"^\s*(?:(?:hey|hi|hello|ok|okay|so|and|also|btw|quick one|quick q(?:uestion)?)"
+    r"[,:!\s\-\u2013\u2014]+)*"
+)
 # "can you…", "could u…", "would you mind…", "please…": a request worded politely.
 _POLITE = re.compile(
     _OPENER + r"(?:can|could|would|will|wud|cud)\s+(?:you|u|ya)\b|\b(?:please|pls|plz|kindly)\b",
@@ -41,6 +44,8 @@ _LISTING = re.compile(
     r"cancelled|shipped)\s+(?:cases|tickets|orders|invoices|bills|notes)\b",
     re.I,
 )
+# "northfield's credit limit?? need it for a call": the first sentence asks.
+_FIRST_ASKS = re.compile(r"^[^.!?\n]{3,}\?")
 # "how many days…", "how much…": a rule's number, unless a record is named ("how much can I
 # still refund on SO-1042?" asks about that order).
 _HOW_MUCH = re.compile(_OPENER + r"how\s+(?:many|much|long|often|soon|far)\b", re.I)
@@ -68,6 +73,7 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
         return False
     return (
         text.rstrip().endswith("?")
+        or bool(_FIRST_ASKS.match(text))
         or bool(_ASKS.match(text))
         or bool(_HOW_TO.search(text))
         or bool(_LISTING.match(text))

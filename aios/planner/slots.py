@@ -79,7 +79,9 @@ class SlotFiller:
         values for the templates."""
         own = extract(text)
         values: dict[str, Any] = {"request": text, "message": message or text, **(extra or {})}
-        ids = dict(context.ids) | dict(own.ids)
+        # A request that names its own records is about them; one that names none ("and note
+        # it") is about the records the rest of the message names.
+        ids = dict(own.ids) if any(own.ids.values()) else dict(context.ids)
         refers_back = bool(_BACK_REFERENCE.search(text)) or not any(ids.values())
         memory = self._unless_named_otherwise(text, ids, memory)
         defaulted: set[str] = set()
