@@ -80,6 +80,11 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
     )
 
 
+def is_polite(text: str) -> bool:
+    """Whether ``text`` asks for something politely ("can u check …", "… pls")."""
+    return bool(_POLITE.search(text))
+
+
 def asks_how(text: str, *, names_record: bool = False) -> bool:
     """Whether ``text`` asks how something is done or what the rule is (the documents')."""
     return bool(_HOW_TO.search(text)) or (not names_record and bool(_HOW_MUCH.match(text)))

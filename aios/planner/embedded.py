@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aios.limits import MAX_MESSAGE_CHARS
-from aios.planner.acts import asks_how, calls_off, is_question
+from aios.planner.acts import asks_how, calls_off, is_polite, is_question
 from aios.planner.choices import choose, position
 from aios.planner.entities import extract, mask_ids
 from aios.planner.intents import IntentClassifier, IntentScore
@@ -76,6 +76,8 @@ GROUNDING_MARGIN = 0.15
 _AGAIN = re.compile(r"\b(?:another|again|one more|same again|more)\b", re.I)
 CUE_LEAD = 0.05
 LONG_TEXT = 600
+OWN_LINE = 240
+_THIS = re.compile(r"\b(?:this|it)\b(?!\s+(?:one|order|invoice|case)\b)", re.I)
 """Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
 in its first or last paragraph, or else in the sentence of it that asks most clearly."""
 
@@ -119,9 +121,16 @@ _SPLIT = splitter(_VERBS)
 
 
 def split_requests(text: str, pattern: re.Pattern[str] = _SPLIT) -> list[str]:
-    parts = (
-        re.sub(r"^(?:also|and|then|plus)\s+", "", p.strip(" ,.;")) for p in pattern.split(text)
-    )
+    """``text`` cut where a new request may start, never inside brackets: "(2 rolls + 1 box)"
+    is one aside."""
+    inside = [range(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)|\[[^\[\]]*\]", text)]
+    pieces, start = [], 0
+    for cut in pattern.finditer(text):
+        if not any(cut.start() in span for span in inside):
+            pieces.append(text[start : cut.start()])
+            start = cut.end()
+    pieces.append(text[start:])
+    parts = (re.sub(r"^(?:also|and|then|plus)\s+", "", p.strip(" ,.;")) for p in pieces)
     return [part for part in parts if part]
 
 
@@ -178,7 +187,11 @@ class EmbeddedPlanner:
         if "\n" in raw:
             raw = _HEADER.sub("", raw)  # a pasted e-mail's "Subject:" is no note's subject
         message = raw
-        if len(raw) > LONG_TEXT or len(re.findall(r"\n\s*\n", raw)) >= 2:
+        own = "\n".join(line for line in raw.splitlines() if not line.lstrip().startswith(">"))
+        if own.strip() and own.strip() != raw.strip():
+            # Lines quoted with ">" are what someone else wrote: what the request is about.
+            raw = _this_is(own.strip(), raw)
+        elif len(raw) > LONG_TEXT or len(re.findall(r"\n\s*\n", raw)) >= 2:
             raw = self._request_in(raw, filler)
         said = split_payload(raw, self.cues)
         names = [str(a["name"]) for a in filler.records.accounts()]
@@ -202,6 +215,11 @@ class EmbeddedPlanner:
         sentence of it that asks most clearly; the rest is context."""
         paragraphs = [_HEADER.sub("", p).strip() for p in re.split(r"\n\s*\n", text)]
         paragraphs = [p for p in paragraphs if p]
+        last = paragraphs[-1]
+        if len(last) <= OWN_LINE and self._asks_for(last):
+            # A short line under a pasted e-mail is the operator's own: "can u check where
+            # this is at". The e-mail above it is what "this" points at.
+            return _this_is(last, text)
         ends = [paragraphs[0][-LONG_TEXT:], paragraphs[-1][-LONG_TEXT:]]
         sentences = [
             s.strip()
@@ -218,6 +236,10 @@ class EmbeddedPlanner:
             return ends[0] if scores[0] > scores[1] else ends[1]
         best = max(range(len(candidates)), key=lambda i: scores[i])
         return candidates[best] if scores[best] >= self.threshold else ends[1]
+
+    def _asks_for(self, text: str) -> bool:
+        """Whether ``text`` is worded as a request or a question to aios."""
+        return is_question(text) or is_polite(text) or self._commands(text)
 
     def skill_of(self, text: str, tools: ReadTools) -> str | None:
         """The skill one request is matched to, or None when no skill is near enough."""
@@ -656,6 +678,15 @@ _BACK = re.compile(r"\b(?:it|its|them|their|theirs|they|that one|this one|those|
 _ORDINAL = re.compile(
     r"\bthe\s+(?:first|second|third|fourth|fifth|last|\d(?:st|nd|rd|th))(?:\s+one)?\b", re.I
 )
+
+
+def _this_is(request: str, pasted: str) -> str:
+    """``request`` with its "this" or "it" as the one record ``pasted`` names, if it names
+    exactly one ("can u check where this is at" under an e-mail about SO-1063)."""
+    named = {i for ids in extract(pasted).ids.values() for i in ids}
+    if len(named) != 1 or any(extract(request).ids.values()):
+        return request
+    return _THIS.sub(named.pop(), request, count=1)
 
 
 def _names_kind(text: str, slot: Slot | None) -> bool:
