@@ -67,6 +67,8 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
     ``names_record``: the text names a concrete record (an id) — then "can we refund $45 on
     SO-1042?" is a polite request, while "can we refund more than was paid?" is a question.
     """
+    if _LISTING.match(text):
+        return True  # "open tickets for northwind pls": a list, however politely asked
     if _POLITE.search(text):
         return False
     if names_record and _MAY_WE.match(text) and not _HOW_TO.match(text):
@@ -76,7 +78,6 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
         or bool(_FIRST_ASKS.match(text))
         or bool(_ASKS.match(text))
         or bool(_HOW_TO.search(text))
-        or bool(_LISTING.match(text))
     )
 
 

@@ -39,7 +39,7 @@ from aios.planner.protocol import (
 )
 from aios.planner.records import Records, name_candidates
 from aios.planner.skills import Skill, Slot
-from aios.planner.slots import RECORD_KINDS, Filling, SlotFiller
+from aios.planner.slots import RECORD_KINDS, Filling, SlotFiller, newest_named
 from aios.planner.templates import render, truthy
 
 # Words that start a request in the skills' examples ("refund …", "pull up …") besides these.
@@ -203,7 +203,12 @@ class EmbeddedPlanner:
             answered = self._answer_pending(text, raw, memory, memory.pending, filler, values)
             if answered is not None:
                 return answered
-        if memory.last and is_correction(text) and not self._asks_otherwise(text, memory, filler):
+        restated = memory.last and _restates(text, memory) and not self._asks_for(text)
+        if (
+            memory.last
+            and (is_correction(text) or restated)
+            and not self._asks_otherwise(text, memory, filler)
+        ):
             corrected = self._correct(text, memory, filler, values)
             if corrected is not None:
                 return corrected
@@ -327,7 +332,7 @@ class EmbeddedPlanner:
         top = self._imperative(text, ranked, top)
         top = self._with_amount(text, ranked, top, memory)
         said = extract(text)
-        names = {k for k, v in said.ids.items() if v}
+        names = {k for k, v in said.ids.items() if v} | newest_named(text)
         if self.skills[top.skill].answer_from_knowledge and not is_question(text):
             # "i need to do a refund" asks for something to be done, not what the rule is.
             doing = [s for s in ranked if self.skills[s.skill].steps]
@@ -687,6 +692,20 @@ def _this_is(request: str, pasted: str) -> str:
     if len(named) != 1 or any(extract(request).ids.values()):
         return request
     return _THIS.sub(named.pop(), request, count=1)
+
+
+def _restates(text: str, memory: Memory) -> bool:
+    """Whether ``text`` names only records the last request is about ("the pending one,
+    SO-1090 - they ordered it twice" while its cancellation waits): it says more about that
+    request, it does not ask for another."""
+    named = {i.upper() for ids in extract(text).ids.values() for i in ids}
+    about = {
+        str(value["id"]).upper()
+        for last in memory.last
+        for value in last.slots.values()
+        if isinstance(value, dict) and "id" in value
+    }
+    return bool(named) and named <= about
 
 
 def _names_kind(text: str, slot: Slot | None) -> bool:

@@ -23,11 +23,22 @@ _BACK_REFERENCE = re.compile(
     r"\b(it|its|them|their|they|that|this|those|same|previous|last|him|her|his)\b", re.I
 )
 RECORD_KINDS = ("account", "order", "invoice", "case", "contact")
-# "their last order", "the latest invoice": the account's most recent one.
+# "their last order", "the latest invoice", "what did they order last": the account's newest.
 _LATEST = {
-    kind: re.compile(rf"\b(?:last|latest|most recent|newest|recent)\s+{kind}\b", re.I)
-    for kind in ("order", "invoice")
+    "order": re.compile(
+        r"\b(?:last|latest|most recent|newest|recent)\s+order\b|\border(?:ed)?\s+(?:last|most "
+        r"recently)\b",
+        re.I,
+    ),
+    "invoice": re.compile(r"\b(?:last|latest|most recent|newest|recent)\s+invoice\b", re.I),
 }
+
+
+def newest_named(text: str) -> set[str]:
+    """The kinds of record ``text`` names as the customer's newest ("their last order")."""
+    return {kind for kind, pattern in _LATEST.items() if pattern.search(text)}
+
+
 # "cancel it", "that one": the record talked about, not the customer ("their" is the customer).
 _THAT_RECORD = re.compile(
     r"\b(?:it|(?:this|that|the same)\s+(?:one|order|invoice|case|contact|ticket))\b"
