@@ -77,7 +77,7 @@ _AGAIN = re.compile(r"\b(?:another|again|one more|same again|more)\b", re.I)
 CUE_LEAD = 0.05
 LONG_TEXT = 600
 OWN_LINE = 240
-_THIS = re.compile(r"\b(?:this|it)\b(?!\s+(?:one|order|invoice|case)\b)", re.I)
+_THIS = re.compile(r"\b(?:this|it)(?:\s+(?:one|order|invoice|case))?\b", re.I)
 """Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
 in its first or last paragraph, or else in the sentence of it that asks most clearly."""
 
