@@ -1,9 +1,10 @@
-"""Which skill a request means: nearest example utterances in embedding space."""
+"""Which skill a request means: nearest example utterances and a trained model, blended."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -12,6 +13,13 @@ from pydantic import BaseModel
 from aios.knowledge.embedder import Embedder
 from aios.planner.entities import mask_ids
 from aios.planner.skills import Skill
+from aios.planner.trained import digest, load_or_train
+
+TRAINED_WEIGHT = 0.3
+"""The trained model's share of a score, the nearest examples' the rest. Chosen by the numbers
+(docs/benchmarks.md, "Intent model"): the blend keeps most of the model's accuracy while the
+scores stay on the similarities' scale, so the planner's threshold and margins keep their
+meaning (the share of texts above 0.45 and the mean top score barely move)."""
 
 
 class IntentScore(BaseModel):
@@ -42,19 +50,30 @@ class LearntExamples(Protocol):
 
 
 class IntentClassifier:
-    """Scores a text against every skill by its closest examples (cosine similarity).
+    """Scores a text against every skill by its closest examples (cosine similarity) and by a
+    model trained on them (a probability), ``trained_weight`` to the model (0: examples only).
 
-    A skill's score is the mean of its two best example similarities: one lucky example
-    should not win on its own, and a skill with many examples gains no unfair advantage.
-    A request closer to an utterance people rejected for a skill than to any of its examples
-    loses the difference.
+    The similarity part is the mean of a skill's two best example similarities: one lucky
+    example should not win on its own, and a skill with many examples gains no unfair
+    advantage. A request closer to an utterance people rejected for a skill than to any of its
+    examples loses the difference. The model is trained on what people accepted too; rejected
+    utterances are left out of its training (they say what a text is not, not what it is).
+    ``cache``: where the trained model is kept between processes (None: trained every time).
     """
 
     def __init__(
-        self, embedder: Embedder, skills: Sequence[Skill], learnt: LearntExamples | None = None
+        self,
+        embedder: Embedder,
+        skills: Sequence[Skill],
+        learnt: LearntExamples | None = None,
+        *,
+        cache: Path | None = None,
+        trained_weight: float = TRAINED_WEIGHT,
     ) -> None:
         self.embedder = embedder
         self.learnt = learnt
+        self.cache = cache
+        self.trained_weight = trained_weight
         self._by_name = {skill.name: skill for skill in skills}
         self.skills = sorted(self._by_name)
         self._own = [(skill.name, mask_ids(e)) for skill in skills for e in skill.examples]
@@ -68,9 +87,10 @@ class IntentClassifier:
 
     def rank_many(self, texts: Sequence[str]) -> list[list[IntentScore]]:
         self._refresh()
-        matrix, labels, negatives, negative_labels = self._index
+        matrix, labels, negatives, negative_labels, model = self._index
         queries = self.embedder.encode([mask_ids(text) for text in texts])
         sims = queries @ matrix.T
+        probabilities = model.probabilities(queries)
         against = queries @ negatives.T if len(negative_labels) else None
         ranked: list[list[IntentScore]] = []
         for row, (text, sim) in enumerate(zip(texts, sims, strict=True)):
@@ -78,7 +98,8 @@ class IntentClassifier:
             for index, skill in enumerate(self.skills):
                 own = sim[labels == index]
                 best = np.sort(own)[-2:]
-                score = float(best.mean())
+                score = (1 - self.trained_weight) * float(best.mean())
+                score += self.trained_weight * float(probabilities[row, index])
                 if against is not None and (mine := against[row][negative_labels == index]).size:
                     score -= max(0.0, float(mine.max()) - float(best[-1]))
                 # A skill whose required words are all missing cannot be meant.
@@ -116,5 +137,8 @@ class IntentClassifier:
             vectors = np.stack([self._vectors[t] for _, t in pairs])
             return vectors, np.array([self.skills.index(skill) for skill, _ in pairs])
 
+        matrix, labels = stack(positives)
+        key = digest(self.embedder.name, self.skills, positives)
+        model = load_or_train(matrix, labels, len(self.skills), key=key, cache=self.cache)
         # Swapped in whole: a match running in another thread sees the old index or the new.
-        self._index = (*stack(positives), *stack(negatives))
+        self._index = (matrix, labels, *stack(negatives), model)
