@@ -15,11 +15,13 @@ from aios.planner.entities import mask_ids
 from aios.planner.skills import Skill
 from aios.planner.trained import digest, load_or_train
 
-TRAINED_WEIGHT = 0.3
-"""The trained model's share of a score, the nearest examples' the rest. Chosen by the numbers
-(docs/benchmarks.md, "Intent model"): the blend keeps most of the model's accuracy while the
-scores stay on the similarities' scale, so the planner's threshold and margins keep their
-meaning (the share of texts above 0.45 and the mean top score barely move)."""
+TRAINED_WEIGHT = 0.2
+"""How far the trained model moves a skill's score, at most, from its nearest examples'."""
+NEUTRAL_PROBABILITY = 0.2
+"""The probability that leaves a score as the examples made it: above it a skill gains, below
+it loses (at most ``TRAINED_WEIGHT * NEUTRAL_PROBABILITY``). Set so the share of requests at or
+above the planner's threshold, and the runner-ups' scores its margins compare, stay about as
+they were (docs/benchmarks.md, "Intent model")."""
 
 
 class IntentScore(BaseModel):
@@ -90,16 +92,16 @@ class IntentClassifier:
         matrix, labels, negatives, negative_labels, model = self._index
         queries = self.embedder.encode([mask_ids(text) for text in texts])
         sims = queries @ matrix.T
-        probabilities = model.probabilities(queries)
+        # What the trained model adds to (or takes from) each skill's similarity score.
+        shifts = self.trained_weight * (model.probabilities(queries) - NEUTRAL_PROBABILITY)
         against = queries @ negatives.T if len(negative_labels) else None
         ranked: list[list[IntentScore]] = []
-        for row, (text, sim) in enumerate(zip(texts, sims, strict=True)):
+        for row, (text, sim, shift) in enumerate(zip(texts, sims, shifts, strict=True)):
             scores = []
             for index, skill in enumerate(self.skills):
                 own = sim[labels == index]
                 best = np.sort(own)[-2:]
-                score = (1 - self.trained_weight) * float(best.mean())
-                score += self.trained_weight * float(probabilities[row, index])
+                score = float(best.mean()) + float(shift[index])
                 if against is not None and (mine := against[row][negative_labels == index]).size:
                     score -= max(0.0, float(mine.max()) - float(best[-1]))
                 # A skill whose required words are all missing cannot be meant.
