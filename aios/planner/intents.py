@@ -16,7 +16,8 @@ from aios.planner.skills import Skill
 from aios.planner.trained import digest, load_or_train
 
 TRAINED_WEIGHT = 0.2
-"""How far the trained model moves a skill's score, at most, from its nearest examples'."""
+"""The trained model's say: a skill's score moves by this times (its probability minus
+``NEUTRAL_PROBABILITY``), so by -0.04 to +0.16 from what its nearest examples make it."""
 NEUTRAL_PROBABILITY = 0.2
 """The probability that leaves a score as the examples made it: above it a skill gains, below
 it loses (at most ``TRAINED_WEIGHT * NEUTRAL_PROBABILITY``). Set so the share of requests at or
@@ -52,8 +53,8 @@ class LearntExamples(Protocol):
 
 
 class IntentClassifier:
-    """Scores a text against every skill by its closest examples (cosine similarity) and by a
-    model trained on them (a probability), ``trained_weight`` to the model (0: examples only).
+    """Scores a text against every skill by its closest examples (cosine similarity), moved up
+    or down by a model trained on them (see ``TRAINED_WEIGHT``; 0: the examples alone).
 
     The similarity part is the mean of a skill's two best example similarities: one lucky
     example should not win on its own, and a skill with many examples gains no unfair

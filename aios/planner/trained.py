@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 REGULARISATION = 30.0
 """Inverse L2 strength (scikit-learn's ``C``). Chosen by 10-fold cross-validation on the skills'
-examples (accuracy 0.80 at C=10, 0.81 at 30, 0.82 at 100): 30 keeps the probabilities from
+examples (accuracy 0.82 at C=10 and 30, 0.83 at 100): 30 keeps the probabilities from
 saturating, which matters when they are blended with similarities (docs/benchmarks.md)."""
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aios.planner.intents import IntentClassifier
+from aios.learning.bench import Request
+from aios.planner.bench import run_intent_bench
+from aios.planner.intents import TRAINED_WEIGHT, IntentClassifier
 from aios.planner.skills import Skill, load_skills
 from aios.planner.trained import train
 from connectors.registry import default_registry
@@ -112,3 +114,13 @@ def test_two_skills_train_a_two_way_model(embedder, skills):
     probabilities = model.probabilities(vectors)
     assert probabilities.argmax(axis=1).tolist() == [0, 1]
     assert np.allclose(probabilities.sum(axis=1), 1.0)
+
+
+def test_the_bench_measures_every_method_on_the_same_requests(demo_settings, embedder, skills):
+    held_out = [Request(text=text, skill=skill) for text, skill in CLEAR.items()]
+    report = run_intent_bench(demo_settings, embedder, skills, held_out, folds=2)
+    assert report.examples == sum(len(s.examples) for s in skills)
+    assert [m.trained_weight for m in report.methods] == [0.0, TRAINED_WEIGHT, 100.0]
+    for method in report.methods:
+        assert (method.held_out, method.held_out_matched) == (1.0, 1.0), method.method
+        assert 0.5 < method.cross_validated <= 1.0, method.method
