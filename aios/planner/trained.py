@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -80,14 +81,17 @@ def load_or_train(
     if cache is None:
         return train(vectors, targets, labels)
     path = cache / f"intents-{key}.npz"
-    if path.is_file():
+    try:
         with np.load(path) as stored:
             return IntentModel(stored["weights"], stored["bias"])
+    except FileNotFoundError:
+        pass  # not trained yet, or just replaced by another worker's newer model
     model = train(vectors, targets, labels)
     cache.mkdir(parents=True, exist_ok=True)
     for old in cache.glob("intents-*.npz"):
         old.unlink(missing_ok=True)
-    partial = cache / f"intents-{key}.partial.npz"
+    # Written aside and renamed: another worker sees the whole file or none.
+    partial = cache / f".intents-{key}-{os.getpid()}.npz"
     np.savez(partial, weights=model.weights, bias=model.bias)
-    partial.replace(path)  # whole or absent: another worker may be loading it
+    partial.replace(path)
     return model
