@@ -74,7 +74,7 @@ def build_runtime(
         model = chat_model or load_chat_model(settings)
         planner = LLMPlanner(model, connectors.registry, masker, max_rounds=settings.llm_max_rounds)
     else:
-        classifier = IntentClassifier(embedder, skills, learning)
+        classifier = IntentClassifier(embedder, skills, learning, cache=data_dir / "models")
         planner = EmbeddedPlanner(
             skills,
             classifier,

@@ -16,9 +16,12 @@ from aios.cli.knowledge import KnowledgeDeps
 from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
 from aios.knowledge.bench_scale import ScaleBench, Store, run_scale_benches
 from aios.learning.bench import LearningSet, run_learning_bench
+from aios.planner.bench import run_intent_bench
+from aios.planner.skills import load_skills
 from aios.safety.bench import run_safety_bench
 from aios.settings import Settings
 from aios.voice.bench import run_voice_bench
+from connectors.registry import default_registry
 
 app = typer.Typer(help="Benchmarks of aios.", no_args_is_help=True)
 
@@ -177,6 +180,26 @@ def learning(
         deps.get_embedder(),
         LearningSet.load(data),
         progress=lambda step: err.print(f"[dim]{step}…[/]"),
+    )
+    typer.echo(report.model_dump_json(indent=2))
+
+
+@app.command()
+def intents(
+    ctx: typer.Context,
+    data: Path = typer.Option(DEFAULT_LEARNING, help="Held-out requests with their skills (YAML)."),
+    folds: int = typer.Option(10, min=2, help="Folds of the cross-validation on the examples."),
+) -> None:
+    """Intent accuracy of the nearest examples, the trained model and their blend (the
+    default), on the skills' examples (cross-validated) and on held-out requests, as JSON."""
+    if not data.is_file():
+        Console(stderr=True).print(f"[red]No held-out requests at {data}[/red]")
+        raise typer.Exit(2)
+    deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
+    tools = {op.tool_name for op in default_registry()}
+    skills = load_skills(deps.settings.skills_dir, tools)
+    report = run_intent_bench(
+        deps.settings, deps.get_embedder(), skills, LearningSet.load(data).held_out, folds=folds
     )
     typer.echo(report.model_dump_json(indent=2))
 
