@@ -196,8 +196,7 @@ def intents(
         Console(stderr=True).print(f"[red]No held-out requests at {data}[/red]")
         raise typer.Exit(2)
     deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
-    tools = {op.tool_name for op in default_registry()}
-    skills = load_skills(deps.settings.skills_dir, tools)
+    skills = load_skills(deps.settings.skills_dir, default_registry())
     report = run_intent_bench(
         deps.settings, deps.get_embedder(), skills, LearningSet.load(data).held_out, folds=folds
     )
