@@ -37,8 +37,11 @@ def load_chat_model(settings: Settings) -> BaseChatModel:
     options.update(_bounds[settings.llm_provider](settings))
     if settings.llm_base_url:
         options["base_url"] = settings.llm_base_url
-    if settings.llm_api_key and settings.llm_provider == "openai":
+    if settings.llm_provider == "openai" and settings.llm_api_key:
         options["api_key"] = settings.llm_api_key.get_secret_value()
+    elif settings.llm_provider == "openai" and settings.llm_base_url:
+        # A local server (llama.cpp's, vLLM's) takes no key, but OpenAI's client insists on one.
+        options["api_key"] = "unused"
     model: BaseChatModel = getattr(module, class_name)(**options)
     return model
 
