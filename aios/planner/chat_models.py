@@ -47,11 +47,16 @@ def load_chat_model(settings: Settings) -> BaseChatModel:
 
 
 def _openai_bounds(settings: Settings) -> dict[str, Any]:
-    return {
+    bounds: dict[str, Any] = {
         "timeout": settings.llm_timeout_s,
         "max_retries": settings.llm_retries,
-        "max_tokens": settings.llm_max_tokens,
+        "max_tokens": settings.llm_max_tokens,  # sent as OpenAI's max_completion_tokens
     }
+    if settings.llm_base_url:
+        # Other OpenAI-compatible servers (llama.cpp's among them) read only the older name,
+        # and silently let an answer run on without it.
+        bounds["extra_body"] = {"max_tokens": settings.llm_max_tokens}
+    return bounds
 
 
 def _ollama_bounds(settings: Settings) -> dict[str, Any]:

@@ -199,6 +199,7 @@ def test_the_model_is_bounded_by_the_settings(demo_settings):
     )
     model = load_chat_model(settings)
     assert (model.request_timeout, model.max_retries, model.max_tokens) == (2.5, 0, 64)
+    assert model.extra_body == {"max_tokens": 64}  # what local servers read
 
 
 def test_a_documents_question_is_answered_from_them_with_citations(demo_settings, embedder, users):
