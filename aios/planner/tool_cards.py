@@ -2,9 +2,12 @@
 
 The schema a model sees is derived from each operation's input schema, cut down to what a
 model needs to fill it in and what local OpenAI-compatible servers accept: llama.cpp turns a
-tool schema into a sampling grammar, and its grammar builder dies on a long ``maxLength``
-(notes allow 5,000 characters) or a regex ``pattern``. Nothing is lost by cutting them: every
-step a model proposes is checked against the full schema before policy is even asked.
+tool schema into a sampling grammar, one nested rule per allowed character, and its server
+dies on a ``maxLength`` of 2,000 (notes allow 5,000 characters; 1,000 still worked). So long
+limits are cut to ``MAX_LENGTH``, which also bounds a small model that would write a string
+forever; other constraints (minimum lengths, patterns, formats, bounds) are left out. Nothing
+is lost by cutting them: every step a model proposes is checked against the full schema before
+policy is even asked.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from connectors.registry import Registry
 KNOWLEDGE_TOOL = "search_documents"
 """Not an operation: calling it hands the question to the knowledge base's cited answer."""
 
+MAX_LENGTH = 500
+"""The longest string a model is offered to write into one field."""
 _CHECKED_LATER = frozenset(
-    {"maxLength", "minLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+    {"minLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
      "exclusiveMaximum", "title", "default"}
 )  # fmt: skip
 _NAMED = frozenset({"properties", "$defs"})
@@ -52,7 +57,8 @@ def tool_cards(registry: Registry) -> list[dict[str, Any]]:
 
 
 def offered_schema(schema: Any) -> Any:
-    """``schema`` without the constraints checked later and the fields aios sets itself."""
+    """``schema`` without the constraints checked later and the fields aios sets itself, its
+    length limits at most ``MAX_LENGTH``."""
     if isinstance(schema, list):
         return [offered_schema(item) for item in schema]
     if not isinstance(schema, dict):
@@ -66,6 +72,8 @@ def offered_schema(schema: Any) -> Any:
                 for name, field in value.items()
                 if not (isinstance(field, dict) and _SET_BY_AIOS in field)
             }
+        elif key == "maxLength" and isinstance(value, int):
+            kept[key] = min(value, MAX_LENGTH)
         elif key not in _CHECKED_LATER:
             kept[key] = offered_schema(value)
     if "required" in kept and "properties" in kept:

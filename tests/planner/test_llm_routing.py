@@ -8,8 +8,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 
+from aios.api.app import create_app
+from aios.api.store import open_api_store
 from aios.assistant.factory import build_runtime
 from aios.audit.trail import AuditFilter
 from aios.ops.queries import planners
@@ -114,3 +117,11 @@ def test_the_operations_view_shows_the_share_per_planner(auto_runtime, users):
     assert shares["embedded"].share == pytest.approx(0.667)
     assert (shares["llm"].tokens_in, shares["llm"].tokens_out) == (1200, 40)
     assert shares["embedded"].cost_usd == 0
+
+    api = TestClient(create_app(runtime, open_api_store(runtime.settings)))
+    erin, alice = (runtime.users.add_key(name, "tests")[1] for name in ("erin", "alice"))
+    shown = api.get("/v1/ops/planners", headers={"Authorization": f"Bearer {erin}"})
+    assert shown.status_code == 200
+    assert shown.json() == table.model_dump(mode="json")
+    refused = api.get("/v1/ops/planners", headers={"Authorization": f"Bearer {alice}"})
+    assert refused.status_code == 403  # the operations view is for overseeing roles
