@@ -34,9 +34,10 @@ from tests.settings import REPO
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 SCRIPT = REPO / "scripts" / "llama-server"
-BUILD_BUDGET_S = 1200
-"""A missing cache is built here, within this; on busy cores a build can take longer, and then
-the tests skip (the next run finds the build the script went on to finish)."""
+BUILD_BUDGET_S = 600
+"""A missing cache is built here, within this. On busy cores a build takes longer (23 minutes
+with four other test runs sharing two cores): then these tests skip, saying so, and
+``scripts/llama-server build`` run once by hand fills the cache for every later run."""
 STARTUP_S = 180
 
 
@@ -101,7 +102,10 @@ class Recorder:
             if self.choice is not None:
                 body["tool_choice"] = self.choice
             async with httpx.AsyncClient(timeout=600) as client:
-                answer = await client.post(f"{self.upstream}/chat/completions", json=body)
+                try:
+                    answer = await client.post(f"{self.upstream}/chat/completions", json=body)
+                except httpx.TransportError:  # a request aios gave up on, cut at teardown
+                    return Response(status_code=502)
             self.seen.append((body, answer.status_code))
             return Response(answer.content, answer.status_code, media_type="application/json")
 
