@@ -62,8 +62,11 @@ class Settings(BaseSettings):
     planner_threshold: float = Field(
         0.45, ge=0, le=1, description="Least similarity for the embedded planner to act on."
     )
-    planner: Literal["embedded", "llm"] = Field(
-        "embedded", description="embedded (offline, no LLM) or llm (a chat model with tools)."
+    planner: Literal["embedded", "llm", "auto"] = Field(
+        "embedded",
+        description="embedded (offline, no LLM), llm (a chat model with tools), or auto: the "
+        "embedded planner, handing a message to the chat model when it is unsure (only when an "
+        "LLM is configured: AIOS_LLM_BASE_URL or AIOS_LLM_API_KEY).",
     )
     llm_provider: Literal["openai", "ollama"] = Field(
         "openai", description="openai: any OpenAI-compatible endpoint; ollama: an Ollama server."
@@ -73,6 +76,21 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="The endpoint's key, if it needs one.")
     llm_max_rounds: int = Field(
         4, ge=1, le=10, description="Model calls per message (lookups in between)."
+    )
+    llm_timeout_s: float = Field(
+        30.0, gt=0, le=600, description="How long one model call may take before it is dropped."
+    )
+    llm_retries: int = Field(
+        1, ge=0, le=5, description="Retries of a model call that failed on the way (not a timeout)."
+    )
+    llm_max_tokens: int = Field(
+        512, ge=16, le=32768, description="The most tokens the model may write in one answer."
+    )
+    llm_cost_per_mtok_in: float = Field(
+        0.0, ge=0, description="USD per million prompt tokens, for the cost each turn records."
+    )
+    llm_cost_per_mtok_out: float = Field(
+        0.0, ge=0, description="USD per million answer tokens, for the cost each turn records."
     )
 
     api_cors_origins: Annotated[list[str], NoDecode] = Field(
@@ -163,6 +181,11 @@ class Settings(BaseSettings):
     @classmethod
     def _rate(cls, value: str) -> str:
         return checked_rate(value)
+
+    @property
+    def llm_configured(self) -> bool:
+        """Whether there is a model to hand messages to: ``auto`` without one is ``embedded``."""
+        return self.llm_base_url is not None or self.llm_api_key is not None
 
     def db_url(self, name: str) -> str:
         """The configured URL for store ``name``, or a SQLite file under the data directory."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from langchain_core.language_models import BaseChatModel
 
@@ -22,9 +24,10 @@ from aios.learning.store import LearningStore, open_learning
 from aios.planner.chat_models import load_chat_model
 from aios.planner.embedded import EmbeddedPlanner
 from aios.planner.intents import IntentClassifier
-from aios.planner.llm import LLMPlanner
+from aios.planner.llm import LLMPlanner, Prices
 from aios.planner.protocol import Planner
-from aios.planner.skills import load_skills
+from aios.planner.routing import RoutingPlanner
+from aios.planner.skills import Skill, load_skills
 from aios.policy import PolicyEngine, load_policy
 from aios.policy.masking import Masker, load_masker
 from aios.settings import Settings
@@ -32,6 +35,7 @@ from aios.toolbox import Toolbox
 from aios.users import UserDirectory, open_directory
 from aios.wiring import open_connectors
 from connectors.operation import Kind
+from connectors.registry import Registry
 
 
 @dataclass
@@ -59,7 +63,8 @@ def build_runtime(
     knowledge: Answerer | None = None,
     chat_model: BaseChatModel | None = None,
 ) -> Runtime:
-    """``chat_model`` overrides the one ``AIOS_PLANNER=llm`` would load (tests pass a fake)."""
+    """``chat_model`` overrides the one ``AIOS_PLANNER=llm`` or ``auto`` would load (tests pass a
+    fake; under ``auto`` it counts as a configured LLM)."""
     data_dir = settings.ensure_data_dir()
     embedder = embedder or load_embedder()
     connectors = open_connectors(settings)
@@ -69,21 +74,13 @@ def build_runtime(
     skills = load_skills(settings.skills_dir, connectors.registry)
     known = [(s.name, e) for s in skills for e in s.examples]
     learning = open_learning(settings, known, background=True)
-    planner: Planner
-    if settings.planner == "llm":
-        model = chat_model or load_chat_model(settings)
-        planner = LLMPlanner(model, connectors.registry, masker, max_rounds=settings.llm_max_rounds)
-    else:
-        classifier = IntentClassifier(embedder, skills, learning, cache=data_dir / "models")
-        planner = EmbeddedPlanner(
-            skills,
-            classifier,
-            threshold=settings.planner_threshold,
-            write_tools=frozenset(
-                op.tool_name for op in connectors.registry if op.kind is Kind.WRITE
-            ),
-            known_words=embedder.vocabulary(),
-        )
+    planner = choose_planner(
+        settings,
+        connectors.registry,
+        masker,
+        chat_model,
+        partial(embedded_planner, settings, skills, embedder, learning, connectors.registry),
+    )
     if knowledge is None:
         index = KnowledgeIndex(data_dir, embedder, chroma_url=settings.chroma_url)
         knowledge = Answerer(Retriever(index, embedder))
@@ -107,3 +104,43 @@ def build_runtime(
         reviews,
         planner,
     )
+
+
+def embedded_planner(
+    settings: Settings,
+    skills: list[Skill],
+    embedder: Embedder,
+    learning: LearningStore,
+    registry: Registry,
+) -> EmbeddedPlanner:
+    return EmbeddedPlanner(
+        skills,
+        IntentClassifier(embedder, skills, learning, cache=settings.ensure_data_dir() / "models"),
+        threshold=settings.planner_threshold,
+        write_tools=frozenset(op.tool_name for op in registry if op.kind is Kind.WRITE),
+        known_words=embedder.vocabulary(),
+    )
+
+
+def choose_planner(
+    settings: Settings,
+    registry: Registry,
+    masker: Masker,
+    chat_model: BaseChatModel | None,
+    embedded: Callable[[], EmbeddedPlanner],
+) -> Planner:
+    """The planner ``settings.planner`` names; ``auto`` without a model is ``embedded``."""
+    if settings.planner == "embedded" or (
+        settings.planner == "auto" and chat_model is None and not settings.llm_configured
+    ):
+        return embedded()
+    llm = LLMPlanner(
+        chat_model or load_chat_model(settings),
+        registry,
+        masker,
+        max_rounds=settings.llm_max_rounds,
+        prices=Prices(settings.llm_cost_per_mtok_in, settings.llm_cost_per_mtok_out),
+    )
+    if settings.planner == "llm":
+        return llm
+    return RoutingPlanner(embedded(), llm, threshold=settings.planner_threshold)

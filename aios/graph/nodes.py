@@ -12,6 +12,7 @@ from typing import Any
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command
+from opentelemetry import trace
 
 from aios.approvals import ApprovalStatus, args_hash
 from aios.approvals.summary import overview
@@ -30,7 +31,7 @@ from aios.graph.gate import Gate
 from aios.graph.plan_steps import flatten, with_actor
 from aios.graph.state import TurnContext, TurnState
 from aios.knowledge.retriever import QuestionError
-from aios.planner.protocol import Memory, Plan, PlannedStep, PlanRequest
+from aios.planner.protocol import Memory, Plan, PlannedStep, PlanRequest, Route
 from aios.policy import Decision as Verdict
 from aios.policy import PolicyDecision
 from aios.toolbox import BoundReader, Caller
@@ -73,6 +74,8 @@ class Nodes:
             result = self.deps.planner.plan(request, reader)
         except (ConnectorError, AuditUnavailable) as exc:
             return Command(goto=END, update=fail(exc, fresh))
+        if result.route is not None:
+            _record_route(self.deps, reader, result.route)
         fresh["memory"] = result.memory.model_dump(mode="json")
         output = result.output
         if output.kind == "plan":
@@ -170,3 +173,17 @@ class Nodes:
         ):
             return "The approval does not match this step; nothing was changed."
         return None
+
+
+def _record_route(deps: GraphDeps, reader: BoundReader, route: Route) -> None:
+    """Which planner decided this message, why, and the model's tokens and cost: on the
+    trail (the operations view counts them) and on the understand step's span."""
+    deps.toolbox.record(reader.caller, "planner.decided", **route.model_dump())
+    trace.get_current_span().set_attributes(
+        {
+            "aios.planner": route.planner,
+            "aios.planner.reason": route.reason,
+            "gen_ai.usage.input_tokens": route.tokens_in,
+            "gen_ai.usage.output_tokens": route.tokens_out,
+        }
+    )

@@ -112,3 +112,27 @@ class SkillsOut(BaseModel):
         "were carried out (succeeded), changed by their requester before they ran "
         "(corrections) or turned down by a person (rejections), and the median wait."
     )
+
+
+class PlannerShare(BaseModel):
+    """The turns one planner decided in the window."""
+
+    planner: str = Field(description="embedded or llm.")
+    turns: int
+    share: float = Field(description="Of all turns whose planner was recorded, 0 to 1.")
+    model_failed: int = Field(
+        description="Of these, turns where the model was asked and gave no usable answer: "
+        "under auto the embedded answer stood; under llm the operator was told so."
+    )
+    tokens_in: int = Field(description="The model's prompt tokens over these turns.")
+    tokens_out: int = Field(description="The model's answer tokens over these turns.")
+    cost_usd: float = Field(description="Their price at the configured rates.")
+
+
+class PlannersOut(BaseModel):
+    since: datetime = Field(description="The first hour's start (UTC), as for the activity.")
+    configured: str = Field(description="AIOS_PLANNER: embedded, llm or auto.")
+    planners: list[PlannerShare] = Field(
+        description="Who decided the turns of the window, most turns first. Turns are recorded "
+        "with their planner only when a model is configured (llm, or auto with a model)."
+    )

@@ -22,11 +22,14 @@ from aios.ops.models import (
     CaseItem,
     HourActivity,
     OutcomeCount,
+    PlannerShare,
+    PlannersOut,
     SkillsOut,
     SlaClock,
     WaitingStep,
     WorkOut,
 )
+from aios.planner.protocol import Route
 from connectors.clock import as_utc
 from connectors.crm.find_cases import FindCasesOutput
 
@@ -46,6 +49,8 @@ CONFIRMATION_WAITING = AuditFilter(
 WRITE_UNFINISHED = AuditFilter(
     kind="tool.requested", unanswered_by=("tool.succeeded", "tool.failed")
 )
+PLANNER_TURNS_READ = 10_000
+"""The most recent routing records the planner share is counted over."""
 TURN_STEPS = ("understand", "await_decision")
 """A turn leaves no record of its own, but the node a message starts in (understand) and the
 one an answer to a confirmation resumes (await_decision) each append their rows at once."""
@@ -153,6 +158,35 @@ def skills(runtime: Runtime, hours: int) -> SkillsOut:
     """The per-skill table over the same window as the activity's charts."""
     since = window_start(runtime, hours)
     return SkillsOut(since=since, skills=runtime.learning.skill_stats(since))
+
+
+def planners(runtime: Runtime, hours: int) -> PlannersOut:
+    """Which planner decided the turns of the window (``planner.decided`` records), with the
+    model's tokens and cost, over the same window as the activity's charts."""
+    since = window_start(runtime, hours)
+    where = AuditFilter(kind="planner.decided", since=since)
+    found = runtime.toolbox.trail.newest(where, PLANNER_TURNS_READ)
+    routes = [Route.model_validate(r.arguments) for r in found]
+    by_planner = Counter(r.planner for r in routes)
+    total = sum(by_planner.values())
+
+    def share(name: str, turns: int) -> PlannerShare:
+        mine = [r for r in routes if r.planner == name]
+        return PlannerShare(
+            planner=name,
+            turns=turns,
+            share=round(turns / total, 3),
+            model_failed=sum(r.model_failed for r in mine),
+            tokens_in=sum(r.tokens_in for r in mine),
+            tokens_out=sum(r.tokens_out for r in mine),
+            cost_usd=round(sum(r.cost_usd for r in mine), 6),
+        )
+
+    return PlannersOut(
+        since=since,
+        configured=runtime.settings.planner,
+        planners=[share(name, turns) for name, turns in by_planner.most_common()],
+    )
 
 
 def window_start(runtime: Runtime, hours: int) -> datetime:

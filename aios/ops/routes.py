@@ -13,8 +13,8 @@ from aios.api.errors import ApiError
 from aios.assistant.factory import Runtime
 from aios.audit import AuditRecord
 from aios.identity import User
-from aios.ops.models import ActivityOut, SkillsOut, WorkOut
-from aios.ops.queries import AuditQuery, activity, search_audit, skills, work
+from aios.ops.models import ActivityOut, PlannersOut, SkillsOut, WorkOut
+from aios.ops.queries import AuditQuery, activity, planners, search_audit, skills, work
 
 STATIC = Path(__file__).parent / "static"
 OPS_ROLES = frozenset({"manager", "auditor", "admin"})
@@ -47,6 +47,13 @@ def ops_router(runtime: Runtime) -> APIRouter:
         """The per-skill table: runs, successes, corrections, rejections, median latency."""
         oversees(user)
         return skills(runtime, hours)
+
+    @router.get("/v1/ops/planners")
+    def ops_planners(user: Caller, hours: Hours = 24) -> PlannersOut:
+        """The share of turns each planner decided (embedded or the model), with the model's
+        tokens and cost, and how often the model gave no usable answer."""
+        oversees(user)
+        return planners(runtime, hours)
 
     @router.get("/v1/ops/audit")
     def ops_audit(user: Caller, query: Annotated[AuditQuery, Query()]) -> list[AuditRecord]:

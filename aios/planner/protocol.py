@@ -116,9 +116,25 @@ PlannerOutput = Annotated[
 ]
 
 
+PlannerName = Literal["embedded", "llm"]
+
+
+class Route(BaseModel):
+    """Which planner decided a message and why, and what the model's part cost: recorded with
+    the turn when a chat model is configured (``AIOS_PLANNER=llm`` or ``auto``)."""
+
+    planner: PlannerName
+    reason: str = Field(description="Why this planner's answer stands, for people to read.")
+    model_failed: bool = Field(False, description="The model was asked and gave no usable answer.")
+    tokens_in: int = Field(0, description="Prompt tokens of the model calls of this message.")
+    tokens_out: int = Field(0, description="Answer tokens of the model calls of this message.")
+    cost_usd: float = Field(0.0, description="Their price at the configured rates.")
+
+
 class PlanResult(BaseModel):
     output: PlannerOutput
     memory: Memory
+    route: Route | None = None
 
 
 class ReadTools(Protocol):

@@ -15,7 +15,7 @@ from connectors.crm.models import Note
 from connectors.demo import _planted as planted
 from connectors.registry import default_registry
 from tests.assistant.conftest import kinds
-from tests.planner.test_llm_planner import ToolCallingFake, _call
+from tests.planner.llm_fakes import ToolCallingFake, call
 
 NOTE = {
     "account_id": planted.BLUE_HARBOR,
@@ -44,7 +44,7 @@ def test_fields_naming_who_acts_are_declared_on_the_operations_and_in_their_sche
 @pytest.mark.slow
 def test_an_llm_plan_cannot_name_someone_else_as_the_author(demo_settings, embedder, users, rows):
     model = ToolCallingFake(
-        messages=iter([AIMessage("", tool_calls=[_call("crm__add_note", **NOTE)])])
+        messages=iter([AIMessage("", tool_calls=[call("crm__add_note", **NOTE)])])
     )
     settings = demo_settings.model_copy(update={"planner": "llm"})
     runtime = build_runtime(settings, embedder=embedder, chat_model=model)

@@ -4,42 +4,22 @@ and the plan goes through the same policy, confirmation, approval and audit as a
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+import socket
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, ToolMessage
-from pydantic import Field
 
 from aios.assistant.factory import build_runtime
 from aios.audit import open_trail
+from aios.knowledge.index import KnowledgeIndex
 from aios.planner.chat_models import ChatModelUnavailable, load_chat_model
+from aios.planner.tool_cards import MAX_LENGTH
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
 from tests.assistant.conftest import kinds
-
-
-class ToolCallingFake(GenericFakeChatModel):
-    """LangChain's fake chat model that also takes tools, and keeps what it was sent."""
-
-    tools: list[dict[str, Any]] = Field(default_factory=list)
-    seen: list[list[Any]] = Field(default_factory=list)
-
-    def bind_tools(self, tools, **kwargs):
-        self.tools = list(tools)
-        return self
-
-    def _generate(self, messages, *args, **kwargs):
-        self.seen.append(list(messages))
-        return super()._generate(messages, *args, **kwargs)
-
-
-def _call(name: str, **args: Any) -> dict[str, Any]:
-    return {"name": name, "args": args, "id": f"call-{name}"}
-
-
-def _fake(*replies: AIMessage) -> ToolCallingFake:
-    return ToolCallingFake(messages=iter(replies))
+from tests.planner.llm_fakes import Unanswering, call, fake
+from tests.settings import REPO
 
 
 @pytest.fixture
@@ -63,7 +43,7 @@ def _refunds(rows, cents):
 
 
 def test_every_operation_is_offered_with_its_derived_schema(llm_runtime):
-    model = _fake()
+    model = fake()
     llm_runtime(model)
     names = {tool["function"]["name"] for tool in model.tools}
     assert {"crm__find_accounts", "erp__create_refund"} <= names
@@ -74,11 +54,11 @@ def test_every_operation_is_offered_with_its_derived_schema(llm_runtime):
 def test_a_lookup_runs_then_the_write_waits_for_confirmation(
     llm_runtime, users, rows, demo_settings
 ):
-    model = _fake(
-        AIMessage("", tool_calls=[_call("erp__get_invoice", invoice_id=REFUND["invoice_id"])]),
+    model = fake(
+        AIMessage("", tool_calls=[call("erp__get_invoice", invoice_id=REFUND["invoice_id"])]),
         AIMessage(
             "Refund $45 on the damaged delivery.",
-            tool_calls=[_call("erp__create_refund", **REFUND)],
+            tool_calls=[call("erp__create_refund", **REFUND)],
         ),
     )
     runtime = llm_runtime(model)
@@ -102,7 +82,7 @@ def test_a_lookup_runs_then_the_write_waits_for_confirmation(
 def test_a_large_refund_still_needs_four_eyes(llm_runtime, users, rows):
     # Above $500 (four-eyes) and within the $512.50 paid, so the system's rules let it through.
     big = {**REFUND, "amount": "510"}
-    runtime = llm_runtime(_fake(AIMessage("", tool_calls=[_call("erp__create_refund", **big)])))
+    runtime = llm_runtime(fake(AIMessage("", tool_calls=[call("erp__create_refund", **big)])))
     events = list(runtime.assistant.handle("llm2", users["alice"], "refund $510"))
     assert events[1].decision == "approve" and events[1].approver_role == "finance"
     refused = list(runtime.assistant.handle("llm2", users["alice"], "yes"))
@@ -111,29 +91,31 @@ def test_a_large_refund_still_needs_four_eyes(llm_runtime, users, rows):
 
 
 def test_what_policy_denies_the_model_cannot_do(llm_runtime, users, rows):
-    runtime = llm_runtime(_fake(AIMessage("", tool_calls=[_call("erp__create_refund", **REFUND)])))
+    runtime = llm_runtime(fake(AIMessage("", tool_calls=[call("erp__create_refund", **REFUND)])))
     events = list(runtime.assistant.handle("llm3", users["frank"], "refund $45"))
     assert [e.code for e in events if e.type == "error"] == ["policy_denied"]
     assert _refunds(rows, 4500) == []
 
 
 @pytest.mark.parametrize(
-    "call",
+    "asked",
     [
-        _call("erp__wire_money", to="attacker"),
-        _call("erp__create_refund", invoice_id=REFUND["invoice_id"], amount="lots"),
+        call("erp__wire_money", to="attacker"),
+        call("erp__create_refund", invoice_id=REFUND["invoice_id"], amount="lots"),
     ],
 )
-def test_an_unknown_tool_or_bad_arguments_are_refused_before_policy(llm_runtime, users, rows, call):
-    runtime = llm_runtime(_fake(AIMessage("", tool_calls=[call])))
+def test_an_unknown_tool_or_bad_arguments_are_refused_before_policy(
+    llm_runtime, users, rows, asked
+):
+    runtime = llm_runtime(fake(AIMessage("", tool_calls=[asked])))
     events = list(runtime.assistant.handle("llm4", users["alice"], "do it"))
     assert [e.code for e in events if e.type == "error"] == ["invalid_plan"]
     assert not any(e.type == "confirmation_required" for e in events)
 
 
 def test_lookups_reach_the_model_masked_for_the_caller(llm_runtime, users):
-    model = _fake(
-        AIMessage("", tool_calls=[_call("crm__get_account", account_id=planted.BLUE_HARBOR)]),
+    model = fake(
+        AIMessage("", tool_calls=[call("crm__get_account", account_id=planted.BLUE_HARBOR)]),
         AIMessage("Their contact is maya.fischer@blueharbor.example."),
     )
     runtime = llm_runtime(model)
@@ -153,3 +135,85 @@ def test_a_missing_provider_package_is_named(demo_settings):
             load_chat_model(settings)
     else:
         pytest.skip("langchain-ollama is installed here")
+
+
+def test_tools_are_offered_as_local_servers_take_them(llm_runtime):
+    model = fake()
+    llm_runtime(model)
+    # llama.cpp's server (chatml-function-calling) ignores the tools without a tool_choice, and
+    # it dies on a long maxLength: the guard checks the arguments against the full schema.
+    assert model.bound == {"tool_choice": "auto"}
+    limits = [int(n) for n in re.findall(r'"maxLength": (\d+)', json.dumps(model.tools))]
+    assert limits and max(limits) == MAX_LENGTH
+    cards = {t["function"]["name"]: t["function"]["parameters"] for t in model.tools}
+    assert "author" not in cards["crm__add_note"]["properties"]  # aios sets who acts
+    assert cards["crm__add_note"]["required"] == ["account_id", "body"]
+    assert cards["search_documents"]["required"] == ["question"]
+
+
+@pytest.mark.parametrize(
+    ("model", "said"),
+    [
+        (Unanswering(), "The model is not answering right now; nothing was done."),
+        (
+            fake(AIMessage("ok ok ok ok", response_metadata={"finish_reason": "length"})),
+            "The model's answer ran on too long; nothing was done.",
+        ),
+        (
+            fake(AIMessage("", invalid_tool_calls=[{"name": "x", "args": "{", "id": "1"}])),
+            "The model's answer could not be read; nothing was done.",
+        ),
+    ],
+    ids=["no-answer", "ran-on", "unreadable"],
+)
+def test_a_model_that_fails_ends_in_a_plain_message(llm_runtime, users, model, said):
+    runtime = llm_runtime(model)
+    events = list(runtime.assistant.handle("llm6", users["alice"], "refund them $45"))
+    assert kinds(events) == ["message", "done"]
+    assert events[0].text.startswith(said)
+    assert events[1].status == "completed"
+
+
+def test_a_hanging_endpoint_is_dropped_after_the_timeout(llm_runtime, demo_settings, users):
+    """The real OpenAI client against a loopback server that accepts and never answers."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        settings = demo_settings.model_copy(
+            update={
+                "planner": "llm",
+                "llm_base_url": f"http://127.0.0.1:{server.getsockname()[1]}/v1",
+                "llm_timeout_s": 0.5,
+                "llm_retries": 0,
+            }
+        )
+        runtime = llm_runtime(load_chat_model(settings))
+        events = list(runtime.assistant.handle("llm7", users["alice"], "refund them $45"))
+    assert kinds(events) == ["message", "done"]
+    assert events[0].text.startswith("The model is not answering right now")
+
+
+def test_the_model_is_bounded_by_the_settings(demo_settings):
+    settings = demo_settings.model_copy(
+        update={
+            "llm_base_url": "http://127.0.0.1:9/v1",
+            "llm_timeout_s": 2.5,
+            "llm_retries": 0,
+            "llm_max_tokens": 64,
+        }
+    )
+    model = load_chat_model(settings)
+    assert (model.request_timeout, model.max_retries, model.max_tokens) == (2.5, 0, 64)
+    assert model.extra_body == {"max_tokens": 64}  # what local servers read
+
+
+def test_a_documents_question_is_answered_from_them_with_citations(demo_settings, embedder, users):
+    index = KnowledgeIndex(demo_settings.data_dir, embedder)
+    index.ingest([REPO / "knowledge" / "finance"], REPO / "knowledge")
+    index.close()
+    question = "who has to approve a refund above $500?"
+    model = fake(AIMessage("", tool_calls=[call("search_documents", question=question)]))
+    settings = demo_settings.model_copy(update={"planner": "llm"})
+    runtime = build_runtime(settings, embedder=embedder, chat_model=model)
+    events = list(runtime.assistant.handle("llm8", users["alice"], "refunds over 500, who ok's?"))
+    message = next(e for e in events if e.type == "message")
+    assert message.citations[0].source.startswith("finance/refund-policy")
+    assert len(model.seen) == 1  # the documents answered, not the model

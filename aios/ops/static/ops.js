@@ -1,5 +1,5 @@
-// The operations page: work items, charts, the per-skill table, the learning candidates and
-// the audit search, refreshed every few seconds.
+// The operations page: work items, charts, the per-skill and per-planner tables, the learning
+// candidates and the audit search, refreshed every few seconds.
 // Everything the server says is shown as text (textContent), never parsed as HTML; the charts
 // are SVG drawn here, so the page needs nothing from outside aios.
 (() => {
@@ -215,6 +215,19 @@
     ], "No request was planned in this time.");
   }
 
+  function showPlanners(table) {
+    fill("#planners", table.planners, [
+      (row, p) => cell(row, p.planner),
+      number((p) => p.turns),
+      number((p) => `${Math.round(100 * p.share)} %`),
+      number((p) => p.model_failed),
+      number((p) => `${p.tokens_in} / ${p.tokens_out}`),
+      number((p) => `$${p.cost_usd.toFixed(4)}`),
+    ], table.configured === "embedded"
+      ? "Every turn is the embedded planner's (AIOS_PLANNER=embedded)."
+      : "No turn was planned in this time.");
+  }
+
   function learningSay(text, isError) {
     const said = $("#learning-said");
     said.textContent = text;
@@ -277,9 +290,10 @@
     try {
       // The work first: a refused key then costs one request, not all of them.
       showWork(await get("/v1/ops/work"));
-      const [activity, skills] = await Promise.all([
+      const [activity, skills, routed] = await Promise.all([
         get(`/v1/ops/activity?hours=${HOURS_CHARTED}`),
         get(`/v1/ops/skills?hours=${HOURS_CHARTED}`),
+        get(`/v1/ops/planners?hours=${HOURS_CHARTED}`),
         searchAudit(),
         showCandidates(),
       ]);
@@ -287,6 +301,7 @@
       drawOutcomes(activity.approvals);
       drawLatency(activity.hours);
       showSkills(skills);
+      showPlanners(routed);
       say(`Updated ${new Date().toLocaleTimeString()}.`);
     } catch (error) {
       say(error.message, true);
