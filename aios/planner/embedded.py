@@ -77,6 +77,7 @@ _AGAIN = re.compile(r"\b(?:another|again|one more|same again|more)\b", re.I)
 CUE_LEAD = 0.05
 LONG_TEXT = 600
 OWN_LINE = 240
+_THEIR = re.compile(r"\b(?:their|them|they)\b", re.I)
 _THIS = re.compile(r"\b(?:this|it)(?:\s+(?:one|order|invoice|case))?\b", re.I)
 """Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
 in its first or last paragraph, or else in the sentence of it that asks most clearly."""
@@ -190,7 +191,7 @@ class EmbeddedPlanner:
         own = "\n".join(line for line in raw.splitlines() if not line.lstrip().startswith(">"))
         if own.strip() and own.strip() != raw.strip():
             # Lines quoted with ">" are what someone else wrote: what the request is about.
-            raw = _this_is(own.strip(), raw)
+            raw = _this_is(own.strip(), raw, filler.records.accounts())
         elif len(raw) > LONG_TEXT or len(re.findall(r"\n\s*\n", raw)) >= 2:
             raw = self._request_in(raw, filler)
         said = split_payload(raw, self.cues)
@@ -224,7 +225,7 @@ class EmbeddedPlanner:
         if len(last) <= OWN_LINE and self._asks_for(last):
             # A short line under a pasted e-mail is the operator's own: "can u check where
             # this is at". The e-mail above it is what "this" points at.
-            return _this_is(last, text)
+            return _this_is(last, text, filler.records.accounts())
         ends = [paragraphs[0][-LONG_TEXT:], paragraphs[-1][-LONG_TEXT:]]
         sentences = [
             s.strip()
@@ -685,13 +686,21 @@ _ORDINAL = re.compile(
 )
 
 
-def _this_is(request: str, pasted: str) -> str:
-    """``request`` with its "this" or "it" as the one record ``pasted`` names, if it names
-    exactly one ("can u check where this is at" under an e-mail about SO-1063)."""
-    named = {i for ids in extract(pasted).ids.values() for i in ids}
-    if len(named) != 1 or any(extract(request).ids.values()):
+def _this_is(request: str, pasted: str, accounts: list[dict[str, Any]]) -> str:
+    """``request`` with what it points at in ``pasted`` named: its "this" or "it" as the one
+    record the e-mail names ("can u check where this is at" under an e-mail about SO-1063),
+    its "their"/"them" as the one customer it names ("add a note to their account")."""
+    if any(extract(request).ids.values()):
         return request
-    return _THIS.sub(named.pop(), request, count=1)
+    named = {i for ids in extract(pasted).ids.values() for i in ids}
+    if len(named) == 1:
+        request = _THIS.sub(named.pop(), request, count=1)
+    customers = name_candidates(pasted, accounts)
+    if len(customers) == 1 and not name_candidates(request, accounts):
+        name = str(customers[0]["name"])
+        request = _THEIR.sub(lambda m: f"{name}'s" if m.group(0).lower() == "their" else name,
+                             request, count=1)  # fmt: skip
+    return request
 
 
 def _restates(text: str, memory: Memory) -> bool:

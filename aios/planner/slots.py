@@ -45,6 +45,11 @@ _THAT_RECORD = re.compile(
     r"|\b(?:this|that)\s*(?:[,.!?]|$)",
     re.I,
 )
+_KIND_WORDS = {
+    "case": r"\b(?:case|ticket|complaint|issue)s?\b",
+    "order": r"\borders?\b",
+    "invoice": r"\b(?:invoice|bill)s?\b",
+}
 # Orders that have not shipped yet: they can still be cancelled or sent elsewhere.
 _NOT_SHIPPED = {"pending", "confirmed"}
 
@@ -248,7 +253,10 @@ class SlotFiller:
         listed = memory.shown.get(kind, [])
         if (index := position(text, len(listed))) is not None:
             return self._fetch(kind, listed[index])
-        resolved = self._resolved(slot, account)
+        # An optional record is worked out from the customer only when it is spoken of: "add
+        # a note to their account" is the account's, "… to their open case" the case's.
+        spoken = slot.required or bool(re.search(_KIND_WORDS.get(kind, kind), text, re.I))
+        resolved = self._resolved(slot, account) if spoken else None
         if isinstance(resolved, Question):
             # "cancel the pending one", "remind them about the older one": already said.
             chosen = pick(text, resolved.options, resolved.dates)
