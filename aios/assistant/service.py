@@ -130,7 +130,9 @@ class Assistant:
         waiting_on_others = pending.approval_id is not None and user.name == pending.requester
         if _YES.match(text):
             yield from self._decide(session_id, thread, user, "approve", shown=shown)
-        elif _NO.match(text) or calls_off(text):
+        elif (
+            _NO.match(text) or calls_off(text) or (waiting_on_others and _withdraws(pending, text))
+        ):
             yield from self._decide(session_id, thread, user, "reject", shown=shown)
         elif not waiting_on_others or (_CHANGE.match(text) and _about(pending, text)):
             yield from self._decide(session_id, thread, user, "change", text, shown=shown)
@@ -501,7 +503,17 @@ def _ledger_decision(approval: Approval) -> tuple[User, Decision]:
 
 
 _MENTIONS = re.compile(r"\b(?:request|approval|make it|change it)\b", re.I)
+_WITHDRAW = re.compile(
+    r"^\s*(?:(?:no|ok|okay|actually|please|pls)[,\s]+)*(?:cancel|withdraw|drop|scrap|retract|"
+    r"forget|pull|kill|stop)\b",
+    re.I,
+)
 _VERBS = frozenset({"create", "set", "update", "add", "send", "change", "open", "close"})
+
+
+def _withdraws(pending: ConfirmationRequired, text: str) -> bool:
+    """Whether ``text`` withdraws the waiting request ("cancel the refund request")."""
+    return bool(_WITHDRAW.match(text)) and _about(pending, text)
 
 
 def _about(pending: ConfirmationRequired, text: str) -> bool:

@@ -656,7 +656,8 @@ class EmbeddedPlanner:
                 if isinstance(record, dict) and "id" in record:
                     memory.refs[kind] = str(record["id"])
         understood = "; then ".join(step.description for part in planned for step in part.steps)
-        confidence = min(request.score for request in requests)
+        # A similarity, nudged by the trained model (``intents``): shown as a share, so at most 1.
+        confidence = min(1.0, *(request.score for request in requests))
         plan = Plan(understood=understood, confidence=round(confidence, 3), parts=planned)
         return PlanResult(output=plan, memory=memory)
 

@@ -53,7 +53,8 @@ def test_what_the_conversation_was_about_carries_over(runtime, users):
 def test_calling_off_the_request_withdraws_it_after_other_work(runtime, users, rows):
     asked = _file(runtime, users, "go3")
     list(runtime.assistant.handle("go3", users["alice"], "what's the status of SO-1063?"))
-    list(runtime.assistant.handle("go3", users["alice"], "cancel the refund request"))
+    called_off = list(runtime.assistant.handle("go3", users["alice"], "cancel the refund request"))
+    assert "clarification" not in kinds(called_off) and called_off[-1].status == "cancelled"
     assert runtime.ledger.get(asked.approval_id).status is ApprovalStatus.WITHDRAWN
     assert runtime.assistant.pending("go3") is None
     late = list(runtime.assistant.resume("go3", users["dave"], "approve"))

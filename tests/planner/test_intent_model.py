@@ -26,7 +26,7 @@ CLEAR = {
 
 @pytest.fixture(scope="module")
 def skills() -> list[Skill]:
-    return load_skills(Path("skills"), {op.tool_name for op in default_registry()})
+    return load_skills(Path("skills"), default_registry())
 
 
 @dataclass
