@@ -93,7 +93,10 @@ class DirectCalls:
         except InvalidInput as exc:
             self.toolbox.record(who, "plan.rejected", tool=tool, reason=exc.message)
             raise
-        decision = self.decide(user, tool, op.kind, args)
+        # What the write would book, by the system's own rules (a refusal is raised here,
+        # audited): the policy's rules on it (a cancelled order's total) read it, as in chat.
+        booked = (self.toolbox.validate(tool, args, who) or {}) if op.kind is Kind.WRITE else {}
+        decision = self.decide(user, tool, op.kind, args, booked)
         self.toolbox.record(
             who,
             "policy.decided",
@@ -126,12 +129,24 @@ class DirectCalls:
         )
         return outcome(Status.DONE, result=written.result, recorded=written.recorded)
 
-    def decide(self, user: User, tool: str, kind: Kind, args: dict[str, Any]) -> PolicyDecision:
+    def decide(
+        self,
+        user: User,
+        tool: str,
+        kind: Kind,
+        args: dict[str, Any],
+        booked: dict[str, Any] | None = None,
+    ) -> PolicyDecision:
         """The policy's decision, on what the gate would ask about a planned step. There is no
         planner, so no confidence; no lookup, so no account tier."""
         classes = self.masker.classes_in(args) if self.masker else []
         request = PolicyRequest(
-            role=user.role, tool=tool, kind=kind.value, args=args, data_classes=classes
+            role=user.role,
+            tool=tool,
+            kind=kind.value,
+            args=args,
+            data_classes=classes,
+            booked=booked or {},
         )
         return self.policy.decide(request)
 

@@ -157,3 +157,13 @@ def test_a_write_not_on_record_is_said_so_and_reconciled(demo_settings, rows):
         ("tool.requested", "alice", "confirm"),
         ("tool.succeeded", "alice", "confirm"),
     ]
+
+
+def test_a_cancellation_is_decided_on_the_order_it_would_cancel(demo_settings):
+    # Willow Creek's SO-1319 totals $10,090.20, SO-1144 $4,410.00 (Order Cancellation: above
+    # $10,000 a senior agent or manager approves); the total comes from the ERP's validation.
+    large = _call("erp.cancel_order", {"order_id": "SO-1319", "reason": "dup"}, "--user", "alice")
+    assert large.exit_code == 0, large.output
+    assert large.output.strip().splitlines()[-1].startswith("AP-")
+    small = _call("erp.cancel_order", {"order_id": "SO-1144", "reason": "dup"}, "--user", "alice")
+    assert small.exit_code == 4, small.output  # a confirmation: --yes
