@@ -41,26 +41,28 @@ class Branches:
 
     def of(self, session_id: str) -> list[str]:
         """Every thread of the conversation, oldest first: the last is where it goes on."""
-        threads = [session_id]
-        while self.state(name := f"{session_id}{SEPARATOR}{len(threads)}").created_at:
-            threads.append(name)
-        return threads
+        return [thread for thread, _ in self._states(session_id)]
+
+    def _states(self, session_id: str) -> list[tuple[str, StateSnapshot]]:
+        found = [(session_id, self.state(session_id))]
+        while (state := self.state(name := f"{session_id}{SEPARATOR}{len(found)}")).created_at:
+            found.append((name, state))
+        return found
 
     def state(self, thread: str) -> StateSnapshot:
         return self.graph.get_state(config(thread))
 
     def waiting(self, session_id: str) -> Iterator[Waiting]:
         """The threads paused on a decision, newest first."""
-        for thread in reversed(self.of(session_id)):
-            state = self.state(thread)
+        for thread, state in reversed(self._states(session_id)):
             if state.interrupts:
                 confirmation = ConfirmationRequired.model_validate(state.interrupts[0].value)
                 yield Waiting(thread, confirmation)
 
     def carrying(self, session_id: str, approval_id: str) -> str:
         """The thread that filed ``approval_id`` (it waits for it, or was carrying it out)."""
-        for thread in self.of(session_id):
-            if self.state(thread).values.get("approval") == approval_id:
+        for thread, state in self._states(session_id):
+            if state.values.get("approval") == approval_id:
                 return thread
         return session_id
 

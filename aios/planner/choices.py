@@ -38,9 +38,8 @@ def choose(text: str, options: dict[str, str]) -> str | None:
     """Which of the offered options an answer picks: by number, ordinal, id or name."""
     keys = list(options)
     lowered = text.lower().strip()
-    for key in keys:
-        if key.lower() in lowered:
-            return key
+    if (named := _named(lowered, options)) is not None:
+        return named
     number = re.fullmatch(r"\D*(\d)\D*", lowered)
     if number and 1 <= int(number.group(1)) <= len(keys):
         return keys[int(number.group(1)) - 1]
@@ -50,11 +49,7 @@ def choose(text: str, options: dict[str, str]) -> str | None:
     if re.search(r"\blast\b", lowered):
         return keys[-1]
     # "the marine one": the option sharing the most words with the answer, if only one does.
-    said = set(re.findall(r"[a-z0-9]+", lowered)) - _NOISE
-    overlap = {k: len(said & set(re.findall(r"[a-z0-9]+", v.lower()))) for k, v in options.items()}
-    best = max(overlap.values())
-    winners = [k for k, n in overlap.items() if n == best]
-    return winners[0] if best and len(winners) == 1 else None
+    return _sharing_words(lowered, options, r"[a-z0-9]+")
 
 
 def pick(text: str, options: dict[str, str], dates: dict[str, str] | None = None) -> str | None:
@@ -62,17 +57,26 @@ def pick(text: str, options: dict[str, str], dates: dict[str, str] | None = None
     by a word only its label has ("cancel the pending one"), or by age ("the older one").
     Numbers and ordinals are not read here: "refund 5 on their order" picks no fifth option."""
     lowered = text.lower()
-    for key in options:
-        if key.lower() in lowered:
-            return key
+    if (named := _named(lowered, options)) is not None:
+        return named
     if dates and len(dates) == len(options):
         by_age = sorted(options, key=lambda key: dates[key])
         if _OLDER.search(text):
             return by_age[0]
         if _NEWER.search(text):
             return by_age[-1]
-    said = set(re.findall(r"[a-z]+", lowered)) - _NOISE
-    overlap = {k: len(said & set(re.findall(r"[a-z]+", v.lower()))) for k, v in options.items()}
+    return _sharing_words(lowered, options, r"[a-z]+")
+
+
+def _named(lowered: str, options: dict[str, str]) -> str | None:
+    """The option whose id the text contains."""
+    return next((key for key in options if key.lower() in lowered), None)
+
+
+def _sharing_words(lowered: str, options: dict[str, str], token: str) -> str | None:
+    """The one option sharing the most words (``token``) with the text, if only one does."""
+    said = set(re.findall(token, lowered)) - _NOISE
+    overlap = {k: len(said & set(re.findall(token, v.lower()))) for k, v in options.items()}
     best = max(overlap.values(), default=0)
     winners = [k for k, n in overlap.items() if n == best]
     return winners[0] if best and len(winners) == 1 else None
