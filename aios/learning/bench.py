@@ -120,7 +120,7 @@ def _accuracy(runtime: Runtime, requests: list[Request]) -> Accuracy:
     reader = BoundReader(runtime.toolbox, Caller(actor="bench", session_id="bench", step="bench"))
     wrong = []
     for request in requests:
-        got = runtime.planner.skill_of(request.text, reader)
+        got = runtime.planner.skill_taken(request.text, reader)
         if got != request.skill:
             wrong.append(f"{request.text} -> {got}")
     correct = len(requests) - len(wrong)

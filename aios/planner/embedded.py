@@ -252,6 +252,18 @@ class EmbeddedPlanner:
         top = self.classifier.rank(SlotFiller(Records(tools)).masked(text))[0]
         return top.skill if top.score >= self.threshold else None
 
+    def skill_taken(self, text: str, tools: ReadTools, role: str = "agent") -> str | None:
+        """The skill the planner acts on when ``text`` opens a conversation: its plan's first
+        request, the request its question is about, or the skill that answered it. Unlike
+        ``skill_of`` (the matcher alone) this is everything the planner reads: grounding,
+        dialogue act, slang, the cue verbs."""
+        result = self.plan(PlanRequest(text=text, user="bench", role=role), tools)
+        if isinstance(result.output, Plan):
+            return result.output.parts[0].skill
+        if result.memory.pending is not None:
+            return result.memory.pending.skill
+        return result.memory.heard.skill if result.memory.heard is not None else None
+
     # -- understanding -------------------------------------------------------------------
 
     def _new_request(
@@ -621,7 +633,10 @@ class EmbeddedPlanner:
             filling = filler.fill(
                 skill, request.text, context, memory, given, message, {**values, "earlier": earlier}
             )
+            heard = Heard(text=mask_ids(filler.masked(request.text)), skill=skill.name)
             if filling.problem:
+                # Understood, and answered by what the records say ("already cancelled").
+                memory.heard = heard
                 return PlanResult(output=DirectReply(text=filling.problem), memory=memory)
             if filling.question:
                 memory.pending = Pending(
@@ -637,6 +652,7 @@ class EmbeddedPlanner:
                 return PlanResult(output=clarify, memory=memory)
             refusal = _refusal(skill, {**values, **filling.values})
             if refusal:
+                memory.heard = heard
                 return PlanResult(output=DirectReply(text=refusal), memory=memory)
             planned.append(self._part(skill, {**values, **filling.values}))
             settled = _settled(skill, filling)

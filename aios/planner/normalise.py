@@ -93,11 +93,22 @@ class Normaliser:
         self.lexicon = sorted({w.lower() for w in lexicon if len(w) >= MIN_LENGTH})
         self.known = {w.lower() for w in known} | set(self.lexicon)
 
+    def needs(self, text: str) -> str:
+        """ "X needs Ying …" said as the request "Y X …", when Y is a verb of the skills."""
+        match = _NEEDS.match(text.strip())
+        if match is None:
+            return text
+        word, ending = (match["done"], "ed") if match["done"] else (match["doing"], "ing")
+        verb = next((s for s in _stems(word.lower(), ending) if s in self.lexicon), None)
+        if verb is None:
+            return text
+        return f"{verb} {match['what'].strip()}{match['rest']}"
+
     def normalise(self, text: str, names: Iterable[str] = ()) -> str:
         """``text`` with number words as digits and typos corrected; ``names`` are the
         customers' names, which count as words of the lexicon."""
         extra = sorted({w.lower() for n in names for w in _TOKEN.findall(n)} - self.known)
-        text = number_words(plain(text))
+        text = self.needs(number_words(plain(text)))
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
@@ -120,6 +131,25 @@ class Normaliser:
         data = _DATA.findall(text)
         fixed = [_TOKEN.sub(fix, part) for part in parts]
         return "".join(p + (data[i] if i < len(data) else "") for i, p in enumerate(fixed))
+
+
+# "SO-1123 needs rerouting to …", "INV-2038 needs to be refunded": the record first, the verb
+# after it. Only when nothing but a preposition, an id, an amount or the end follows the verb:
+# "the customer needs shipping info" names a thing, not a change.
+_NEEDS = re.compile(
+    r"^(?P<what>(?:(?!\b(?:i|we|you|they|he|she)\b)[^.?!,;:]){1,60}?)\s+"
+    r"(?:needs|need|needed|wants|want)\s+(?:to\s+be\s+(?P<done>[a-z]+ed)|(?P<doing>[a-z]+ing))\b"
+    r"(?P<rest>\s*(?:$|[.?!,;:$£€\d]|(?:to|on|about|for|by|from|asap|please|now|today)\b|"
+    r"[A-Z]{2,4}-\d).*)",
+    re.I | re.S,
+)
+
+
+def _stems(word: str, ending: str) -> list[str]:
+    """What ``word`` may be the -ing/-ed form of: "rerouting" -> "reroute", "rerout";
+    "cancelled" -> "cancelle", "cancell", "cancel"."""
+    base = word[: -len(ending)]
+    return [base + "e", base, base[:-1], word[:-1]]
 
 
 def _inflected(word: str, candidate: str, known: set[str]) -> bool:

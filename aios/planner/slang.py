@@ -22,6 +22,8 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         (r"\bgive\s+(.{1,40}?)\s+an?\s+(?:poke|nudge|prod|shout|reminder)\b", r"remind \1"),
         (r"\b(?:ping|poke|prod|hassle|bug)\b(?=\s+\S+.*\b(?:inv|invoice|pay|paid|owe|overdue|late))",
          "nudge"),
+        # What a customer buys is an order ("their purchases", "what did they purchase").
+        (r"\bpurchase(s|d)?\b(?!\s+orders?\b)", r"order\1"),
         # Shorthand nouns.
         (r"\btix\b|\btkts?\b", "tickets"),
         (r"\baccts?\b", "account"),
