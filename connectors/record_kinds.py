@@ -24,6 +24,13 @@ class RecordKind:
     """What a person calls one ("credit note" for a refund)."""
     named_by_noun: bool = False
     """Whether people name one by its noun and bare number: "order 1042" is SO-1042."""
+    also_called: tuple[str, ...] = ()
+    """Other words people use for one: a case is a "ticket" or a "complaint"."""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word people call one by, its noun first."""
+        return (self.noun, *self.also_called)
 
     @property
     def id_field(self) -> str:
@@ -37,9 +44,17 @@ class RecordKind:
 RECORD_KINDS = (
     RecordKind("account", "ACC", "crm", 1001, "account", named_by_noun=True),
     RecordKind("contact", "CON", "crm", 1001, "contact"),
-    RecordKind("case", "CS", "crm", 1001, "case", named_by_noun=True),
+    RecordKind(
+        "case",
+        "CS",
+        "crm",
+        1001,
+        "case",
+        named_by_noun=True,
+        also_called=("ticket", "complaint", "issue"),
+    ),
     RecordKind("order", "SO", "erp", 1001, "order", named_by_noun=True),
-    RecordKind("invoice", "INV", "erp", 2001, "invoice", named_by_noun=True),
+    RecordKind("invoice", "INV", "erp", 2001, "invoice", named_by_noun=True, also_called=("bill",)),
     RecordKind("payment", "PAY", "erp", 3001, "payment"),
     RecordKind("refund", "CN", "erp", 4001, "credit note"),
 )

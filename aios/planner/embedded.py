@@ -52,7 +52,7 @@ _NOT_VERBS = set(
     re.findall(
         r"\w+",
         "please can could would the a an i we they what who how which when where why is are "
-        "any do does",
+        "any do does did has have had their this that",
     )
 )
 _CORRECTION = re.compile(
@@ -136,14 +136,12 @@ def split_requests(text: str, pattern: re.Pattern[str] = _SPLIT) -> list[str]:
 
 
 def request_verbs(skills: Sequence[Skill]) -> list[str]:
-    """The words the skills' examples start with ("refund", "pull"), and the usual ones."""
-    found = {
-        example.split()[0].lower().strip(",.:")
-        for skill in skills
-        if skill.steps
-        for example in skill.examples
-    }
-    return sorted((found | set(_VERBS)) - _NOT_VERBS)
+    """The words the skills' examples start with ("refund", "pull"), and the usual ones; not
+    a customer's name that starts one ("Acme needs …": capitalised inside other examples)."""
+    examples = [example for skill in skills if skill.steps for example in skill.examples]
+    found = {example.split()[0].lower().strip(",.:") for example in examples}
+    names = {w.lower() for e in examples for w in re.findall(r"(?<=[\w,] )[A-Z][a-z]+", e)}
+    return sorted((found - names | set(_VERBS)) - _NOT_VERBS)
 
 
 class EmbeddedPlanner:
@@ -556,8 +554,11 @@ class EmbeddedPlanner:
         if len(text.split()) < 4:
             return False
         slot = self.skills[pending.skill].slot(pending.missing)
-        if _names_kind(text, slot) and not is_question(text) and not self._commands(text):
+        answers = not is_question(text) and not self._commands(text)
+        if answers and _names_kind(text, slot):
             return False  # "INV-2038, 20 bucks, damaged cartons": the invoice asked for
+        if answers and pending.options and choose(text, pending.options) is not None:
+            return False  # "the pending one, they ordered twice": one of those offered
         top = self.classifier.rank(filler.masked(text))[0]
         return top.skill != pending.skill and top.score >= self.threshold + 0.1
 

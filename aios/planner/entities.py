@@ -98,6 +98,18 @@ def listed(results: object) -> dict[str, list[str]]:
                 found[kind] = ids
 
     walk(results)
+    # "status of SO-1061 and SO-1027": one record per request, together a list of two.
+    singles: dict[str, list[str]] = {}
+    parts = results.values() if isinstance(results, dict) else []
+    for part in parts:
+        for result in part.values() if isinstance(part, dict) else []:
+            record_id = str(result.get("id", "")) if isinstance(result, dict) else ""
+            kind = ID_PREFIXES.get(record_id.split("-")[0])
+            if kind is not None and record_id not in singles.get(kind, []):
+                singles.setdefault(kind, []).append(record_id)
+    for kind, ids in singles.items():
+        if len(ids) > 1 and kind not in found:
+            found[kind] = ids
     return found
 
 

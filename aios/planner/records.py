@@ -105,6 +105,16 @@ class Records:
                 self._cache[key] = None
         return self._cache[key]
 
+    KINDS = ("account", "order", "invoice", "case", "contact")
+    """The kinds of record the planner looks up by id (``one``): those a skill's slot takes."""
+
+    def one(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        """The record of ``kind`` with that id, or None when there is none."""
+        if kind == "account":
+            return (self.account(record_id) or {}).get("account")
+        lookup = {"order": self.order, "invoice": self.invoice, "case": self.case}
+        return lookup.get(kind, self.contact)(record_id)
+
     def account(self, account_id: str) -> dict[str, Any] | None:
         return self._get("crm.get_account", {"account_id": account_id})
 
@@ -161,7 +171,5 @@ class Records:
 
     def account_id_of(self, kind: str, record_id: str) -> str | None:
         """The account an order, invoice, case or contact belongs to."""
-        lookup = {"order": self.order, "invoice": self.invoice, "case": self.case}
-        fetch = lookup.get(kind, self.contact if kind == "contact" else None)
-        record = fetch(record_id) if fetch else None
+        record = self.one(kind, record_id) if kind in self.KINDS[1:] else None
         return str(record["account_id"]) if record else None

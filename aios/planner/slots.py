@@ -17,12 +17,13 @@ from aios.planner.protocol import Memory
 from aios.planner.records import Records, name_candidates
 from aios.planner.skills import Skill, Slot
 from aios.planner.templates import render
+from connectors.record_kinds import RECORD_KINDS as REGISTERED_KINDS
 
 # Words by which a message points back at something said before.
 _BACK_REFERENCE = re.compile(
     r"\b(it|its|them|their|they|that|this|those|same|previous|last|him|her|his)\b", re.I
 )
-RECORD_KINDS = ("account", "order", "invoice", "case", "contact")
+RECORD_KINDS = Records.KINDS
 # "their last order", "the latest invoice", "what did they order last": the account's newest.
 _LATEST = {
     "order": re.compile(
@@ -39,17 +40,18 @@ def newest_named(text: str) -> set[str]:
     return {kind for kind, pattern in _LATEST.items() if pattern.search(text)}
 
 
+# What people call each kind of record, as the systems declare it: "ticket" is a case.
+_KIND_WORDS = {
+    kind.name: r"\b(?:" + "|".join(re.escape(w) for w in kind.words) + r")s?\b"
+    for kind in REGISTERED_KINDS
+}
 # "cancel it", "that one": the record talked about, not the customer ("their" is the customer).
 _THAT_RECORD = re.compile(
-    r"\b(?:it|(?:this|that|the same)\s+(?:one|order|invoice|case|contact|ticket))\b"
-    r"|\b(?:this|that)\s*(?:[,.!?]|$)",
+    r"\b(?:it|(?:this|that|the same)\s+(?:one|"
+    + "|".join(w for kind in REGISTERED_KINDS if kind.name in RECORD_KINDS[1:] for w in kind.words)
+    + r"))\b|\b(?:this|that)\s*(?:[,.!?]|$)",
     re.I,
 )
-_KIND_WORDS = {
-    "case": r"\b(?:case|ticket|complaint|issue)s?\b",
-    "order": r"\borders?\b",
-    "invoice": r"\b(?:invoice|bill)s?\b",
-}
 # Orders that have not shipped yet: they can still be cancelled or sent elsewhere.
 _NOT_SHIPPED = {"pending", "confirmed"}
 
@@ -172,12 +174,14 @@ class SlotFiller:
             return str(said.amounts[0])
         if slot.type in RECORD_KINDS and said.ids.get(slot.type):
             return self.fetch(slot.type, said.ids[slot.type][0])
-        if slot.type == "account" and re.search(r"\bother\b", text, re.I):
+        if slot.type == "account":
+            # "no, the other one" / "no, I meant blue harbor marine": another customer named.
             before = previous.get("id") if isinstance(previous, dict) else None
-            others = [
-                c for c in name_candidates(text, self.records.accounts()) if c["id"] != before
-            ]
-            return others[0] if len(others) == 1 else None
+            named = name_candidates(text, self.records.accounts())
+            others = [c for c in named if c["id"] != before]
+            if len(others) == 1 and (len(named) == 1 or re.search(r"\bother\b", text, re.I)):
+                return others[0]
+            return None
         found = {"email": said.emails, "phone": said.phones, "address": said.addresses}
         return _first(found.get(slot.type, []))
 
@@ -255,7 +259,7 @@ class SlotFiller:
             return self._fetch(kind, listed[index])
         # An optional record is worked out from the customer only when it is spoken of: "add
         # a note to their account" is the account's, "… to their open case" the case's.
-        spoken = slot.required or bool(re.search(_KIND_WORDS.get(kind, kind), text, re.I))
+        spoken = slot.required or bool(re.search(_KIND_WORDS[kind], text, re.I))
         resolved = self._resolved(slot, account) if spoken else None
         if isinstance(resolved, Question):
             # "cancel the pending one", "remind them about the older one": already said.
@@ -288,14 +292,7 @@ class SlotFiller:
         return None
 
     def _fetch(self, kind: str, record_id: str) -> Any:
-        fetch = {
-            "account": lambda i: (self.records.account(i) or {}).get("account"),
-            "order": self.records.order,
-            "invoice": self.records.invoice,
-            "case": self.records.case,
-            "contact": self.records.contact,
-        }[kind]
-        record = fetch(record_id)
+        record = self.records.one(kind, record_id)
         return record if record else _Problem(f"I couldn't find {kind} {record_id}.")
 
     def _account(

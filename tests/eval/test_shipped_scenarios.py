@@ -39,7 +39,7 @@ def test_paraphrases_pass_hat_3_at_least_0_9(results):
     assert summary.pass_hat_k is not None and summary.pass_hat_k >= 0.9, summary
 
 
-@pytest.mark.parametrize("held_out", ["holdout", "blind"])
+@pytest.mark.parametrize("held_out", ["holdout", "blind", "fresh"])
 def test_each_held_out_set_has_150_runs_or_more(held_out):
     scenarios = load_scenarios([SCENARIOS / held_out])
     assert sum(len(s.texts()) for s in scenarios) >= 150
