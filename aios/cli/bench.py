@@ -13,8 +13,8 @@ from aios.api.bench import Backend, run_api_bench
 from aios.assistant.bench import run_turn_bench
 from aios.audit.bench import bench_audit
 from aios.cli.knowledge import KnowledgeDeps
-from aios.knowledge.bench_answers import AnswerSet, run_answer_bench
 from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
+from aios.knowledge.bench_answers import AnswerSet, run_answer_bench
 from aios.knowledge.bench_scale import ScaleBench, Store, run_scale_benches
 from aios.learning.bench import LearningSet, run_learning_bench
 from aios.planner.bench import run_intent_bench

@@ -21,9 +21,7 @@ from aios.knowledge.retriever import Retriever
 from aios.knowledge.versions import Versions
 
 NOTHING_FOUND = "Nothing relevant was found in the knowledge base for this question."
-NO_DIRECT_ANSWER = (
-    "The documents do not answer this directly; these are the closest passages."
-)
+NO_DIRECT_ANSWER = "The documents do not answer this directly; these are the closest passages."
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,9 @@ def _first_of(index: int, ranked: list[Scored]) -> tuple[int, Scored] | None:
 
 def _quote(hit: Hit, scored: Scored) -> Quote:
     citation = Citation(**{**hit.citation.model_dump(), "snippet": scored.unit.text})
-    return Quote(text=scored.unit.text, table=scored.unit.table, citation=citation)
+    return Quote(
+        text=scored.unit.text, table=scored.unit.table, chunk_id=hit.chunk_id, citation=citation
+    )
 
 
 def _used(pool: list[Hit], indexes: list[int]) -> list[Hit]:

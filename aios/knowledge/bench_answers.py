@@ -29,7 +29,7 @@ from aios.knowledge.retriever import Retriever
 from aios.knowledge.units import split_units
 
 _MARKUP = re.compile(r"\*\*|`|\|")
-_DASHES = re.compile(r"[–—]")
+_DASHES = re.compile(r"[\u2013—]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -138,13 +138,15 @@ def _split(
         said = answer.direct.text if answer.direct else ""
         first += label.stated_in(said)
         anywhere += label.stated_in(answer_markdown(answer))
-        cited += bool(answer.direct) and answer.direct.citation.source == label.source
+        cited += answer.direct is not None and answer.direct.citation.source == label.source
         best = answerer.passages(label.question)[:1]
         units = split_units(best[0].text) if best else []
         passage += bool(units) and label.stated_in(units[0].text)
         undirected += answer.found and answer.direct is None
         if not label.stated_in(said):
-            misses.append(Miss(id=label.id, question=label.question, fact=label.fact, answered=said))
+            misses.append(
+                Miss(id=label.id, question=label.question, fact=label.fact, answered=said)
+            )
     n = len(labelled)
     scores = SplitScores(
         questions=n,

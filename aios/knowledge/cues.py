@@ -25,7 +25,8 @@ _UNITS = r"(?:business |calendar |working )?(?:days?|hours?|h|weeks?|months?|yea
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|ten|fourteen|thirty|sixty|ninety)"
 _FACTS: dict[Wants, re.Pattern[str]] = {
     Wants.DURATION: re.compile(
-        rf"\b(?:\d+(?:[–-]\d+)?|{_NUMBER_WORDS})[ -]{_UNITS}\b|\bnet \d+\b|\bsame (?:working )?day\b"
+        rf"\b(?:\d+(?:[\u2013-]\d+)?|{_NUMBER_WORDS})[ -]{_UNITS}\b|\bnet \d+\b"
+        r"|\bsame (?:working )?day\b"
         r"|\b(?:a|one) (?:full )?(?:week|month|year)\b|\b(?:every|once a|each) "
         r"(?:day|week|month|quarter|year)\b|\b(?:weekly|monthly|quarterly|annually|yearly)\b",
         re.IGNORECASE,
@@ -112,7 +113,7 @@ def figures(text: str) -> frozenset[str]:
 _FIGURE = r"\$?\s?(\d[\d,]*(?:\.\d+)?)\s?(k\b|%)?"
 _BELOW = re.compile(rf"\b(?:up to|at most|below|under|less than|within)\s+{_FIGURE}", re.I)
 _ABOVE = re.compile(rf"\b(?:above|over|more than|greater than|from)\s+{_FIGURE}", re.I)
-_BETWEEN = re.compile(rf"{_FIGURE}\s*(?:to|–|-|and)\s*{_FIGURE}", re.I)
+_BETWEEN = re.compile(rf"{_FIGURE}\s*(?:to|\u2013|-|and)\s*{_FIGURE}", re.I)
 _ASKED = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s?(k\b)?|\b(\d+(?:\.\d+)?)\s?%", re.I)
 
 
@@ -127,21 +128,20 @@ def asked_amounts(question: str) -> list[tuple[float, bool]]:
     return found
 
 
-def covers(amount: float, percent: bool, text: str) -> bool:
-    """Whether ``text`` states a band ("up to $500.00", "$500.01 to $5,000.00", "above 20%")
-    that ``amount`` falls in."""
-    for low_text, low_k, high_text, high_k in _BETWEEN.findall(text):
-        if _is_percent(low_k, high_k) == percent and (
-            _number(low_text, low_k) <= amount <= _number(high_text, high_k)
-        ):
-            return True
-    below = any(
-        (k == "%") == percent and amount <= _number(n, k) for n, k in _BELOW.findall(text)
-    )
-    above = any(
-        (k == "%") == percent and amount > _number(n, k) for n, k in _ABOVE.findall(text)
-    )
-    return below or above
+def band_fit(amount: float, percent: bool, text: str) -> int:
+    """1 if ``text`` states a band ("up to $500.00", "$500.01 to $5,000.00", "above 20%")
+    that ``amount`` falls in, -1 if it states bands of its kind that it falls outside of,
+    0 if it states none."""
+    bands = [
+        _number(low, low_k) <= amount <= _number(high, high_k)
+        for low, low_k, high, high_k in _BETWEEN.findall(text)
+        if _is_percent(low_k, high_k) == percent
+    ]
+    bands += [amount <= _number(n, k) for n, k in _BELOW.findall(text) if (k == "%") == percent]
+    bands += [amount > _number(n, k) for n, k in _ABOVE.findall(text) if (k == "%") == percent]
+    if not bands:
+        return 0
+    return 1 if any(bands) else -1
 
 
 def _is_percent(*suffixes: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from aios.knowledge._tables import linearize_tables
+from aios.knowledge.tables import linearize_tables
 
 
 class DocumentMeta(BaseModel):
@@ -132,6 +132,7 @@ class Quote(BaseModel):
 
     text: str = Field(description="Markdown as shown; a table row keeps its header row.")
     table: bool = False
+    chunk_id: str = Field(description="The passage quoted.")
     citation: Citation = Field(description="Where it stands; its snippet is the quote itself.")
 
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aios.knowledge.cues import Wants, asked_amounts, covers, states, wanted
+from aios.knowledge.cues import Wants, asked_amounts, band_fit, states, wanted
 from aios.knowledge.embedder import Embedder, Vectors
 from aios.knowledge.lexical import tokenize
-from aios.knowledge._tables import cells
+from aios.knowledge.tables import cells
 from aios.knowledge.units import Unit, split_units
 
 CHANGE_HEADING = re.compile(
@@ -46,9 +46,9 @@ class Weights:
     """Taken off per place a unit's passage stands below the best one."""
     row_key: float = 0.1
     """Given to a table row whose first cell the question names ("level 1", "void")."""
-    band: float = 0.05
+    band: float = 0.1
     """Given to a unit stating a band ("$500.01 to $5,000.00") that an amount the question
-    names falls in."""
+    names falls in; taken off one whose bands it falls outside of."""
     aside: float = 0.1
     """Taken off units under a what-changed heading when the question does not ask that."""
 
@@ -106,7 +106,7 @@ class UnitRanker:
                 w.similarity * float(similarity)
                 + w.overlap * overlap
                 + w.cue * float(wants is not Wants.ANY and states(wants, unit.plain))
-                + w.band * float(any(covers(a, pct, unit.plain) for a, pct in amounts))
+                + w.band * max((band_fit(a, pct, unit.plain) for a, pct in amounts), default=0)
                 + w.passage * passage.weight
                 - w.order * index
                 + w.row_key * float(unit.table and bool(words & _row_key(unit)))

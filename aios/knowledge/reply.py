@@ -28,7 +28,7 @@ def answer_markdown(answer: Answer) -> str:
 
 def where(citation: Citation) -> str:
     """Where a quote stands, as people name it: the document's title and its heading."""
-    return f"{citation.title} › {citation.heading}" if citation.heading else citation.title
+    return f"{citation.title} \u203a {citation.heading}" if citation.heading else citation.title
 
 
 def _lead(quote: Quote) -> str:

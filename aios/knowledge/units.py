@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aios.knowledge._tables import SEPARATOR, cells, is_row, row_sentence
+from aios.knowledge.tables import SEPARATOR, cells, is_row, row_sentence
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*`]?[A-Z0-9$])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")

@@ -55,7 +55,10 @@ class Versions:
         if not old or not new:
             return None
         since = new[0].effective or "its effective date"
-        head = f"**No longer in force:** {old[0].title} applied until {since}, when {new[0].title} replaced it."
+        head = (
+            f"**No longer in force:** {old[0].title} applied until {since}, "
+            f"when {new[0].title} replaced it."
+        )
         best = self._best(question, newer)
         if best is None:
             return head
@@ -102,7 +105,7 @@ class Versions:
         if not ranked:
             return None
         cite = kept[ranked[0].passage].citation
-        where = f"{cite.title} › {cite.heading}" if cite.heading else cite.title
+        where = f"{cite.title} \u203a {cite.heading}" if cite.heading else cite.title
         return _Quoted(ranked[0].unit, f"{where}, {cite.source}")
 
     def _differs(self, answer: Unit, other: Unit) -> bool:
