@@ -157,7 +157,7 @@ def test_a_source_the_answer_already_quotes_is_named_not_quoted_again() -> None:
         "score": 1.0,
     }
     event = MessageEvent(
-        text=f"**{quoted}** — Refund Policy v2 › Refund window",
+        text=f"**{quoted}** — Refund Policy v2, Refund window",
         citations=[
             Citation(**cite, heading="Refund window", snippet=quoted),
             Citation(**cite, heading="Manager approval", snippet=other),
