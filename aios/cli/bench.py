@@ -14,6 +14,7 @@ from aios.assistant.bench import run_turn_bench
 from aios.audit.bench import bench_audit
 from aios.cli.knowledge import KnowledgeDeps
 from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
+from aios.knowledge.bench_answers import AnswerSet, run_answer_bench
 from aios.knowledge.bench_scale import ScaleBench, Store, run_scale_benches
 from aios.learning.bench import LearningSet, run_learning_bench
 from aios.planner.bench import run_intent_bench
@@ -26,6 +27,7 @@ from connectors.registry import default_registry
 app = typer.Typer(help="Benchmarks of aios.", no_args_is_help=True)
 
 DEFAULT_QUESTIONS = Path("tests/knowledge_questions/questions.yaml")
+DEFAULT_ANSWERS = Path("tests/knowledge_questions/answers.yaml")
 DEFAULT_INJECTIONS = Path("tests/governance/injections.yaml")
 DEFAULT_LEARNING = Path("tests/learning/stream.yaml")
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -72,6 +74,51 @@ def retrieval(
         typer.echo(_json(payload))
         return
     _print(result, at_scale)
+
+
+@app.command()
+def answers(
+    ctx: typer.Context,
+    labelled: Path = typer.Option(DEFAULT_ANSWERS, "--answers", help="Labelled answers (YAML)."),
+    knowledge_dir: Path | None = typer.Option(
+        None, help="The documents to index (default: the knowledge_dir setting)."
+    ),
+    misses: bool = typer.Option(False, help="List the questions whose answer missed the fact."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Share of answers whose first sentence states the labelled fact (dev and held-out test
+    halves), anywhere in the reply, with the right citation; unanswerable questions declined."""
+    if not labelled.is_file():
+        Console(stderr=True).print(f"[red]No labelled answers at {labelled}[/red]")
+        raise typer.Exit(2)
+    deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
+    knowledge_dir = knowledge_dir or deps.settings.knowledge_dir
+    result = run_answer_bench(deps.get_embedder(), knowledge_dir, AnswerSet.load(labelled))
+    payload = result.model_dump(exclude=set() if misses else {"misses"})
+    if as_json:
+        typer.echo(_json(payload))
+        return
+    table = Table(title="Answers")
+    for column in ("split", "questions", "fact first", "fact anywhere", "cited", "passage first"):
+        table.add_column(column)
+    for name, scores in result.splits.items():
+        table.add_row(
+            name,
+            str(scores.questions),
+            f"{scores.fact_first:.3f}",
+            f"{scores.fact_anywhere:.3f}",
+            f"{scores.citation_correct:.3f}",
+            f"{scores.passage_first:.3f}",
+        )
+    console = Console()
+    console.print(table)
+    console.print(
+        f"unanswerable declined {result.unanswerable_declined:.0%} of {result.unanswerable};"
+        f" p50 {result.latency.p50_ms} ms, p95 {result.latency.p95_ms} ms"
+    )
+    for name, missed in result.misses.items() if misses else ():
+        for miss in missed:
+            console.print(f"[dim]{name} {miss.id}[/] {miss.question} → {miss.answered[:120]!r}")
 
 
 @app.command()

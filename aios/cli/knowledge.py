@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
@@ -18,6 +19,7 @@ from rich.table import Table
 from aios.knowledge.embedder import Embedder, load_embedder
 from aios.knowledge.index import IngestBusy
 from aios.knowledge.models import Answer, Hit, IngestReport
+from aios.knowledge.reply import answer_markdown
 from aios.knowledge.retriever import QuestionError
 from aios.knowledge.service import KnowledgeBase
 from aios.settings import Settings
@@ -187,10 +189,4 @@ def _print_hits(hits: list[Hit]) -> None:
 
 
 def _print_answer(answer: Answer) -> None:
-    console = Console()
-    console.print(escape(answer.message))
-    for hit in answer.passages:
-        cite = hit.citation
-        console.print(f"\n[bold]{escape(cite.heading_path or cite.title)}[/bold]")
-        console.print(escape(hit.text))
-        console.print(f"[dim]— {escape(cite.title)}, {escape(cite.source)}[/dim]")
+    Console().print(Markdown(answer_markdown(answer)))

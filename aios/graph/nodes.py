@@ -30,6 +30,8 @@ from aios.graph.execute import fail, finish, run_step, shown_text
 from aios.graph.gate import Gate
 from aios.graph.plan_steps import flatten, with_actor
 from aios.graph.state import TurnContext, TurnState
+from aios.knowledge.models import Answer, Quote
+from aios.knowledge.reply import answer_markdown
 from aios.knowledge.retriever import QuestionError
 from aios.planner.protocol import Memory, Plan, PlannedStep, PlanRequest, Route
 from aios.policy import Decision as Verdict
@@ -121,19 +123,19 @@ class Nodes:
         if not found.found:
             emit(MessageEvent(text=NOTHING_FOUND))
             return {"outcome": "answered"}
+        # One citation per passage quoted; its snippet is the quote, already in the text.
         citations = [
             Citation(
                 **{
                     **hit.citation.model_dump(),
-                    "snippet": shown_text(self.deps, hit.citation.snippet, runtime),
+                    "snippet": shown_text(self.deps, quote.text, runtime),
                 }
             )
             for hit in found.passages
+            if (quote := _first_quote(found, hit.chunk_id))
         ]
-        text = "\n\n".join(
-            f"> {shown_text(self.deps, hit.text.strip(), runtime)}" for hit in found.passages
-        )
-        emit(MessageEvent(text=f"{found.message}\n\n{text}", citations=citations))
+        text = shown_text(self.deps, answer_markdown(found), runtime)
+        emit(MessageEvent(text=text, citations=citations))
         return {"outcome": "answered"}
 
     @audited_together
@@ -187,3 +189,8 @@ def _record_route(deps: GraphDeps, reader: BoundReader, route: Route) -> None:
             "gen_ai.usage.output_tokens": route.tokens_out,
         }
     )
+
+
+def _first_quote(answer: Answer, chunk_id: str) -> Quote | None:
+    quotes = [answer.direct, *answer.supporting] if answer.direct else answer.supporting
+    return next((q for q in quotes if q is not None and q.chunk_id == chunk_id), None)

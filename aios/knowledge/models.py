@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from aios.knowledge._tables import linearize_tables
+from aios.knowledge.tables import linearize_tables
 
 
 class DocumentMeta(BaseModel):
@@ -127,11 +127,34 @@ class IngestReport(BaseModel):
         return self.chunks_written + self.chunks_updated + self.chunks_deleted
 
 
+class Quote(BaseModel):
+    """One unit quoted from a passage: a sentence, a list item, or a table row with its header."""
+
+    text: str = Field(description="Markdown as shown; a table row keeps its header row.")
+    table: bool = False
+    chunk_id: str = Field(description="The passage quoted.")
+    citation: Citation = Field(description="Where it stands; its snippet is the quote itself.")
+
+
 class Answer(BaseModel):
-    """An extractive answer: passages quoted from the documents, or an honest 'nothing found'."""
+    """An extractive answer: the sentence that answers, quoted with its source, or an honest
+    'nothing found' with the closest passages."""
 
     question: str
-    found: bool
+    found: bool = Field(description="Anything relevant was found in the documents.")
     message: str = Field(description="One line a person can read.")
-    passages: list[Hit] = Field(default_factory=list)
+    direct: Quote | None = Field(
+        None, description="The sentence or table row that answers; None if none does well enough."
+    )
+    supporting: list[Quote] = Field(
+        default_factory=list,
+        description="At most two more quotes: context for the answer, or without one the "
+        "closest passages.",
+    )
+    change: str | None = Field(
+        None, description="What changed in this rule and since when, if it has another version."
+    )
+    passages: list[Hit] = Field(
+        default_factory=list, description="The passages quoted, each once, best first."
+    )
     best_similarity: float | None = None

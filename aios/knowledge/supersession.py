@@ -34,3 +34,32 @@ def _normalize(reference: str) -> str:
 def _keys(source: str) -> set[str]:
     path = PurePosixPath(source.lower())
     return {str(path), str(path.with_suffix("")), path.name, path.stem}
+
+
+def resolve(reference: str, sources: Iterable[str]) -> str | None:
+    """The one source ``reference`` names, as ``superseded_sources`` reads references."""
+    wanted = _normalize(reference)
+    matches = {source for source in sources if wanted in _keys(source)}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def neighbours(source: str, records: Iterable[FileRecord]) -> tuple[str | None, str | None]:
+    """The versions just before and just after ``source``: (what it replaced, what replaced
+    it), each named on either side of the pair."""
+    by_source = {r.source: r for r in records}
+    record = by_source.get(source)
+    if record is None:
+        return None, None
+    names = list(by_source)
+    older = {found for ref in record.supersedes if (found := resolve(ref, names))}
+    older |= {r.source for r in by_source.values() if _names(r.superseded_by, names, source)}
+    newer = {
+        r.source for r in by_source.values() if any(_names(x, names, source) for x in r.supersedes)
+    }
+    if record.superseded_by and (found := resolve(record.superseded_by, names)):
+        newer.add(found)
+    return min(older, default=None), min(newer, default=None)
+
+
+def _names(reference: str | None, sources: list[str], source: str) -> bool:
+    return reference is not None and resolve(reference, sources) == source

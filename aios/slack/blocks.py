@@ -132,13 +132,15 @@ def approval_request(approval: Approval, link: str | None) -> list[Block]:
 
 
 def reply(event: MessageEvent) -> list[Block]:
-    """The answer, then one context block per source."""
-    return sections(event.text) + [_source(c) for c in event.citations]
+    """The answer, then one context block per source (its passage quoted only where the
+    answer does not already)."""
+    shown = event.text.replace("**", "")
+    return sections(event.text) + [_source(c, shown) for c in event.citations]
 
 
-def _source(citation: Citation) -> Block:
+def _source(citation: Citation, shown: str) -> Block:
     name = f"{citation.title} > {citation.heading}" if citation.heading else citation.title
-    snippet = clipped(citation.snippet, _SNIPPET)
+    snippet = "" if citation.snippet in shown else clipped(citation.snippet, _SNIPPET)
     return _context(f"**{name}** — `{citation.source}`\n{snippet}".rstrip())
 
 

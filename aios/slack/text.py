@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 
+from aios.knowledge.tables import SEPARATOR, cells, is_row
+
 SECTION_LIMIT = 3000
 """Characters of a section block's text."""
 BLOCK_LIMIT = 50
@@ -48,9 +50,37 @@ def escaped(text: str) -> str:
 
 
 def mrkdwn(text: str) -> str:
-    """An event's Markdown as Slack mrkdwn, escaped; only http(s) links stay links."""
-    text = _BOLD.sub(r"*\1*", escaped(text))
+    """An event's Markdown as Slack mrkdwn, escaped; only http(s) links stay links; tables,
+    which mrkdwn lacks, as aligned monospace blocks."""
+    text = _BOLD.sub(r"*\1*", escaped(aligned_tables(text)))
     return _LINK.sub(r"<\2|\1>", text)
+
+
+def aligned_tables(text: str) -> str:
+    """``text`` with each Markdown table as a code block of aligned columns."""
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if is_row(lines[index]) and index + 1 < len(lines) and SEPARATOR.match(lines[index + 1]):
+            rows = [cells(lines[index].replace("**", ""))]
+            index += 2
+            while index < len(lines) and is_row(lines[index]):
+                rows.append(cells(lines[index].replace("**", "")))
+                index += 1
+            widths = [
+                max(len(r[i]) if i < len(r) else 0 for r in rows) for i in range(len(rows[0]))
+            ]
+            body = [
+                "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip()
+                for r in rows
+            ]
+            rule = "  ".join("-" * w for w in widths)
+            out.append("```\n" + "\n".join([body[0], rule, *body[1:]]) + "\n```")
+            continue
+        out.append(lines[index])
+        index += 1
+    return "\n".join(out)
 
 
 def chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:

@@ -120,14 +120,15 @@ def _buttons(event: ConfirmationRequired, session_id: str) -> list[Button]:
 
 
 def reply_card(event: MessageEvent) -> Card:
-    """The answer, then a Sources section: one card per citation, with the passage quoted."""
-    sources = _sources(event.citations)
+    """The answer, then a Sources section: one card per citation, quoting the passage only
+    where the answer does not already (a passage is shown once)."""
+    sources = _sources(event.citations, event.text.replace("**", ""))
     if not sources:
         return Card(event.text)
     return Card(f"{event.text}\n\n**Sources**", sources=sources)
 
 
-def _sources(citations: list[Citation]) -> list[Source]:
+def _sources(citations: list[Citation], shown: str) -> list[Source]:
     sources: list[Source] = []
     seen: set[str] = set()
     for citation in citations:
@@ -135,7 +136,8 @@ def _sources(citations: list[Citation]) -> list[Source]:
         if name in seen:
             name = f"{name} ({citation.source})"
         seen.add(name)
-        body = f"*{citation.source}*\n\n{citation.snippet}".rstrip()
+        quoted = "" if citation.snippet in shown else citation.snippet
+        body = f"*{citation.source}*\n\n{quoted}".rstrip()
         sources.append(Source(name, body))
     return sources
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from aios.knowledge._tables import linearize_tables
 from aios.knowledge.expansion import QueryExpander, Vocabulary
 from aios.knowledge.models import Chunk
 from aios.knowledge.retriever import Mode
 from aios.knowledge.service import KnowledgeBase
+from aios.knowledge.tables import linearize_tables
 
 VOCABULARY = Vocabulary({"refund": ["money back", "give back"], "discount": ["percent off"]})
 

@@ -102,3 +102,26 @@ def test_aios_slack_says_which_setting_is_missing(monkeypatch, demo_settings):
     assert "AIOS_SLACK_APP_TOKEN" in runner.invoke(app, ["slack"]).output
     http = runner.invoke(app, ["slack", "--mode", "http"])
     assert http.exit_code == 2 and "AIOS_SLACK_SIGNING_SECRET" in http.output
+
+
+def test_a_table_reads_as_aligned_columns_and_its_quoted_source_is_not_repeated():
+    row = "| Refund amount | Who must approve |\n|---|---|\n| Above $5,000.00 | A manager |"
+    event = MessageEvent(
+        text=f"{row}\n\n— Refund Policy v2",
+        citations=[
+            Citation(
+                source="finance/refund-policy-v2.md",
+                title="Refund Policy v2",
+                heading="Approval thresholds",
+                heading_path="Refund Policy v2 > Approval thresholds",
+                snippet=row,
+                score=1.0,
+            )
+        ],
+    )
+    shown = blocks.reply(event)
+    text = shown[0]["text"]["text"]
+    assert "```\nRefund amount    Who must approve\n" in text
+    assert "Above $5,000.00  A manager\n```" in text
+    assert "|" not in text
+    assert "A manager" not in shown[-1]["elements"][0]["text"]

@@ -145,3 +145,24 @@ def test_streamed_tokens_rebuild_the_text_exactly() -> None:
     assert "".join(pieces) == text
     assert pieces[:3] == ["  ", "Refunded ", "$45.00\n\n"]
     assert render.tokens("") == []
+
+
+def test_a_source_the_answer_already_quotes_is_named_not_quoted_again() -> None:
+    quoted = "A refund must be requested within 90 days of delivery."
+    other = "Refunds above $5,000.00 need a manager's approval."
+    cite = {
+        "source": "finance/refund-policy-v2.md",
+        "title": "Refund Policy v2",
+        "heading_path": "Refund Policy v2 > Refund window",
+        "score": 1.0,
+    }
+    event = MessageEvent(
+        text=f"**{quoted}** — Refund Policy v2, Refund window",
+        citations=[
+            Citation(**cite, heading="Refund window", snippet=quoted),
+            Citation(**cite, heading="Manager approval", snippet=other),
+        ],
+    )
+    card = render.reply_card(event)
+    assert quoted not in card.sources[0].text
+    assert other in card.sources[1].text

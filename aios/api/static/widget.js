@@ -599,7 +599,9 @@
         const item = el("li", "cite");
         const name = shown(c.title || c.source) + (c.heading ? " \u203A " + shown(c.heading) : "");
         item.append(el("span", "cite-name", name), el("span", "cite-source", c.source));
-        if (c.snippet) item.append(el("span", "cite-snippet", shown(c.snippet)));
+        // A passage the answer already quotes is not shown again.
+        const quoted = shown(event.text || "").replace(/\*\*/g, "").includes(shown(c.snippet || ""));
+        if (c.snippet && !quoted) item.append(el("span", "cite-snippet", shown(c.snippet)));
         list.append(item);
       }
       sources.append(list);
@@ -675,6 +677,10 @@
     for (const block of text.split(/\n[ \t]*\n/)) {
       if (!block.trim()) continue;
       const lines = block.split("\n");
+      if (lines.length > 1 && /^\s*\|/.test(lines[0]) && /^\s*\|?\s*:?-{2,}/.test(lines[1])) {
+        parent.append(table(lines));
+        continue;
+      }
       if (/^\s*>/.test(lines[0])) {
         const quote = el("blockquote", "quote");
         rich(quote, lines.map((l) => l.replace(/^\s*> ?/, "")).join("\n"));
@@ -699,6 +705,30 @@
         inline(para, raw);
       }
     }
+  }
+
+  /** A Markdown table (header, separator, rows) as a table element. */
+  function table(lines) {
+    const cellsOf = (line) => line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|");
+    const box = el("table", "md-table");
+    const head = el("tr");
+    for (const cell of cellsOf(lines[0])) {
+      const th = el("th");
+      inline(th, cell.trim());
+      head.append(th);
+    }
+    box.append(head);
+    for (const line of lines.slice(2)) {
+      if (!/^\s*\|/.test(line)) break;
+      const row = el("tr");
+      for (const cell of cellsOf(line)) {
+        const td = el("td");
+        inline(td, cell.trim());
+        row.append(td);
+      }
+      box.append(row);
+    }
+    return box;
   }
 
   function inline(parent, text) {
@@ -757,6 +787,9 @@ button:focus-visible, textarea:focus-visible, .log:focus-visible {
 .msg.assistant { align-self: flex-start; background: #fff; border: 1px solid #dde3ee; white-space: normal; }
 .para { margin: 0 0 6px; white-space: pre-wrap; }
 .para:last-child { margin-bottom: 0; }
+.md-table { border-collapse: collapse; margin: 4px 0 6px; font-size: 13px; }
+.md-table th, .md-table td { border: 1px solid #d5dce8; padding: 3px 8px; text-align: left; vertical-align: top; }
+.md-table th { background: #f1f4f9; }
 .quote { margin: 4px 0 6px; padding: 2px 0 2px 10px; border-left: 3px solid #b9c4d8; color: #3b4558; }
 .bullets { margin: 2px 0 6px; padding-left: 18px; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; background: #eef1f7; padding: 0 3px; border-radius: 3px; }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def linearize_tables(text: str) -> str:
@@ -19,11 +19,11 @@ def linearize_tables(text: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        if _is_row(lines[index]) and index + 1 < len(lines) and _SEPARATOR.match(lines[index + 1]):
-            header = _cells(lines[index])
+        if is_row(lines[index]) and index + 1 < len(lines) and SEPARATOR.match(lines[index + 1]):
+            header = cells(lines[index])
             index += 2
-            while index < len(lines) and _is_row(lines[index]):
-                out.append(_sentence(header, _cells(lines[index])))
+            while index < len(lines) and is_row(lines[index]):
+                out.append(row_sentence(header, cells(lines[index])))
                 index += 1
             continue
         out.append(lines[index])
@@ -31,16 +31,16 @@ def linearize_tables(text: str) -> str:
     return "\n".join(out)
 
 
-def _is_row(line: str) -> bool:
+def is_row(line: str) -> bool:
     return line.lstrip().startswith("|")
 
 
-def _cells(line: str) -> list[str]:
+def cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def _sentence(header: list[str], cells: list[str]) -> str:
+def row_sentence(header: list[str], row: list[str]) -> str:
     """The first cell names the row; the others are labelled by their column."""
-    first, rest = (cells[0], cells[1:]) if cells else ("", [])
+    first, rest = (row[0], row[1:]) if row else ("", [])
     pairs = [f"{name}: {value}" for name, value in zip(header[1:], rest, strict=False) if value]
     return f"{first}: {'; '.join(pairs)}" if pairs else first
