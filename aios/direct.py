@@ -18,7 +18,13 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
-from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
+from aios.approvals import (
+    Approval,
+    ApprovalLedger,
+    ApprovalRefused,
+    ApprovalStatus,
+    Execution,
+)
 from aios.audit import AuditUnavailable
 from aios.identity import User
 from aios.policy import Decision, PolicyDecision, PolicyEngine, PolicyRequest
@@ -247,7 +253,9 @@ class DirectCalls:
         except (ConnectorError, AuditUnavailable) as exc:
             message = exc.message if isinstance(exc, ConnectorError) else str(exc)
             self.ledger.record_outcome(approval.id, f"Failed: {message}. Nothing was changed.")
+            self.ledger.record_execution(approval.id, Execution.FAILED)
             raise
+        self.ledger.record_execution(approval.id, Execution.SUCCEEDED)
         if not written.recorded:
             self.ledger.record_outcome(
                 approval.id,

@@ -114,7 +114,8 @@ class GovernedCalls:
             if confirmation is not None:
                 nonce = self.seal.check(str(confirmation), user.name, request.tool, args)
         except ConfirmationRefused as refused:
-            self._record(request, "confirmation.refused", reason=refused.message)
+            self._received(request)
+            self._record(request, "confirmation.refused", args=args, reason=refused.message)
             return Reply(status="refused", message=refused.message, error=True)
         try:
             done = self.direct.call(
@@ -181,7 +182,7 @@ class GovernedCalls:
         return Reply(status="awaiting_approval", message=message, approval=view)
 
     def _approval(self, request: Request) -> Reply:
-        self._record(request, "call.received", args=request.arguments)
+        self._received(request, args=request.arguments)
         query = _parsed(ApprovalQuery, request.arguments)
         if isinstance(query, Reply):
             return query
@@ -211,7 +212,7 @@ class GovernedCalls:
         return view
 
     def _search(self, request: Request) -> Reply:
-        self._record(request, "call.received", args=request.arguments)
+        self._received(request, args=request.arguments)
         if self.documents.empty():
             return Reply(status="failed", message=EMPTY, error=True)
         query = _parsed(DocumentQuery, request.arguments)
@@ -227,14 +228,18 @@ class GovernedCalls:
         )
         return Reply(status="done", message=message, result={"passages": passages})
 
-    def _record(self, request: Request, kind: str, **details: Any) -> None:
-        """A row for a call that does not reach the direct-call path (which records its own)."""
+    def _received(self, request: Request, /, **details: Any) -> None:
+        """The first row of a call that does not reach the direct-call path (which records
+        its own): who called, with which client."""
+        self._record(request, "call.received", **asdict(request.via), **details)
+
+    def _record(self, request: Request, kind: str, /, **details: Any) -> None:
         who = Caller(
             actor=request.user.name,
             session_id=session_for(request.idempotency_key()),
             step="call",
         )
-        self.direct.toolbox.record(who, kind, tool=request.tool, **asdict(request.via), **details)
+        self.direct.toolbox.record(who, kind, tool=request.tool, **details)
 
 
 def _parsed(model: type[Query], arguments: dict[str, Any]) -> Query | Reply:
