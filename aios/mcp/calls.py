@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from aios.approvals import Approval, ApprovalStatus
+from aios.approvals import Approval, ApprovalStatus, Execution
 from aios.audit import AuditUnavailable
 from aios.direct import Confirm, DirectCalls, Outcome, Status, Via, session_for
 from aios.identity import User
@@ -137,7 +137,7 @@ class GovernedCalls:
     def _reply(self, request: Request, args: dict[str, Any], done: Outcome) -> Reply:
         tool, reason = request.tool, done.decision.reason
         if done.status is Status.DENIED:
-            message = f"Not allowed: {reason} Nothing was run."
+            message = f"Not allowed: {_sentence(reason)} Nothing was run."
             return Reply(status="denied", message=message, error=True)
         if done.status is Status.DECLINED:
             message = f"{request.user.name} did not confirm {tool}. Nothing was run."
@@ -173,8 +173,8 @@ class GovernedCalls:
         view = self._approval_view(approval, role)
         if approval.status is ApprovalStatus.PENDING:
             message = (
-                f"{reason} Filed four-eyes request {approval.id} for someone else with the "
-                f"{approval.required_role} role; nothing runs until they decide it. Ask "
+                f"{_sentence(reason)} Filed four-eyes request {approval.id} for someone else "
+                f"with the {approval.required_role} role; nothing runs until they decide it. Ask "
                 f"{APPROVAL_TOOL} with approval_id {approval.id} for its outcome."
             )
         else:  # the same call sent again after the request was decided
@@ -197,8 +197,8 @@ class GovernedCalls:
             return Reply(status="refused", message=message, error=True)
         view = self._approval_view(approval, user.role)
         message = f"Request {approval.id} is {approval.standing()}."
-        if approval.outcome:
-            message += f" {approval.outcome}"
+        if approval.outcome and approval.executed is not Execution.SUCCEEDED:
+            message += f" {approval.outcome}"  # why it failed, or that nothing was changed
         return Reply(status="done", message=message, approval=view)
 
     def _approval_view(self, approval: Approval, role: str) -> dict[str, Any]:
@@ -252,3 +252,8 @@ def _parsed(model: type[Query], arguments: dict[str, Any]) -> Query | Reply:
         return Reply(
             status="refused", message=f"invalid_input: {where}: {first['msg']}", error=True
         )
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."

@@ -8,14 +8,13 @@ import os
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
-from mcp.client.streamable_http import streamablehttp_client
+from mcp.client.streamable_http import streamable_http_client
 
 from aios.api.auth import KeyRates
 from aios.audit import open_trail
@@ -69,11 +68,8 @@ async def over_http(
     """A client of the server at ``url`` with the key ``token``; ``ids`` gets its MCP session id."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with (
-        streamablehttp_client(url, headers=headers, timeout=timedelta(seconds=60)) as (
-            read,
-            write,
-            session_id,
-        ),
+        httpx.AsyncClient(headers=headers, timeout=60) as http,
+        streamable_http_client(url, http_client=http) as (read, write, session_id),
         ClientSession(read, write, elicitation_callback=elicit, client_info=CLIENT) as session,
     ):
         await session.initialize()
