@@ -45,7 +45,7 @@ def mcp(
         False, "--http", help="Serve Streamable HTTP at /mcp; each caller needs an API key."
     ),
     host: str = typer.Option("127.0.0.1", help="Address to listen on, with --http."),
-    port: int = typer.Option(8300, help="Port to listen on, with --http."),
+    port: int = typer.Option(8400, help="Port to listen on, with --http."),
 ) -> None:
     """Serve the CRM and ERP operations and the documents to MCP clients, under the policy,
     approvals, masking and audit of a chat turn."""

@@ -34,7 +34,7 @@ from aios.mcp.confirmations import ConfirmationRefused, ConfirmationSeal
 from aios.mcp.documents import EMPTY, Documents
 from aios.policy.masking import Masker
 from aios.toolbox import Caller
-from connectors.errors import ConnectorError
+from connectors.errors import ConnectorError, SystemUnavailable
 from connectors.operation import Kind
 
 Query = TypeVar("Query", bound=BaseModel)
@@ -128,7 +128,8 @@ class GovernedCalls:
                 via=request.via,
             )
         except ConnectorError as exc:
-            return Reply(status="refused", message=f"{exc.code}: {exc.message}", error=True)
+            status: ReplyStatus = "failed" if isinstance(exc, SystemUnavailable) else "refused"
+            return Reply(status=status, message=f"{exc.code}: {exc.message}", error=True)
         except AuditUnavailable as exc:
             message = f"audit_unavailable: the audit trail cannot be written ({exc}); "
             return Reply(status="failed", message=message + "nothing was changed.", error=True)

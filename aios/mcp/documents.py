@@ -7,7 +7,7 @@ which ``retriever`` loads the first time someone searches (seconds), not when th
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -36,7 +36,9 @@ class Documents:
     ) -> None:
         self.catalog = catalog
         self.masker = masker
-        self._retriever = functools.cache(retriever)
+        self._open = retriever
+        self._opened: Retriever | None = None
+        self._opening = threading.Lock()
 
     def search(self, question: str, k: int, role: str) -> list[dict[str, Any]]:
         """The ``k`` passages that best answer ``question``, best first, as ``role`` may read
@@ -56,6 +58,13 @@ class Documents:
         ]
         shown: list[dict[str, Any]] = self.masker.shown(passages, role)
         return shown
+
+    def _retriever(self) -> Retriever:
+        # Two first searches at once load the model once.
+        with self._opening:
+            if self._opened is None:
+                self._opened = self._open()
+            return self._opened
 
     def empty(self) -> bool:
         return self.catalog.count() == 0
