@@ -13,11 +13,18 @@ requester's behalf, like a resumed conversation does.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
-from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
+from aios.approvals import (
+    Approval,
+    ApprovalLedger,
+    ApprovalRefused,
+    ApprovalStatus,
+    Execution,
+)
 from aios.audit import AuditUnavailable
 from aios.identity import User
 from aios.policy import Decision, PolicyDecision, PolicyEngine, PolicyRequest
@@ -33,11 +40,35 @@ _ACTING_FIELDS = ("author",)
 """Arguments that name who acts: set from the caller, never taken from what was typed."""
 
 
+_KEYED = uuid.UUID("6f0c3f0e-2d4b-4c1e-9a57-1b0d7e3c5a21")
+"""Namespace of the sessions named by an idempotency key (uuid5)."""
+
+
 class Status(StrEnum):
     DONE = "done"
     NEEDS_CONFIRMATION = "needs_confirmation"
+    DECLINED = "declined"
     AWAITING_APPROVAL = "awaiting_approval"
     DENIED = "denied"
+
+
+Confirm = Callable[[str, dict[str, Any], PolicyDecision], bool | None]
+"""Asks the person, while the call waits, to confirm exactly ``tool`` with ``args``: True
+they confirmed, False they declined, None they could not be asked (the call then ends as
+needing confirmation, and nothing runs)."""
+
+
+@dataclass(frozen=True)
+class Via:
+    """The channel a call came through and the client program on it, recorded as the call's
+    first audit row (``call.received``): a trail that names who acted also names with what."""
+
+    channel: str
+    client: str
+    transport: str
+    connection: str
+    request: str
+    """The client's own id for the request, within its connection."""
 
 
 @dataclass(frozen=True)
@@ -77,15 +108,20 @@ class DirectCalls:
         args: dict[str, Any],
         *,
         confirmed: bool = False,
+        confirm: Confirm | None = None,
         idempotency_key: str | None = None,
+        via: Via | None = None,
     ) -> Outcome:
         """Decide ``tool`` with ``args`` for ``user`` and do what the decision allows.
 
-        ``confirmed`` is the caller's confirmation of exactly these arguments (``--yes``);
-        without it a CONFIRM decision runs nothing. ConnectorError for an unknown tool, bad
-        arguments, or the system's refusal (all of them audited)."""
-        session_id = f"{SESSION_PREFIX}{uuid.uuid4()}"
-        who = Caller(actor=user.name, session_id=session_id, step="call")
+        ``confirmed`` is the caller's confirmation of exactly these arguments given in advance
+        (``--yes``); otherwise a CONFIRM decision asks ``confirm``, and without an answer runs
+        nothing. A call with an ``idempotency_key`` is one session, however often it is
+        retried: its write happens once, and so does its request for approval. ConnectorError
+        for an unknown tool, bad arguments, or the system's refusal (all of them audited)."""
+        who = Caller(actor=user.name, session_id=session_for(idempotency_key), step="call")
+        if via is not None:
+            self.toolbox.record(who, "call.received", tool=tool, **asdict(via))
         op = self.toolbox.connectors.registry.get(tool)
         try:
             args = _acting_as(user, op.input_model.model_fields, args)
@@ -108,18 +144,27 @@ class DirectCalls:
         )
 
         def outcome(status: Status, **extra: Any) -> Outcome:
-            return Outcome(status, decision, session_id, args, **extra)
+            return Outcome(status, decision, who.session_id, args, **extra)
 
         if decision.decision is Decision.DENY:
             return outcome(Status.DENIED)
         if decision.decision is Decision.APPROVE:
             return outcome(Status.AWAITING_APPROVAL, approval=self._file(who, tool, args, decision))
         if decision.decision is Decision.CONFIRM:
-            if not confirmed:
+            answer = True if confirmed else confirm(tool, args, decision) if confirm else None
+            if answer is None:
                 return outcome(Status.NEEDS_CONFIRMATION)
             self.toolbox.record(
-                who, "confirmation.given", tool=tool, decision=decision, by=user.name, args=args
+                who,
+                "confirmation.given",
+                tool=tool,
+                decision=decision,
+                answer="approve" if answer else "reject",
+                by=user.name,
+                args=args,
             )
+            if not answer:
+                return outcome(Status.DECLINED)
         if op.kind is Kind.READ:
             return outcome(Status.DONE, result=self.toolbox.read(tool, args, who))
         key = idempotency_key or f"cli-{uuid.uuid4()}"
@@ -208,7 +253,9 @@ class DirectCalls:
         except (ConnectorError, AuditUnavailable) as exc:
             message = exc.message if isinstance(exc, ConnectorError) else str(exc)
             self.ledger.record_outcome(approval.id, f"Failed: {message}. Nothing was changed.")
+            self.ledger.record_execution(approval.id, Execution.FAILED)
             raise
+        self.ledger.record_execution(approval.id, Execution.SUCCEEDED)
         if not written.recorded:
             self.ledger.record_outcome(
                 approval.id,
@@ -222,7 +269,7 @@ class DirectCalls:
         self, who: Caller, tool: str, args: dict[str, Any], decision: PolicyDecision
     ) -> Approval:
         assert decision.approver_role is not None
-        approval, _ = self.ledger.open(
+        approval, created = self.ledger.open(
             session_id=who.session_id,
             turn="call",
             step_index=0,
@@ -233,6 +280,8 @@ class DirectCalls:
             requester=who.actor,
             required_role=decision.approver_role,
         )
+        if not created:
+            return approval  # the same call retried: its request was filed, and recorded, once
         self.toolbox.record(
             who,
             "approval.requested",
@@ -244,6 +293,12 @@ class DirectCalls:
             due_at=approval.due_at.isoformat(),
         )
         return approval
+
+
+def session_for(idempotency_key: str | None) -> str:
+    """The session of a direct call: named by its key, so that a retry is the same call."""
+    name = uuid.uuid5(_KEYED, idempotency_key) if idempotency_key else uuid.uuid4()
+    return f"{SESSION_PREFIX}{name}"
 
 
 def _acting_as(user: User, fields: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:

@@ -55,6 +55,13 @@ def admit(connection: HTTPConnection, token: str | None, origin: str | None) -> 
     """The key ``token`` and its user, checked as every route checks them (an HTTP request or a
     WebSocket alike): known, used from one of its pages if it names any, within its rate."""
     directory: UserDirectory = connection.app.state.runtime.users
+    return admit_key(directory, connection.app.state.rates, token, origin)
+
+
+def admit_key(
+    directory: UserDirectory, rates: KeyRates, token: str | None, origin: str | None
+) -> tuple[ApiKey, User]:
+    """``admit`` for any server that holds a directory and rates of its own (``aios mcp``)."""
     found = directory.resolve_key(token) if token else None
     if found is None:
         raise ApiError(401, "unauthorized", "A valid API key is required (Bearer aios_…).")
@@ -66,7 +73,7 @@ def admit(connection: HTTPConnection, token: str | None, origin: str | None) -> 
             "This key works only on the pages it was made for: "
             f"{', '.join(key.origins)}; ask an admin for a key for this page.",
         )
-    spend(connection, key)
+    rates.spend(key)
     return key, user
 
 

@@ -14,6 +14,7 @@ from aios.cli import (
     demo,
     knowledge,
     learn,
+    mcp,
     policy,
     serve,
     skills,
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.command("api")(api.api)
 app.command("chat")(chat.chat)
+app.command("mcp")(mcp.mcp)
 app.command("serve")(serve.serve)
 app.command("slack")(slack.slack)
 app.add_typer(approvals.app, name="approvals")

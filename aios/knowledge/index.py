@@ -61,6 +61,12 @@ class _Plan:
     flips: dict[str, bool] = field(default_factory=dict)
 
 
+def open_catalog(data_dir: Path) -> Catalog:
+    """The catalog of what was ingested under ``data_dir``: enough to list and read the
+    documents, without the embedding model."""
+    return Catalog(data_dir / "knowledge" / "catalog.sqlite")
+
+
 class KnowledgeIndex:
     """The knowledge store under ``data_dir``: ``knowledge/catalog.sqlite``, ``knowledge/bm25``
     and the ``chroma`` directory (or the Chroma server at ``chroma_url``)."""
@@ -80,7 +86,7 @@ class KnowledgeIndex:
         self.chunking = chunking or ChunkingConfig()
         self.max_bytes = max_bytes
         self.embed_batch = embed_batch
-        self.catalog = Catalog(data_dir / "knowledge" / "catalog.sqlite")
+        self.catalog = open_catalog(data_dir)
         # The vectors may live on a Chroma server; the catalog and the BM25 index stay here.
         self.dense = DenseIndex(
             chroma_url or data_dir / "chroma", ChromaEmbeddingFunction(embedder)
