@@ -61,6 +61,18 @@ _CALL_OFF = re.compile(
 )
 
 
+# "should I escalate CS-1014 or is it still inside its SLA?": weighing it up is asking.
+_ALTERNATIVE = re.compile(
+    r"\bor\s+(?:is|are|was|were|did|does|do|has|have|had|should|would|will)\s+"
+    r"(?:it|they|he|she|we|i|someone|somebody|anyone|anybody|that|this|there|the)\b",
+    re.I,
+)
+# "refund above 5k - who approves that": the question comes after the subject.
+_ASKED_AFTER = re.compile(
+    r"\s[-\u2013\u2014:]\s*(?:who|what|whats|what's|how|when|which|why)\b", re.I
+)
+
+
 def is_question(text: str, *, names_record: bool = False) -> bool:
     """Whether ``text`` asks something rather than asking for something to be done.
 
@@ -69,6 +81,8 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
     """
     if _LISTING.match(text):
         return True  # "open tickets for northwind pls": a list, however politely asked
+    if _ALTERNATIVE.search(text) or _ASKED_AFTER.search(text):
+        return True
     if _POLITE.search(text):
         return False
     if names_record and _MAY_WE.match(text) and not _HOW_TO.match(text):

@@ -59,6 +59,7 @@ _CORRECTION = re.compile(
     r"^\s*(no|nope|not that|actually|sorry|wait|oops|make it|change it|instead|i meant)\b", re.I
 )
 MAX_TEXT = MAX_MESSAGE_CHARS
+_REASON = re.compile(r"[\s,]+(?:because|bc|b/c|cos|coz|cuz|since)\s", re.I)
 CUE_MARGIN = 0.1
 # An e-mail's header lines name what it is about; they are not a request's data.
 _HEADER = re.compile(r"^\s*(?:subject|re|fwd?|from|to|cc|sent|date)\s*:\s*", re.I | re.M)
@@ -277,7 +278,9 @@ class EmbeddedPlanner:
         clauses = split_requests(text, self._split)
         texts = [text, *clauses] if len(clauses) > 1 else [text]
         seen = _pointed_at(memory)
-        ranked = self.classifier.rank_many([filler.masked(_ORDINAL.sub(seen, t)) for t in texts])
+        ranked = self.classifier.rank_many(
+            [filler.masked(_ORDINAL.sub(seen, self._without_reason(t))) for t in texts]
+        )
         whole = self._meant(text, ranked[0], filler, memory)
         if (
             body is not None
@@ -570,6 +573,13 @@ class EmbeddedPlanner:
             return False  # "sorry, wrong one: INV-2131": a value, not another request
         top = self.classifier.rank(filler.masked(text))[0]
         return top.skill not in {last.skill for last in memory.last} and self._actionable(top)
+
+    def _without_reason(self, text: str) -> str:
+        """A command without the reason given for it: "escalate CS-1003 bc they want it
+        refunded" asks for an escalation; the refund is why, not a second request."""
+        found = _REASON.search(text)
+        head = text[: found.start()] if found else text
+        return head if found and self._commands(head) and len(head.split()) >= 2 else text
 
     def _commands(self, text: str) -> bool:
         """Whether ``text`` starts with a verb the skills' requests start with."""

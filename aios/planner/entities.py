@@ -33,7 +33,12 @@ _MONEY = re.compile(
 )
 # A comma before one or two last digits is a decimal comma or a typo; a third decimal is a typo.
 _UNCLEAR = re.compile(r"(?:[$€£]\s?|usd\s?)?\d+(?:,\d{3})*(?:,\d{1,2}(?!\d)|\.\d{3,})k?", re.I)
-_BARE_NUMBER = re.compile(r"(?<![\w.-])\d[\d,]*(?:\.\d{1,2})?(?![\w-])")
+_BARE_NUMBER = re.compile(
+    # "two years", "3 pallets", "10%": a count or a share, never an amount of money.
+    r"(?<![\w.-])\d[\d,]*(?:\.\d{1,2})?(?![\w-])(?!\s*(?:%|x\b|percent|per\s?cent|(?:year|yr|"
+    r"month|week|day|hour|hr|minute|min|time|pallet|box|boxe|carton|unit|item|piece|pc|case|"
+    r"order|invoice|ticket)s?\b))"
+)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().-]{6,18}\d(?!\w)")
 _STREET = (

@@ -38,9 +38,22 @@ MIN_LENGTH = 4
 SIMILARITY = 80.0
 
 
+# "two and a half thousand", "1 and a half k": the half of a scale.
+_AND_A_HALF = re.compile(r"\b(\w+)\s+and\s+a\s+half\s+(thousand|grand|k|hundred)\b", re.I)
+
+
 def number_words(text: str) -> str:
     """``text`` with spelt-out amounts as digits; "one" alone stays ("the second one")."""
-    return _NUMBER_RUN.sub(_as_digits, text)
+    return _NUMBER_RUN.sub(_as_digits, _AND_A_HALF.sub(_with_half, text))
+
+
+def _with_half(match: re.Match[str]) -> str:
+    word = match.group(1).lower()
+    count = int(word) if word.isdigit() else _UNITS.get(word, _TENS.get(word))
+    if count is None:
+        return match.group(0)
+    scale = 100 if match.group(2).lower() == "hundred" else 1000
+    return str(count * scale + scale // 2)
 
 
 def _as_digits(match: re.Match[str]) -> str:

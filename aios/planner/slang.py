@@ -15,9 +15,11 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     for p, r in [
         # Calling an order off.
         (r"\bpull the plug on\b", "cancel"),
-        (r"\b(?:nuke|axe|kill|bin)\b(?=\s+(?:the\s+|their\s+|this\s+|that\s+)?(?:order|so\b|so-))",
+        (r"\b(?:nuke|axe|zap|kill|bin)\b(?=\s+(?:the\s+|their\s+|this\s+|that\s+)?(?:order|so\b|so-))",
          "cancel"),
-        (r"\b(?:nuke|axe)\b", "cancel"),
+        (r"\b(?:nuke|axe|zap)\b", "cancel"),
+        # Bringing a record up on screen.
+        (r"\b(?:pull|bring|call)\s+up\b(?!\s+(?:the|a)\s+(?:chain|level|notch))", "show"),
         # A payment reminder.
         (r"\bgive\s+(.{1,40}?)\s+an?\s+(?:poke|nudge|prod|shout|reminder)\b", r"remind \1"),
         (r"\b(?:ping|poke|prod|hassle|bug)\b(?=\s+\S+.*\b(?:inv|invoice|pay|paid|owe|overdue|late))",
