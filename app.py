@@ -16,7 +16,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import chainlit as cl
 import chainlit.config
@@ -42,7 +42,7 @@ from aios.voice.audio import AudioError, Speech
 from aios.voice.dialogue import Dialogue, Say, readout
 from aios.voice.engines import text_to_speech
 from aios.voice.listen import hear
-from aios.web import commands, login, render
+from aios.web import commands, login, render, wording
 from aios.web.offline import strip_external
 from aios.web.process import process_runtime
 
@@ -55,6 +55,18 @@ os.environ.setdefault("CHAINLIT_AUTH_SECRET", secrets.token_urlsafe(32))
 _chainlit_page = chainlit.server.get_html_template
 chainlit.server.get_html_template = lambda root_path: strip_external(_chainlit_page(root_path))
 chainlit.server.app.add_middleware(login.ClientAddress)  # sign-in throttles per client too
+
+_chainlit_words = chainlit.config.ChainlitConfig.load_translation
+
+
+def _words(config: chainlit.config.ChainlitConfig, language: str) -> Any:
+    """Chainlit's words for ``language`` with aios' own laid over them (``aios.web.wording``)."""
+    settings = runtime().settings
+    hint = wording.demo_hint(runtime().users, settings.demo_password.get_secret_value())
+    return wording.laid_over(_chainlit_words(config, language), wording.words(hint))
+
+
+chainlit.config.ChainlitConfig.load_translation = _words  # type: ignore[method-assign,assignment]
 
 STARTERS = {
     "Refund and note": (
@@ -240,6 +252,8 @@ class _Turn:
     def __init__(self, session: str, me: User) -> None:
         self.session, self.me = session, me
         self.plan: cl.Step | None = None
+        self.planned: dict[int, str] = {}
+        """Each step of the plan in words, by index: a step's title until it has a result."""
         self.calls: dict[int, cl.Step] = {}
 
     async def show(self, event: Event) -> None:
@@ -255,6 +269,7 @@ class _Turn:
             )
             self.plan.start = self.plan.end = utc_now()
             self.plan.input = render.plan_text(event)
+            self.planned = {step.index: step.description for step in event.steps}
             await self.plan.send()
         elif isinstance(event, StepStarted):
             await self._started(event)
@@ -274,7 +289,7 @@ class _Turn:
 
     async def _started(self, event: StepStarted) -> cl.Step:
         call = cl.Step(
-            name=event.tool,
+            name=self.planned.get(event.index, event.tool),
             type="tool",
             parent_id=self.plan.id if self.plan else _current_step_id(),
             language="json",
@@ -291,6 +306,7 @@ class _Turn:
         if call is None:
             call = await self._started(StepStarted(index=event.index, tool=event.tool, args={}))
         call.end = utc_now()
+        call.name = render.step_title(event, self.planned.get(event.index, event.tool))
         call.is_error = not event.ok
         call.output = render.step_output(event)
         if not event.ok:

@@ -17,3 +17,8 @@ def to_cents(amount: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def shown(amount: Decimal) -> str:
+    """An amount as a person reads it: ``$1,234.50``."""
+    return f"${amount:,.2f}"

@@ -83,6 +83,8 @@ class Operation(Generic[In, Out]):
     input_model: type[In]
     output_model: type[Out]
     run: Callable[[SystemContext, In], Out]
+    done: Callable[[In, Out], str] | None = None
+    """What a write did, in words for a person ("Added a note to case CS-1007 (note 105)")."""
 
     @property
     def tool_name(self) -> str:
@@ -125,6 +127,22 @@ class Operation(Generic[In, Out]):
                 f"invalid arguments for {self.tool_name}: {where}: {first['msg']}", errors=errors
             ) from None
 
+    def said(self, args: dict[str, Any], result: Any) -> str:
+        """What a call did, in words: the write's own sentence (``done``), or for a lookup
+        what it found. Every front end shows this line rather than phrasing it itself."""
+        typed_args = self.check_args(args)
+        if self.done is not None:
+            return self.done(typed_args, self.output_model.model_validate(result))
+        found = [(name, value) for name, value in (result or {}).items() if isinstance(value, list)]
+        if found:
+            name, records = found[0]
+            noun = name.replace("_", " ")
+            if not records:
+                return f"Found no {noun}"
+            return f"Found {len(records)} {noun.removesuffix('s') if len(records) == 1 else noun}"
+        named = [str(v) for v in typed_args.model_dump().values() if isinstance(v, str) and v]
+        return f"Looked up {named[0]}" if named else f"Looked up {self.name.replace('_', ' ')}"
+
     def describe(self) -> dict[str, Any]:
         """The tool card a planner or an API client sees."""
         return {
@@ -138,9 +156,14 @@ class Operation(Generic[In, Out]):
 
 
 def operation(
-    system: str, kind: Kind, risk: Risk = Risk.NONE
+    system: str,
+    kind: Kind,
+    risk: Risk = Risk.NONE,
+    *,
+    done: Callable[[Any, Any], str] | None = None,
 ) -> Callable[[Callable[[SystemContext, In], Out]], Operation[In, Out]]:
-    """Declare ``fn`` as the operation ``system.<fn name>``."""
+    """Declare ``fn`` as the operation ``system.<fn name>``; a write says what it did with
+    ``done(args, result)``."""
 
     def declare(fn: Callable[[SystemContext, In], Out]) -> Operation[In, Out]:
         hints = get_type_hints(fn)
@@ -159,6 +182,9 @@ def operation(
         doc = inspect.getdoc(fn)
         if not doc:
             raise TypeError(f"{fn.__qualname__}: an operation needs a docstring")
+        if kind is Kind.WRITE and done is None:
+            # A person is told what a change did in words, never as "done: 105".
+            raise TypeError(f"{fn.__qualname__}: a write needs done= to say what it did")
         return Operation(
             system=system,
             name=fn.__name__,
@@ -168,6 +194,7 @@ def operation(
             input_model=input_model,
             output_model=output_model,
             run=fn,
+            done=done,
         )
 
     return declare

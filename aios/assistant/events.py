@@ -53,6 +53,11 @@ class StepFinished(BaseModel):
     ok: bool
     result: Any = None
     error: ShownText | None = None
+    summary: ShownText = Field(
+        "",
+        description='What the step did, in words ("Added a note to case CS-1007 (note 105)"); '
+        "every front end shows this rather than phrasing the result itself.",
+    )
 
 
 def args_hash(tool: str, args: dict[str, Any]) -> str:
@@ -65,6 +70,15 @@ def args_hash(tool: str, args: dict[str, Any]) -> str:
         default=str,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class ShownArgument(BaseModel):
+    """One argument of a step as a person reads it: labelled from the operation's field
+    description, the value in words (money as money)."""
+
+    name: str = Field(description="The operation's field.")
+    label: ShownText
+    value: ShownText
 
 
 class ConfirmationRequired(BaseModel):
@@ -80,6 +94,10 @@ class ConfirmationRequired(BaseModel):
     index: int
     tool: str
     args: dict[str, Any]
+    arguments: list[ShownArgument] = Field(
+        default_factory=list,
+        description="Every argument the step will be sent, as a person reads it.",
+    )
     text: ShownText = Field(description="Exactly what will be done, for the person to confirm.")
     decision: Literal["confirm", "approve"]
     approver_role: str | None = Field(None, description="Who must approve, for four-eyes.")

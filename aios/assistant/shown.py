@@ -29,7 +29,7 @@ def shown_to(event: Event, masker: Masker, role: str) -> Event:
 
     update: dict[str, Any]
     if isinstance(event, StepFinished):
-        update = {"result": masker.shown(event.result, role)}
+        update = {"result": masker.shown(event.result, role), "summary": text(event.summary)}
         if event.error is not None:
             update["error"] = text(event.error)
     elif isinstance(event, MessageEvent):

@@ -11,8 +11,9 @@ from rich.markdown import Markdown
 from rich.markup import escape
 
 from aios import observability
-from aios.assistant.events import Event
+from aios.assistant.events import ConfirmationRequired, Event
 from aios.assistant.factory import build_runtime
+from aios.assistant.phrases import sentence, understood_beyond_steps
 from aios.settings import Settings
 
 console = Console()
@@ -21,24 +22,19 @@ console = Console()
 def render(event: Event) -> None:
     """How each event reads in a terminal."""
     if event.type == "plan":
-        console.print(f"[bold]Plan[/] ({event.confidence:.0%} sure): {escape(event.understood)}")
+        understood = understood_beyond_steps(event)
+        console.print("[bold]Plan[/]" + (f": {escape(understood)}" if understood else ""))
         for step in event.steps:
-            console.print(f"  {step.index + 1}. [cyan]{step.tool}[/] {escape(str(step.args))}")
+            console.print(f"  {step.index + 1}. {escape(step.description)}")
     elif event.type == "step_started":
         console.print(f"  [dim]running {event.tool}…[/]")
     elif event.type == "step_finished":
-        mark = "[green]✓[/]" if event.ok else f"[red]✗ {escape(event.error or '')}[/]"
-        console.print(f"  {mark} {event.tool}")
+        if event.ok:
+            console.print(f"  [green]✓[/] {escape(event.summary or 'Done.')}")
+        else:
+            console.print(f"  [red]✗ Failed: {escape(event.error or event.tool)}[/]")
     elif event.type == "confirmation_required":
-        who = (
-            f"approval by a {event.approver_role} (not you)"
-            if event.decision == "approve"
-            else "your confirmation"
-        )
-        console.print(
-            f"[yellow]Needs {who}:[/] {escape(event.text)}\n  [dim]{escape(event.reason)}[/]"
-        )
-        console.print("  [dim]Reply yes or no, or say what to change.[/]")
+        _confirmation(event)
     elif event.type == "message":
         console.print(Markdown(event.text))
         for citation in event.citations:
@@ -48,7 +44,29 @@ def render(event: Event) -> None:
         for number, option in enumerate(event.options, 1):
             console.print(f"  {number}. {escape(option)}")
     elif event.type == "error":
-        console.print(f"[red]{event.code}[/]: {escape(event.message)}")
+        console.print(f"[red]{escape(sentence(event.message))}[/]")
+        console.print(f"  [dim]details: {event.code}[/]")
+
+
+def _confirmation(event: ConfirmationRequired) -> None:
+    """What will be done, every argument it will be sent, why a person is asked, and what the
+    reader can do about it: answer a confirmation here; a four-eyes request is someone else's."""
+    if event.decision == "approve":
+        head = f"Needs approval by {event.approver_role} (four-eyes, request {event.approval_id})"
+    else:
+        head = "Please confirm"
+    console.print(f"[yellow]{head}:[/] {escape(event.text)}")
+    for argument in event.arguments:
+        console.print(f"  {escape(argument.label)}: [bold]{escape(argument.value)}[/]")
+    console.print(f"  [dim]Why: {escape(event.reason)}[/]")
+    if event.decision == "approve":
+        console.print(
+            f"  [dim]Someone with the {event.approver_role} role decides it (aios approvals "
+            f"decide {event.approval_id} --as NAME, or /approvals in the web chat); you can "
+            "go on meanwhile.[/]"
+        )
+    else:
+        console.print("  [dim]Reply yes or no, or say what to change.[/]")
 
 
 def chat(

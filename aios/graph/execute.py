@@ -68,10 +68,21 @@ def run_step(
         return finish(deps, state, runtime, failed)
     if op.kind is not Kind.READ:
         _executed(deps, state, Execution.SUCCEEDED)
-    emit(StepFinished(index=cursor, tool=step.tool, ok=True, result=shown(deps, result, runtime)))
+    summary = shown_text(
+        deps, op.said(deps.toolbox.acting(step.tool, step.args, who), result), runtime
+    )
+    emit(
+        StepFinished(
+            index=cursor,
+            tool=step.tool,
+            ok=True,
+            result=shown(deps, result, runtime),
+            summary=summary,
+        )
+    )
     if not recorded:
-        said = shown_text(deps, not_on_record(step.description, result), runtime)
-        emit(ErrorEvent(code=NOT_ON_RECORD, message=said))
+        unrecorded = shown_text(deps, not_on_record(step.description, result), runtime)
+        emit(ErrorEvent(code=NOT_ON_RECORD, message=unrecorded))
     return {**results, str(part): {**results.get(str(part), {}), step.name: result}}
 
 

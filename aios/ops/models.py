@@ -67,7 +67,14 @@ class WorkOut(BaseModel):
         description="Writes sent whose outcome is not recorded, newest first: in flight (an "
         "HTTP connector retries within the call), or cut off by a crash."
     )
-    failed_steps: list[AuditRecord] = Field(description="Recent tool.failed rows, newest first.")
+    failed_writes: list[AuditRecord] = Field(
+        description="Recent tool.failed rows of writes, newest first: a change that did not "
+        "happen, for someone to look at."
+    )
+    failed_lookups: list[AuditRecord] = Field(
+        description="Recent tool.failed rows of lookups, newest first: mostly a record that "
+        "does not exist (SO-9999); nothing was changed."
+    )
     cases: list[CaseItem] = Field(description="Open cases due within the window, soonest first.")
 
 

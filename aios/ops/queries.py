@@ -32,6 +32,7 @@ from aios.ops.models import (
 from aios.planner.protocol import Route
 from connectors.clock import as_utc
 from connectors.crm.find_cases import FindCasesOutput
+from connectors.operation import Kind
 
 CASES_DUE_WITHIN = timedelta(hours=4)
 """How soon a case's deadline must be for it to count as near its SLA."""
@@ -114,15 +115,23 @@ def work(runtime: Runtime, role: str) -> WorkOut:
         _waiting(r, mask({k: v for k, v in r.arguments.items() if k != "_call"}), now)
         for r in trail.newest(WRITE_UNFINISHED, STEPS_SHOWN)
     ]
-    failed = search_audit(runtime, AuditQuery(kind="tool.failed", limit=STEPS_SHOWN), role)
+    failed = search_audit(runtime, AuditQuery(kind="tool.failed", limit=2 * STEPS_SHOWN), role)
+    lookups = [r for r in failed if _is_lookup(runtime, r.tool)]
     return WorkOut(
         now=now,
         approvals=sorted(approvals, key=lambda a: a.sla.due_at),
         confirmations=confirmations,
         unfinished_writes=unfinished,
-        failed_steps=failed,
+        failed_writes=[r for r in failed if r not in lookups][:STEPS_SHOWN],
+        failed_lookups=lookups[:STEPS_SHOWN],
         cases=cases_due(runtime, now),
     )
+
+
+def _is_lookup(runtime: Runtime, tool: str | None) -> bool:
+    """Whether ``tool`` only reads; an unknown one counts as a write, the one to look at."""
+    registry = runtime.toolbox.connectors.registry
+    return tool is not None and tool in registry and registry.get(tool).kind is Kind.READ
 
 
 def activity(runtime: Runtime, hours: int) -> ActivityOut:

@@ -23,6 +23,14 @@ from aios.policy.models import (
 )
 from aios.policy.totals import check_total
 
+DEFAULT_REASONS = {
+    Decision.ALLOW: "{calls} run without asking (the policy's default).",
+    Decision.CONFIRM: "{calls} are confirmed before they run (the policy's default).",
+    Decision.APPROVE: "{calls} need a second person's approval (the policy's default).",
+    Decision.DENY: "{calls} are not allowed (the policy's default).",
+}
+"""Why a call no rule covers is decided as it is, in words a person reads on a confirmation."""
+
 
 def load_policy(path: Path) -> PolicyEngine:
     return PolicyEngine(load_yaml_model(path, PolicyFile))
@@ -114,7 +122,8 @@ class PolicyEngine:
         default = (
             self.policy.defaults.write if request.kind == "write" else self.policy.defaults.read
         )
-        return self._result(default, f"default for {request.kind} operations")
+        calls = "Changes" if request.kind == "write" else "Lookups"
+        return self._result(default, DEFAULT_REASONS[default].format(calls=calls))
 
     def explain(self, request: PolicyRequest) -> Explanation:
         """The decision, and for every rule up to the deciding one why it did or did not match."""

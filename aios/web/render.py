@@ -22,8 +22,10 @@ from aios.assistant.events import (
     ErrorEvent,
     MessageEvent,
     PlanEvent,
+    ShownArgument,
     StepFinished,
 )
+from aios.assistant.phrases import sentence, understood_beyond_steps
 from aios.identity import User
 
 DECIDE = "decide"
@@ -32,6 +34,7 @@ CHOOSE = "choose"
 """Name of a clarification option's action; payload: text."""
 
 _TOKEN = re.compile(r"\S+\s*|\s+")
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>|~]")
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,10 @@ class Card:
 
 
 def plan_text(event: PlanEvent) -> str:
-    lines = [f"**{event.understood}** ({event.confidence:.0%} sure)", ""]
-    lines += [f"{step.index + 1}. `{step.tool}`: {step.description}" for step in event.steps]
+    """The plan as numbered steps in words, under what was understood when that says more."""
+    understood = understood_beyond_steps(event)
+    lines = [f"**{escaped(understood)}**", ""] if understood else []
+    lines += [f"{step.index + 1}. {escaped(step.description)}" for step in event.steps]
     return "\n".join(lines)
 
 
@@ -77,31 +82,48 @@ def step_output(event: StepFinished) -> str:
     return event.error or "failed"
 
 
+def step_title(event: StepFinished, planned: str) -> str:
+    """A finished step's title: what it did, or that ``planned`` failed."""
+    if event.ok:
+        return event.summary or planned
+    return f"Failed: {planned}"
+
+
+def escaped(text: str) -> str:
+    """``text`` shown as typed, never as Markdown: a note's ``*`` stays a star."""
+    return _MARKDOWN.sub(r"\\\g<0>", text)
+
+
+def arguments_text(arguments: list[ShownArgument]) -> str:
+    """Every argument a step will be sent, one per line, as a person reads them."""
+    return "\n".join(f"- {escaped(a.label)}: **{escaped(a.value)}**" for a in arguments)
+
+
 def confirmation_card(
     event: ConfirmationRequired, session_id: str, viewer: User, *, may_approve: bool = False
 ) -> Card:
-    """What ``viewer`` sees of a pending confirmation or approval, with Approve/Reject buttons
-    only for the requester of a confirmation, or when the ledger says ``viewer`` may approve
+    """What ``viewer`` sees of a pending confirmation or approval: what will be done, every
+    argument it will be sent, and why a person is asked, with Approve/Reject buttons only for
+    the requester of a confirmation, or when the ledger says ``viewer`` may approve
     (``Assistant.resume`` checks again)."""
-    reason = f"*{event.reason}*"
+    what = f"{escaped(event.text)}\n\n{arguments_text(event.arguments)}".rstrip()
+    why = f"Why: {escaped(event.reason)}"
     if event.decision == "confirm":
         if viewer.name != event.requester:
-            return Card(f"**Waiting for {event.requester} to confirm:** {event.text}\n\n{reason}")
+            return Card(f"**Waiting for {event.requester} to confirm:** {what}\n\n{why}")
         how = "Approve or reject below, reply *yes* or *no*, or say what to change."
-        return Card(
-            f"**Please confirm:** {event.text}\n\n{reason}\n\n{how}", _buttons(event, session_id)
-        )
+        return Card(f"**Please confirm:** {what}\n\n{why}\n\n{how}", _buttons(event, session_id))
     role = event.approver_role
     if viewer.name == event.requester:
         how = (
-            f"Someone else with the {role} role sees it under `/approvals` in their chat "
+            f"Someone else with the {role} role decides it under `/approvals` in their chat "
             f"(request {event.approval_id}); you will be told here what they decide."
         )
-        return Card(f"**Needs approval by {role}** (four-eyes): {event.text}\n\n{reason}\n\n{how}")
+        return Card(f"**Needs approval by {role}** (four-eyes): {what}\n\n{why}\n\n{how}")
     if not may_approve:
-        return Card(f"**Waiting for approval by {role}:** {event.text}\n\n{reason}")
+        return Card(f"**Waiting for approval by {role}:** {what}\n\n{why}")
     return Card(
-        f"**{event.requester} asks for your approval** as {role}: {event.text}\n\n{reason}",
+        f"**{event.requester} asks for your approval** as {role}: {what}\n\n{why}",
         _buttons(event, session_id),
     )
 
@@ -148,7 +170,9 @@ def clarification_card(event: ClarificationEvent) -> Card:
 
 
 def error_text(event: ErrorEvent) -> str:
-    return f"{event.message} ({event.code})"
+    """The message in plain words, its code apart on a details line (for support, not for
+    reading)."""
+    return f"{sentence(event.message)}\n\n*Details: {event.code}*"
 
 
 def tokens(text: str) -> list[str]:

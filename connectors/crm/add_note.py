@@ -18,7 +18,12 @@ class AddNoteInput(BaseModel):
     body: str = Field(min_length=1, max_length=5000, description="The note's text.")
 
 
-@operation("crm", Kind.WRITE, Risk.LOW)
+def _done(args: AddNoteInput, note: NoteView) -> str:
+    on = f"case {args.case_id}" if args.case_id else f"account {args.account_id}"
+    return f"Added a note to {on} (note {note.id})"
+
+
+@operation("crm", Kind.WRITE, Risk.LOW, done=_done)
 def add_note(ctx: SystemContext, args: AddNoteInput) -> NoteView:
     """Add a note to an account, optionally on one of its cases."""
     get_or_404(ctx.session, Account, args.account_id, "account")

@@ -24,7 +24,11 @@ class CloseCaseInput(BaseModel):
     )
 
 
-@operation("crm", Kind.WRITE, Risk.LOW)
+def _done(args: CloseCaseInput, change: CaseChange) -> str:
+    return f"Closed case {change.case.id}"
+
+
+@operation("crm", Kind.WRITE, Risk.LOW, done=_done)
 def close_case(ctx: SystemContext, args: CloseCaseInput) -> CaseChange:
     """Close a case (open, escalated or resolved) and record its resolution as a note.
 

@@ -30,7 +30,11 @@ class EscalateCaseOutput(CaseChange):
     escalated_to: str = Field(description="Who handles the case now: senior_agent or manager.")
 
 
-@operation("crm", Kind.WRITE, Risk.LOW)
+def _done(args: EscalateCaseInput, change: EscalateCaseOutput) -> str:
+    return f"Escalated case {change.case.id} to a {change.escalated_to.replace('_', ' ')}"
+
+
+@operation("crm", Kind.WRITE, Risk.LOW, done=_done)
 def escalate_case(ctx: SystemContext, args: EscalateCaseInput) -> EscalateCaseOutput:
     """Escalate a case one level (agent → senior_agent → manager) and note the reason on it.
 

@@ -29,7 +29,11 @@ class OpenCaseInput(BaseModel):
     )
 
 
-@operation("crm", Kind.WRITE, Risk.LOW)
+def _done(args: OpenCaseInput, case: CaseView) -> str:
+    return f"Opened case {case.id} for account {case.account_id}"
+
+
+@operation("crm", Kind.WRITE, Risk.LOW, done=_done)
 def open_case(ctx: SystemContext, args: OpenCaseInput) -> CaseView:
     """Open a support case for an account; it gets the next CS- number and status open.
 

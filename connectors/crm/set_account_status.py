@@ -29,7 +29,12 @@ class SetAccountStatusOutput(BaseModel):
     note: NoteView
 
 
-@operation("crm", Kind.WRITE, Risk.MEDIUM)
+def _done(args: SetAccountStatusInput, change: SetAccountStatusOutput) -> str:
+    account = change.account
+    return f"Set account {account.id} to {account.status} (was {change.previous_status})"
+
+
+@operation("crm", Kind.WRITE, Risk.MEDIUM, done=_done)
 def set_account_status(ctx: SystemContext, args: SetAccountStatusInput) -> SetAccountStatusOutput:
     """Change an account's status (active, prospect, on_hold, churned) and note the reason.
 

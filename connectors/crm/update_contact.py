@@ -62,7 +62,12 @@ class UpdateContactInput(BaseModel):
         return self
 
 
-@operation("crm", Kind.WRITE, Risk.LOW)
+def _done(args: UpdateContactInput, contact: ContactView) -> str:
+    changed = [field for field in CHANGEABLE if getattr(args, field) is not None]
+    return f"Updated the {' and '.join(changed)} of contact {contact.id}"
+
+
+@operation("crm", Kind.WRITE, Risk.LOW, done=_done)
 def update_contact(ctx: SystemContext, args: UpdateContactInput) -> ContactView:
     """Change a contact's name, title, email or phone; fields left out stay as they are.
 

@@ -22,7 +22,11 @@ class CancelOrderInput(BaseModel):
     reason: str = Field(min_length=3, max_length=500, description="Why it is cancelled.")
 
 
-@operation("erp", Kind.WRITE, Risk.MEDIUM)
+def _done(args: CancelOrderInput, order: OrderView) -> str:
+    return f"Cancelled order {order.id}"
+
+
+@operation("erp", Kind.WRITE, Risk.MEDIUM, done=_done)
 def cancel_order(ctx: SystemContext, args: CancelOrderInput) -> OrderView:
     """Cancel an order that has not shipped yet; its unpaid invoice is voided.
 

@@ -33,7 +33,11 @@ class ChangeShippingAddressInput(BaseModel):
         return value
 
 
-@operation("erp", Kind.WRITE, Risk.MEDIUM)
+def _done(args: ChangeShippingAddressInput, order: OrderView) -> str:
+    return f"Changed the shipping address of order {order.id}"
+
+
+@operation("erp", Kind.WRITE, Risk.MEDIUM, done=_done)
 def change_shipping_address(ctx: SystemContext, args: ChangeShippingAddressInput) -> OrderView:
     """Change where an order will be shipped, while it is still pending or confirmed.
 

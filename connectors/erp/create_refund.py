@@ -11,7 +11,7 @@ from connectors._lookup import get_or_404
 from connectors.erp.models import Invoice, Refund, SalesOrder
 from connectors.erp.views import RefundView
 from connectors.errors import RuleViolation
-from connectors.money import PositiveMoney, from_cents, to_cents
+from connectors.money import PositiveMoney, from_cents, shown, to_cents
 from connectors.operation import Kind, Risk, SystemContext, operation
 from connectors.record_kinds import kind_named
 
@@ -24,7 +24,11 @@ class CreateRefundInput(BaseModel):
     reason: str = Field(min_length=3, max_length=500, description="Why the refund is given.")
 
 
-@operation("erp", Kind.WRITE, Risk.HIGH)
+def _done(args: CreateRefundInput, refund: RefundView) -> str:
+    return f"Refunded {shown(args.amount)} on invoice {args.invoice_id} (credit note {refund.id})"
+
+
+@operation("erp", Kind.WRITE, Risk.HIGH, done=_done)
 def create_refund(ctx: SystemContext, args: CreateRefundInput) -> RefundView:
     """Refund part or all of what was paid on an invoice, booked as a credit note.
 

@@ -49,11 +49,17 @@ BODIES = {
 class SendPaymentReminderInput(BaseModel):
     invoice_id: str = Field(max_length=50, description="The overdue invoice, e.g. INV-2001.")
     tone: Tone = Field(
-        Tone.FRIENDLY, description="friendly for a first nudge, firm for a repeated one."
+        Tone.FRIENDLY,
+        title="Tone",
+        description="friendly for a first nudge, firm for a repeated one.",
     )
 
 
-@operation("erp", Kind.WRITE, Risk.LOW)
+def _done(args: SendPaymentReminderInput, message: OutboxMessageView) -> str:
+    return f"Queued a {args.tone} payment reminder for invoice {args.invoice_id}"
+
+
+@operation("erp", Kind.WRITE, Risk.LOW, done=_done)
 def send_payment_reminder(ctx: SystemContext, args: SendPaymentReminderInput) -> OutboxMessageView:
     """Queue a payment reminder to the customer's billing email, naming the invoice, the amount
     due and how many days it is overdue.

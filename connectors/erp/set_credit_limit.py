@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from connectors._lookup import get_or_404
 from connectors.erp.models import Customer
 from connectors.errors import RuleViolation
-from connectors.money import Money, from_cents, to_cents
+from connectors.money import Money, from_cents, shown, to_cents
 from connectors.operation import Kind, Risk, SystemContext, operation
 
 
@@ -33,7 +33,12 @@ class CreditLimitChange(BaseModel):
     reason: str
 
 
-@operation("erp", Kind.WRITE, Risk.HIGH)
+def _done(args: SetCreditLimitInput, change: CreditLimitChange) -> str:
+    old, new = shown(change.old_credit_limit), shown(change.new_credit_limit)
+    return f"Changed the credit limit of {change.account_id} from {old} to {new}"
+
+
+@operation("erp", Kind.WRITE, Risk.HIGH, done=_done)
 def set_credit_limit(ctx: SystemContext, args: SetCreditLimitInput) -> CreditLimitChange:
     """Set a customer's credit limit; returns the old and the new limit.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from aios.audit import AuditUnavailable, open_trail
@@ -30,12 +31,31 @@ def test_plan_then_confirm_each_write_then_done(runtime, users, rows):
     assert plan.steps[1].args["case_id"] == planted.DAMAGED_CASE
     assert confirmation.args == {**plan.steps[0].args}
     assert "$45.00" in confirmation.text
+    # Every argument the refund will be sent, as a person reads it, before anyone decides.
+    assert [(a.label, a.value) for a in confirmation.arguments] == [
+        ("The paid invoice to refund against", planted.DAMAGED_INVOICE),
+        ("Amount to refund", "$45.00"),
+        ("Why the refund is given", plan.steps[0].args["reason"]),
+    ]
     assert len(_new_refunds(rows)) == before  # nothing written before the confirmation
 
     events = list(runtime.assistant.handle("s1", alice, "yes"))
     assert kinds(events) == ["step_started", "step_finished", "confirmation_required", "done"]
+    refunded, note = events[1], events[2]
+    assert re.fullmatch(
+        rf"Refunded \$45\.00 on invoice {planted.DAMAGED_INVOICE} \(credit note CN-\d+\)",
+        refunded.summary,
+    )
+    # Who writes the note is filled in from the requester, and shown so.
+    assert ("Username writing the note", "alice") in [(a.label, a.value) for a in note.arguments]
+    assert ("The note's text", plan.steps[1].args["body"]) in [
+        (a.label, a.value) for a in note.arguments
+    ]
     events = list(runtime.assistant.handle("s1", alice, "yes"))
     assert kinds(events) == ["step_started", "step_finished", "message", "done"]
+    assert re.fullmatch(
+        rf"Added a note to case {planted.DAMAGED_CASE} \(note \d+\)", events[1].summary
+    )
     assert events[-1].status == "completed"
 
     refunds = _new_refunds(rows)

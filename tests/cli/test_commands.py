@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from aios.cli import users as users_cli
 from aios.cli.main import app
 from aios.loopback import free_port
+from connectors.demo import _planted
 
 runner = CliRunner()
 
@@ -118,7 +120,7 @@ def test_demo_seed_and_audit_verify(tmp_path, monkeypatch):
 
 
 def test_chat_reads_a_script_from_stdin(demo_settings):
-    script = "refund $7 on SO-1042\nyes\n"
+    script = f"refund $7 on SO-1042\nyes\nrefund $900 on {_planted.PLATINUM_ORDER}\n"
     env = {**os.environ, "AIOS_DATA_DIR": str(demo_settings.data_dir), "COLUMNS": "200"}
     done = subprocess.run(
         [sys.executable, "-m", "aios.cli", "chat", "--user", "alice"],
@@ -130,8 +132,16 @@ def test_chat_reads_a_script_from_stdin(demo_settings):
         cwd=demo_settings.skills_dir.parent,
     )
     assert done.returncode == 0, done.stderr
-    assert "Needs your confirmation: Refund $7.00 to Blue Harbor Logistics" in done.stdout
-    assert "Refunded $7.00 to Blue Harbor Logistics as credit note" in done.stdout
+    out = done.stdout
+    assert "Please confirm: Refund $7.00 to Blue Harbor Logistics" in out
+    # Every argument as a person reads it, never a Python dict.
+    assert "Amount to refund: $7.00" in out and "'invoice_id'" not in out and "{" not in out
+    assert re.search(r"✓ Refunded \$7\.00 on invoice INV-\d+ \(credit note CN-\d+\)", out)
+    assert "Refunded $7.00 to Blue Harbor Logistics as credit note" in out
+    # A four-eyes request names itself and does not ask a yes the requester cannot give.
+    four_eyes = out[out.index("Needs approval by finance") :]
+    assert re.match(r"Needs approval by finance \(four-eyes, request AP-\w+\)", four_eyes)
+    assert "Reply yes or no" not in four_eyes
 
 
 def test_users_and_their_keys(monkeypatch, demo_settings):

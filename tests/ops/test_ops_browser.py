@@ -7,8 +7,10 @@ API's origin. ``browser`` is the suite's Debian Chromium (tests/conftest.py)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +24,7 @@ from aios.loopback import serve
 from connectors.demo import _planted as planted
 
 ADDRESS = "12 Dock Road, Tacoma, WA 98421"
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 expect.set_options(timeout=30_000)
@@ -202,4 +205,79 @@ def test_a_manager_reviews_the_learning_candidates_on_the_page(browser, base, ru
     expect(page.locator("#learning-said")).to_have_class("error")
     expect(credit).to_have_count(1)
     expect(page.locator("#ops")).to_be_visible()
+    assert requests and all(url.startswith(base + "/") for url in requests), requests
+
+
+def test_a_busy_trail_reads_as_a_dashboard_of_bounded_height(browser, base, runtime) -> None:
+    """Dozens of rows with long arguments: tables paged, details collapsed, no JSON, none of
+    the trail's own fields (an idempotency key) in sight, a failed lookup apart from a failed
+    write. Set ``AIOS_UPDATE_SCREENSHOT=1`` to refresh ``docs/screenshot-ops.png``."""
+    trail = runtime.toolbox.trail
+    for n in range(60):
+        trail.append(
+            AuditEvent(
+                kind="tool.requested",
+                actor="alice",
+                session_id=f"S-busy-{n}",
+                step="act",
+                tool="crm.add_note",
+                arguments={
+                    "account_id": planted.PLATINUM_ACCOUNT,
+                    "body": f"Long note {n}: " + "the customer called again about it. " * 20,
+                    "_call": {"idempotency_key": f"idem-{n}-secret", "confirmed_by": "alice"},
+                },
+            )
+        )
+    failures = [
+        ("erp.create_refund", {"invoice_id": "INV-2038"}, {"error": "ERP did not answer"}),
+        ("erp.get_order", {"order_id": "SO-9999"}, {"detail": "order SO-9999 not found"}),
+    ]
+    for tool, arguments, result in failures:
+        trail.append(
+            AuditEvent(
+                kind="tool.failed",
+                actor="alice",
+                session_id="S-failures",
+                step="act",
+                tool=tool,
+                arguments=arguments,
+                result=result,
+            )
+        )
+
+    requests: list[str] = []
+    page = _signed_in(browser, base, runtime.users.add_key("erin", "tests")[1], requests)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    audit = page.locator("#audit tbody tr")
+    expect(audit).to_have_count(10)
+    pager = page.locator("#audit + .pager")
+    expect(pager).to_contain_text("rows 1 to 10 of 50")
+    expect(page.locator("#failed tbody")).to_contain_text("ERP did not answer")
+    expect(page.locator("#failed tbody")).not_to_contain_text("SO-9999")
+    expect(page.locator("#failed-lookups tbody")).to_contain_text("order SO-9999 not found")
+    expect(page.locator("#failed-lookups tbody")).not_to_contain_text("ERP did not answer")
+
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 6000, f"the page is {height} px tall"
+    seen = page.locator("main").inner_text()
+    assert "idempotency_key" not in seen and "idem-" not in seen
+    assert not re.search(r'[{}]|"\w+":', seen), "raw JSON on the page"
+
+    if os.environ.get("AIOS_UPDATE_SCREENSHOT") == "1":
+        page.screenshot(path=str(REPO / "docs" / "screenshot-ops.png"), full_page=True)
+
+    # Opened, a row shows its fields one per line; the trail's own only when asked for.
+    first = audit.filter(has_text="Long note 59:")
+    first.locator("summary").first.click()
+    expect(first.locator("dl").first).to_contain_text("Long note")
+    expect(first.get_by_text("idempotency_key")).to_be_hidden()
+    first.get_by_text("Internal fields").click()
+    expect(first.get_by_text("_call.idempotency_key")).to_be_visible()
+    # Paged and filtered.
+    pager.get_by_role("button", name="Next").click()
+    expect(pager).to_contain_text("rows 11 to 20 of 50")
+    pager.get_by_role("searchbox").fill("Long note 17:")
+    expect(audit).to_have_count(1)
+    expect(audit).to_contain_text("Long note 17:")
+    expect(pager).to_contain_text("rows 1 to 1 of 1")
     assert requests and all(url.startswith(base + "/") for url in requests), requests

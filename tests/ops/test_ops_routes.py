@@ -123,13 +123,27 @@ def test_failed_steps_and_cases_near_their_sla(api, keys, runtime):
             result={"error": "ERP did not answer"},
         )
     )
+    trail.append(
+        AuditEvent(
+            kind="tool.failed",
+            actor="alice",
+            session_id="S-lookup",
+            step="understand",
+            tool="erp.get_order",
+            arguments={"order_id": "SO-9999"},
+            result={"code": "not_found", "detail": "order SO-9999 not found"},
+        )
+    )
     work = api.get("/v1/ops/work", headers=_as(keys, "erin")).json()
-    [failed] = work["failed_steps"]
+    # A change that did not happen apart from a record that was not found.
+    [failed] = work["failed_writes"]
     assert (failed["tool"], failed["session_id"], failed["result"]) == (
         "erp.create_refund",
         "S-failed",
         {"error": "ERP did not answer"},
     )
+    [lookup] = work["failed_lookups"]
+    assert (lookup["tool"], lookup["session_id"]) == ("erp.get_order", "S-lookup")
 
     breached = FindCasesOutput.model_validate(
         runtime.toolbox.connectors.call("crm.find_cases", {"sla_breached": True})

@@ -17,18 +17,22 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
+from aios.assistant.arguments import shown_arguments
+from aios.audit import open_trail
 from aios.demo import seed_demo
 from aios.loopback import free_port
 from aios.policy import load_policy
 from aios.settings import Settings
 from aios.users import open_directory
 from connectors.demo import _planted
+from connectors.registry import default_registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -101,6 +105,7 @@ def _launch(
         **os.environ,
         "AIOS_DATA_DIR": str(data_dir),
         "CHAINLIT_AUTH_SECRET": "browser-test-secret-" + "x" * 32,
+        "AIOS_DEMO_PASSWORD": PASSWORD,
     }
     with log.open("wb") as out:
         server = subprocess.Popen(
@@ -142,7 +147,7 @@ def _sign_in(
     page = context.new_page()
     page.set_default_timeout(TURN_MS)
     page.goto(app.url)
-    page.get_by_placeholder("me@example.com").fill(username)
+    page.get_by_label("User name").fill(username)
     page.locator("input[type=password]").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     for starter in ("Refund and note", "Customer overview", "Ask the handbook"):
@@ -163,6 +168,30 @@ def _said(page: Page, pattern: str) -> Locator:
     return page.get_by_role("article").filter(has_text=re.compile(pattern)).last
 
 
+def _decided_args(app: App, tool: str) -> dict[str, Any]:
+    """The arguments of the latest ``tool`` step the policy decided: what a confirmation asks
+    about, as the audit trail holds them."""
+    trail = open_trail(Settings(data_dir=app.data_dir))
+    decided = [r for r in trail.records() if r.kind == "policy.decided" and r.tool == tool]
+    args = decided[-1].arguments["args"]
+    assert isinstance(args, dict)
+    return args
+
+
+def _shows_every_argument(card: Locator, args: dict[str, Any], tool: str) -> None:
+    """``card`` lists each of ``args`` under its label, its value as a person reads it."""
+    op = default_registry().get(tool)
+    shown = shown_arguments(op, op.with_actor(args, "alice"))
+    assert {a.name for a in shown} >= set(args), "an argument would go unshown"
+    for argument in shown:
+        expect(card).to_contain_text(f"{argument.label}: {argument.value}")
+
+
+def _message(paragraph: Locator) -> Locator:
+    """The whole message ``paragraph`` is part of (Chainlit marks each with its step type)."""
+    return paragraph.locator("xpath=ancestor::div[@data-step-type][1]")
+
+
 def _count(database: Path, sql: str, *args: object) -> int:
     with sqlite3.connect(database) as conn:
         return int(conn.execute(sql, args).fetchone()[0])
@@ -180,16 +209,31 @@ def test_refund_and_note_confirmed_with_buttons_offline(
     page = _sign_in(browser, app, offline, "alice", height=1400)  # the whole flow, unscrolled
 
     _say(page, BLUE_HARBOR_REQUEST)
-    expect(page.get_by_role("button", name="Used Plan")).to_be_visible()
-    expect(page.get_by_role("listitem").filter(has_text="erp.create_refund")).to_be_visible()
-    expect(_said(page, r"^Please confirm: Refund \$45\.00 to Blue Harbor")).to_be_visible()
+    expect(page.get_by_role("button", name="Plan", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("listitem").filter(has_text=re.compile(r"^Refund \$45\.00 to Blue"))
+    ).to_be_visible()
+    refund = _message(_said(page, r"^Please confirm: Refund \$45\.00 to Blue Harbor"))
+    expect(refund).to_be_visible()
+    # Every argument it will be sent, as a person reads it, before the buttons.
+    _shows_every_argument(refund, _decided_args(app, "erp.create_refund"), "erp.create_refund")
+    expect(refund).to_contain_text("Amount to refund: $45.00")
+    expect(refund).to_contain_text("Why: Changes are confirmed before they run")
+    expect(page.get_by_text("LLMs can make mistakes")).to_have_count(0)
+    expect(page.get_by_text("aios asks before it changes anything")).to_be_visible()
     page.get_by_role("button", name="Approve").click()
 
     # The refund runs, then the note asks for its own confirmation; the first buttons are gone.
-    expect(page.get_by_role("button", name="Used erp.create_refund")).to_be_visible()
-    expect(_said(page, r"^Please confirm: Add a note to case CS-1007")).to_be_visible()
+    refunded = re.compile(r"^Refunded \$45\.00 on invoice INV-\d+ \(credit note CN-\d+\)$")
+    expect(page.get_by_role("button", name=refunded)).to_be_visible()
+    note = _message(_said(page, r"^Please confirm: Add a note to case CS-1007"))
+    expect(note).to_be_visible()
+    _shows_every_argument(note, _decided_args(app, "crm.add_note"), "crm.add_note")
+    expect(note).to_contain_text("Username writing the note: alice")
     expect(page.get_by_role("button", name="Approve")).to_have_count(1)
     page.get_by_role("button", name="Approve").click()
+    noted = re.compile(r"^Added a note to case CS-1007 \(note \d+\)$")
+    expect(page.get_by_role("button", name=noted)).to_be_visible()
 
     expect(
         _said(page, r"^Refunded \$45\.00 to Blue Harbor Logistics as credit note")
@@ -201,7 +245,7 @@ def test_refund_and_note_confirmed_with_buttons_offline(
     page.screenshot(path=str(shot), animations="disabled")
     if os.environ.get("AIOS_UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(shot, REPO / "docs" / "screenshot-chat.png")
-    page.get_by_role("button", name="Used erp.create_refund").click()  # its input and output
+    page.get_by_role("button", name=refunded).click()  # its input and output
     expect(page.get_by_text(re.compile(r'"id": "CN-\d+"'))).to_be_visible()
 
     assert _count(erp, refunds, _planted.DAMAGED_INVOICE) == 1
@@ -265,4 +309,25 @@ def test_aios_serve_puts_the_api_beside_the_chat(served: App, browser: Browser) 
         _said(alice, r"^Your request AP-\w+ \(Refund \$900.* was approved by dave")
     ).to_be_visible()
     assert _count(erp, refunds, _planted.PLATINUM_PAID_INVOICE) == 1
+    assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)
+
+
+def test_sign_in_asks_for_a_user_name_names_the_demo_users_and_says_what_failed(
+    app: App, browser: Browser, tmp_path: Path
+) -> None:
+    offline = Offline()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", offline.route)
+    page = context.new_page()
+    page.goto(app.url)
+    expect(page.get_by_label("User name")).to_be_visible()
+    expect(page.get_by_text("Email address")).to_have_count(0)
+    demo = "Demo: sign in as alice, bob, carol, dave, erin, frank, grace with the password"
+    expect(page.get_by_text(demo)).to_be_visible()
+    page.get_by_label("User name").fill("alice")
+    page.locator("input[type=password]").fill("not-" + PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_text("Wrong user name or password.").first).to_be_visible()
+    expect(page.get_by_text(re.compile("credentialssignin", re.I))).to_have_count(0)
+    page.screenshot(path=str(tmp_path / "sign-in.png"))
     assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)

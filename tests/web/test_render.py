@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aios.assistant.arguments import shown_arguments
 from aios.assistant.events import (
     Citation,
     ClarificationEvent,
@@ -14,6 +15,7 @@ from aios.assistant.events import (
 )
 from aios.identity import demo_users
 from aios.web import render
+from connectors.registry import default_registry
 
 USERS = demo_users()
 ALICE, BOB, DAVE = USERS["alice"], USERS["bob"], USERS["dave"]
@@ -35,19 +37,38 @@ def _refund(decision: str = "confirm", amount: str = "45.00") -> ConfirmationReq
     )
 
 
-def test_the_plan_lists_each_step_with_its_tool() -> None:
-    plan = PlanEvent(
-        understood="Refund $45.00; then add a note",
-        confidence=0.75,
+def _plan(understood: str) -> PlanEvent:
+    return PlanEvent(
+        understood=understood,
+        confidence=0.72,
         steps=[
-            PlannedStepView(index=0, tool="erp.create_refund", args={}, description="Refund"),
+            PlannedStepView(
+                index=0, tool="erp.create_refund", args={}, description="Refund $45.00 on INV-1"
+            ),
             PlannedStepView(index=1, tool="crm.add_note", args={}, description="Add a note"),
         ],
     )
-    text = render.plan_text(plan)
-    assert text.startswith("**Refund $45.00; then add a note** (75% sure)")
-    assert "1. `erp.create_refund`: Refund" in text
-    assert "2. `crm.add_note`: Add a note" in text
+
+
+def test_the_plan_lists_each_step_in_words() -> None:
+    # The planner's understanding of a two-request message is its steps joined: said once.
+    text = render.plan_text(_plan("Refund $45.00 on INV-1; then Add a note"))
+    assert text == "1. Refund $45.00 on INV-1\n2. Add a note"
+    assert "sure" not in text and "erp.create_refund" not in text
+
+
+def test_the_plan_shows_what_was_understood_when_it_says_more() -> None:
+    text = render.plan_text(_plan("Blue Harbor wants a refund and a note"))
+    assert text.startswith("**Blue Harbor wants a refund and a note**\n\n1. Refund")
+
+
+def test_a_finished_step_is_titled_with_what_it_did() -> None:
+    done = StepFinished(
+        index=0, tool="crm.add_note", ok=True, result={"id": 105}, summary="Added a note (note 105)"
+    )
+    assert render.step_title(done, "Add a note") == "Added a note (note 105)"
+    failed = StepFinished(index=0, tool="crm.add_note", ok=False, error="case closed")
+    assert render.step_title(failed, "Add a note") == "Failed: Add a note"
 
 
 def test_a_tool_call_shows_its_result_as_json_or_its_error() -> None:
@@ -60,6 +81,7 @@ def test_a_tool_call_shows_its_result_as_json_or_its_error() -> None:
 def test_the_requester_confirms_with_buttons() -> None:
     card = render.confirmation_card(_refund(), SESSION, ALICE)
     assert card.text.startswith("**Please confirm:** Refund $45.00")
+    assert "Why: Refunds from $500.01 need approval by finance." in card.text
     assert [(b.label, b.payload["answer"]) for b in card.buttons] == [
         ("Approve", "approve"),
         ("Reject", "reject"),
@@ -134,9 +156,25 @@ def test_a_clarification_offers_each_option_as_a_button() -> None:
     ]
 
 
-def test_errors_read_plainly_with_their_code() -> None:
-    event = ErrorEvent(code="not_allowed", message="You cannot approve your own request.")
-    assert render.error_text(event) == "You cannot approve your own request. (not_allowed)"
+def test_errors_read_plainly_with_their_code_apart() -> None:
+    event = ErrorEvent(code="nothing_pending", message="nothing is waiting for a decision.")
+    assert render.error_text(event) == (
+        "Nothing is waiting for a decision.\n\n*Details: nothing_pending*"
+    )
+
+
+def test_every_argument_is_shown_before_the_buttons_as_a_person_reads_it() -> None:
+    registry = default_registry()
+    args = {"invoice_id": "INV-2038", "amount": "1250.5", "reason": "arrived *broken*"}
+    refund = _refund().model_copy(
+        update={"arguments": shown_arguments(registry.get("erp.create_refund"), args)}
+    )
+    card = render.confirmation_card(refund, SESSION, ALICE)
+    listed = card.text.split("Why:")[0]
+    assert "- The paid invoice to refund against: **INV-2038**" in listed
+    assert "- Amount to refund: **$1,250.50**" in listed
+    assert "- Why the refund is given: **arrived \\*broken\\***" in listed  # typed, not Markdown
+    assert card.buttons
 
 
 def test_streamed_tokens_rebuild_the_text_exactly() -> None:

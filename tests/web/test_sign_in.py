@@ -22,7 +22,7 @@ from aios.policy import load_policy
 from aios.users import UserDirectory
 from aios.users.sign_in import SignIns, Throttle
 from aios.users.tables import UserRow
-from aios.web import login
+from aios.web import login, wording
 from aios.web.login import DemoLoginExposed, is_loopback, refuse_exposed_demo
 
 runner = CliRunner()
@@ -182,3 +182,21 @@ def test_a_server_beyond_loopback_with_demo_passwords_refuses_to_start(directory
     for user in directory.with_demo_password():
         directory.set_password(user, f"{user}'s own password")
     refuse_exposed_demo("0.0.0.0", directory, allowed=False)
+
+
+def test_the_sign_in_page_names_the_demo_users_while_they_have_the_demo_password(directory):
+    hint = wording.demo_hint(directory, "demo")
+    assert hint.startswith("Demo: sign in as alice, bob, carol, dave") and "password demo" in hint
+    assert wording.demo_hint(directory, "not-the-demo-password") == ""  # never a wrong one
+    for name in directory.with_demo_password():
+        directory.set_password(name, f"{name}-own-password")
+    assert wording.demo_hint(directory, "demo") == ""
+
+
+def test_chainlit_words_are_laid_over_not_replaced():
+    chainlit = {"auth": {"login": {"form": {"email": {"label": "Email address"}, "x": 1}}}}
+    words = wording.laid_over(chainlit, wording.words("Demo: …"))
+    form = words["auth"]["login"]["form"]
+    assert form["email"]["label"] == "User name" and form["x"] == 1
+    assert words["auth"]["login"]["errors"]["default"] == wording.WRONG_PASSWORD
+    assert "LLM" not in words["chat"]["watermark"]

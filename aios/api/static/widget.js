@@ -457,14 +457,18 @@
       case "clarification":
         return clarification(event, live);
       case "error":
-        return errorNote(String(event.message || "Something went wrong.") + codeOf(event));
+        return failure(event);
       default: // done (the turn's end), and types this widget does not know yet
         return null;
     }
   }
 
-  function codeOf(event) {
-    return event.code ? " (" + event.code + ")" : "";
+  /** An error in plain words; its code apart, on a details line, for whoever supports them. */
+  function failure(event) {
+    const text = shown(String(event.message || "Something went wrong."));
+    const node = errorNote(text.charAt(0).toUpperCase() + text.slice(1));
+    if (event.code) node.append(el("span", "details", "Details: " + event.code));
+    return node;
   }
 
   function planned(event) {
@@ -504,27 +508,18 @@
     return null;
   }
 
+  /** A finished step in words: what it did, as the assistant says it (event.summary). */
   function finishedStep(event) {
-    const detail = event.ok ? summary(event.result) : shown(event.error || "failed");
-    stepState(event.index, event.ok ? "done" : "failed", detail);
+    const detail = event.ok ? shown(event.summary || "Done.") : shown(event.error || "failed");
+    stepState(event.index, event.ok ? "done" : "failed", event.ok ? null : detail);
     const line = el("p", event.ok ? "step-line ok" : "step-line failed");
     line.append(
       el("span", "mark", event.ok ? MARKS.done : MARKS.failed),
-      el("code", "tool", event.tool),
-      el("span", null, event.ok ? " done" + (detail ? ": " + detail : "") : " failed: " + detail)
+      el("span", null, event.ok ? " " + detail : " Failed: " + detail)
     );
     line.firstChild.setAttribute("aria-hidden", "true");
+    line.title = event.tool;
     return line;
-  }
-
-  /** A result in a few words: its id, when it has one. */
-  function summary(result) {
-    if (result && typeof result === "object" && !Array.isArray(result)) {
-      if (result.id !== undefined && result.id !== null) return String(result.id);
-      return "";
-    }
-    if (Array.isArray(result)) return result.length + " found";
-    return result === null || result === undefined ? "" : String(result);
   }
 
   function confirmation(event, live) {
@@ -536,9 +531,8 @@
     card.append(el("p", "what", shown(event.text)));
     const args = el("dl", "args");
     args.setAttribute("aria-label", "Exactly what will be sent to " + event.tool);
-    args.append(el("dt", null, "operation"), el("dd", null, event.tool));
-    for (const [name, value] of Object.entries(event.args || {})) {
-      args.append(el("dt", null, name), el("dd", null, typeof value === "string" ? value : JSON.stringify(value)));
+    for (const a of event.arguments || []) {
+      args.append(el("dt", null, shown(a.label)), el("dd", null, shown(a.value)));
     }
     card.append(args);
     if (event.reason) card.append(el("p", "reason", shown(event.reason)));
@@ -826,6 +820,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .cite-snippet { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; color: #3b4558; }
 .note, .working { margin: 0; font-size: 12px; color: #5b6578; text-align: center; }
 .error { margin: 0; padding: 8px 10px; border-radius: 8px; background: #fdecea; color: #8c1d18; border: 1px solid #f3b8b2; overflow-wrap: anywhere; }
+.error .details { display: block; margin-top: 4px; font-size: 12px; opacity: 0.8; }
 .compose { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #dde3ee; background: #fff; }
 .input { flex: 1; resize: none; font: inherit; color: inherit; padding: 6px 8px; border: 1px solid #b9c4d8; border-radius: 8px; }
 .send { font: inherit; font-weight: 600; padding: 0 14px; border: 0; border-radius: 8px; background: #1f5fbf; color: #fff; cursor: pointer; }

@@ -50,25 +50,136 @@
     return td;
   }
 
+  // Each table shows a page of its rows, and only those whose text has the filter's words: the
+  // page stays as tall as a few screens however much the trail holds.
+  const PAGE_ROWS = 10;
+  const tables = new Map(); // selector -> { page, filter, pager, items, columns, emptyText }
+
   function fill(table, items, columns, emptyText) {
+    const shown = tables.get(table) || { page: 0, filter: "", pager: pagerOf(table) };
+    // Unchanged rows are left as they are, so a refresh never closes a row someone opened.
+    const same = shown.items && JSON.stringify(shown.items) === JSON.stringify(items);
+    Object.assign(shown, { items, columns, emptyText });
+    tables.set(table, shown);
+    if (!same) draw(table);
+  }
+
+  function pagerOf(table) {
+    const pager = document.createElement("div");
+    pager.className = "pager";
+    const filter = document.createElement("input");
+    filter.type = "search";
+    filter.placeholder = "Filter";
+    filter.setAttribute("aria-label", `Filter ${$(table).id}`);
+    filter.addEventListener("input", () => {
+      Object.assign(tables.get(table), { filter: filter.value.trim().toLowerCase(), page: 0 });
+      draw(table);
+    });
+    const turn = (name, step) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = name;
+      button.addEventListener("click", () => {
+        tables.get(table).page += step;
+        draw(table);
+      });
+      return button;
+    };
+    const where = document.createElement("span");
+    pager.append(filter, turn("Previous", -1), where, turn("Next", 1));
+    $(table).after(pager);
+    return pager;
+  }
+
+  function draw(table) {
+    const shown = tables.get(table);
     const body = $(`${table} tbody`);
     body.replaceChildren();
-    if (!items.length) {
-      const td = cell(body.insertRow(), emptyText, "empty");
-      td.colSpan = $(`${table} thead tr`).cells.length;
-      return;
+    const rows = shown.items.map((item) => {
+      const row = document.createElement("tr");
+      for (const column of shown.columns) column(row, item);
+      return row;
+    }).filter((row) => !shown.filter || row.textContent.toLowerCase().includes(shown.filter));
+    const pages = Math.max(1, Math.ceil(rows.length / PAGE_ROWS));
+    shown.page = Math.min(Math.max(0, shown.page), pages - 1);
+    const first = shown.page * PAGE_ROWS;
+    body.append(...rows.slice(first, first + PAGE_ROWS));
+    if (!rows.length) {
+      const said = shown.items.length ? "No row has these words." : shown.emptyText;
+      cell(body.insertRow(), said, "empty").colSpan = $(`${table} thead tr`).cells.length;
     }
-    for (const item of items) {
-      const row = body.insertRow();
-      for (const column of columns) column(row, item);
-    }
+    const [, previous, where, next] = shown.pager.children;
+    shown.pager.hidden = shown.items.length <= PAGE_ROWS && !shown.filter;
+    where.textContent = rows.length
+      ? `rows ${first + 1} to ${Math.min(rows.length, first + PAGE_ROWS)} of ${rows.length}`
+      : "none";
+    previous.disabled = shown.page === 0;
+    next.disabled = shown.page >= pages - 1;
   }
+
+  // Arguments and results as a person reads them: one line, the rest collapsed; fields aios
+  // keeps for itself (an idempotency key under _call) one level further down.
+  function fields(value, prefix = "") {
+    if (value === null || typeof value !== "object") return [[prefix || "value", value]];
+    return Object.entries(value).flatMap(([key, inner]) => {
+      const name = prefix ? `${prefix}.${key}` : key;
+      return inner !== null && typeof inner === "object" && !Array.isArray(inner)
+        ? fields(inner, name)
+        : [[name, Array.isArray(inner) ? `${inner.length} item(s)` : inner]];
+    });
+  }
+
+  function listOf(pairs) {
+    const list = document.createElement("dl");
+    for (const [name, value] of pairs) {
+      const term = document.createElement("dt");
+      term.textContent = name;
+      const said = document.createElement("dd");
+      said.textContent = value == null ? "" : String(value);
+      list.append(term, said);
+    }
+    return list;
+  }
+
+  function detailsCell(row, headline, sections) {
+    const td = cell(row, "", "details");
+    const box = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = headline;
+    box.append(summary);
+    td.append(box);
+    for (const [title, value] of sections) {
+      if (value == null) continue;
+      const pairs = fields(value);
+      const open = pairs.filter(([name]) => !name.startsWith("_") && !name.includes("._"));
+      const internal = pairs.filter((pair) => !open.includes(pair));
+      const heading = document.createElement("strong");
+      heading.textContent = title;
+      box.append(heading, listOf(open));
+      if (internal.length) {
+        const more = document.createElement("details");
+        const label = document.createElement("summary");
+        label.textContent = "Internal fields";
+        more.append(label, listOf(internal));
+        box.append(more);
+      }
+    }
+    return td;
+  }
+
+  const brief = (value) => fields(value || {})
+    .filter(([name]) => !name.startsWith("_"))
+    .map(([name, v]) => `${name}: ${v}`).join(", ");
+  const problem = (r) => (r.result && (r.result.detail || r.result.title || r.result.error)) || brief(r.result);
 
   const span = (minutes) =>
     minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
   const instant = (iso) => new Date(iso.endsWith("Z") || iso.includes("+") ? iso : `${iso}Z`);
   const when = (iso) => instant(iso).toLocaleString();
-  const details = (r) => JSON.stringify(r.result == null ? r.arguments : { arguments: r.arguments, result: r.result }, null, 1);
+  const details = (row, r) =>
+    detailsCell(row, brief(r.arguments) || brief(r.result), [["Arguments", r.arguments], ["Result", r.result]]);
+  const failure = (row, r) =>
+    detailsCell(row, problem(r), [["Arguments", r.arguments], ["Result", r.result]]);
   const who = (r) => (r.on_behalf_of && r.on_behalf_of !== r.actor ? `${r.actor} for ${r.on_behalf_of}` : r.actor);
 
   function clock(row, { sla }) {
@@ -88,7 +199,7 @@
     (row, s) => cell(row, s.requester),
     (row, s) => cell(row, s.tool),
     (row, s) => cell(row, s.session_id),
-    (row, s) => cell(row, JSON.stringify(s.arguments, null, 1), "details"),
+    (row, s) => detailsCell(row, brief(s.arguments), [["Arguments", s.arguments]]),
   ];
 
   function showWork(work) {
@@ -112,14 +223,16 @@
       (row, c) => cell(row, c.escalation_level),
     ], "No open case is near its SLA.");
     fill("#unfinished", work.unfinished_writes, waiting, "Every write sent has its outcome.");
-    fill("#failed", work.failed_steps, [
+    const failed = [
       (row, r) => cell(row, when(r.occurred_at)),
       (row, r) => cell(row, `${span(Math.max(0, Math.floor((now - instant(r.occurred_at)) / 60000)))} ago`, "clock"),
       (row, r) => cell(row, who(r)),
       (row, r) => cell(row, r.tool),
       (row, r) => cell(row, r.session_id),
-      (row, r) => cell(row, details(r), "details"),
-    ], "No step failed recently.");
+      failure,
+    ];
+    fill("#failed", work.failed_writes, failed, "No change failed recently.");
+    fill("#failed-lookups", work.failed_lookups, failed, "No lookup failed recently.");
   }
 
   function svg(tag, attributes, text) {
@@ -282,7 +395,7 @@
       (row, r) => cell(row, who(r)),
       (row, r) => cell(row, r.tool),
       (row, r) => cell(row, r.policy_decision),
-      (row, r) => cell(row, details(r), "details"),
+      details,
     ], "No audit record matches.");
   }
 
