@@ -59,7 +59,6 @@ _CORRECTION = re.compile(
     r"^\s*(no|nope|not that|actually|sorry|wait|oops|make it|change it|instead|i meant)\b", re.I
 )
 MAX_TEXT = MAX_MESSAGE_CHARS
-_REASON = re.compile(r"[\s,]+(?:because|bc|b/c|cos|coz|cuz|since)\s", re.I)
 CUE_MARGIN = 0.1
 # An e-mail's header lines name what it is about; they are not a request's data.
 _HEADER = re.compile(r"^\s*(?:subject|re|fwd?|from|to|cc|sent|date)\s*:\s*", re.I | re.M)
@@ -278,9 +277,7 @@ class EmbeddedPlanner:
         clauses = split_requests(text, self._split)
         texts = [text, *clauses] if len(clauses) > 1 else [text]
         seen = _pointed_at(memory)
-        ranked = self.classifier.rank_many(
-            [filler.masked(_ORDINAL.sub(seen, self._without_reason(t))) for t in texts]
-        )
+        ranked = self.classifier.rank_many([filler.masked(_ORDINAL.sub(seen, t)) for t in texts])
         whole = self._meant(text, ranked[0], filler, memory)
         if (
             body is not None
@@ -357,7 +354,12 @@ class EmbeddedPlanner:
             names.add("account")  # named by name: "the credit limit on northwind traders"
         known = names | set(memory.refs)
         asks = is_question(text, names_record=bool(names - {"account"}) or bool(said.amounts))
-        asks_about_data = bool(names) or bool(customers) or _points_back(text, memory)
+        asks_about_data = (
+            bool(names)
+            or bool(customers)
+            or _points_back(text, memory)
+            or (asks and bool(filler.records.contacts_named(text)))  # "maya fischer's email?"
+        )
         knowledge = next((s for s in self.skills.values() if s.answer_from_knowledge), None)
         if asks and asks_how(text, names_record=asks_about_data) and knowledge is not None:
             # "how many days do platinum customers get to pay?": the rule, not a list.
@@ -574,13 +576,6 @@ class EmbeddedPlanner:
         top = self.classifier.rank(filler.masked(text))[0]
         return top.skill not in {last.skill for last in memory.last} and self._actionable(top)
 
-    def _without_reason(self, text: str) -> str:
-        """A command without the reason given for it: "escalate CS-1003 bc they want it
-        refunded" asks for an escalation; the refund is why, not a second request."""
-        found = _REASON.search(text)
-        head = text[: found.start()] if found else text
-        return head if found and self._commands(head) and len(head.split()) >= 2 else text
-
     def _commands(self, text: str) -> bool:
         """Whether ``text`` starts with a verb the skills' requests start with."""
         words = re.findall(r"[a-z]+", _LEAD.sub("", text.lower()))
@@ -781,7 +776,19 @@ def _each_record(request: _Request) -> list[_Request]:
             text = request.text
             return pattern.sub(lambda m: m.group(0) if _same_id(m.group(0), keep) else "", text)
 
-        return [_Request(request.skill, only(i), request.score, dict(request.given)) for i in ids]
+        # "refund 15 on INV-2038 and 25 on INV-2131": one amount for each, in the same order.
+        amounts = extract(request.text, bare_numbers_are_money=True).amounts
+        money = next((s.name for s in request.skill.slots if s.type == "money"), None)
+        paired = money is not None and len(amounts) == len(ids)
+        return [
+            _Request(
+                request.skill,
+                only(record_id),
+                request.score,
+                {**request.given, **({money: str(amounts[n])} if money and paired else {})},
+            )
+            for n, record_id in enumerate(ids)
+        ]
     return [request]
 
 

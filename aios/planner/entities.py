@@ -45,8 +45,13 @@ _STREET = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl"
     r"|Quay|Parkway|Pkwy|Highway|Hwy|Terrace|Square|Sq|Plaza|Wharf|Row)"
 )
+# "Pier 9, 2200 Harbor Blvd", "Unit 4B, 12 Dock Lane": the part of a site before its street.
+_SITE = (
+    r"(?:\b(?:pier|unit|suite|ste|dock|building|bldg|floor|apt|apartment|warehouse|gate|bay|"
+    r"berth|hangar)\s*#?\s*(?:\d\w{0,4}|[a-z]\d{0,3})\b,?\s+)?"
+)
 _ADDRESS = re.compile(
-    rf"\b\d{{1,6}}\s+(?:[A-Za-z][\w.'-]*\s+){{0,4}}{_STREET}\b\.?(?:,\s*[\w .'-]+)*",
+    rf"{_SITE}\b\d{{1,6}}\s+(?:[A-Za-z][\w.'-]*\s+){{0,4}}{_STREET}\b\.?(?:,\s*[\w .'-]+)*",
     re.IGNORECASE,
 )
 _FILLER = re.compile(r"(\s+(instead|please|thanks|thank you|asap|today))+\s*$", re.IGNORECASE)

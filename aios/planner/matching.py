@@ -7,6 +7,7 @@ INV-2001" ask for the same thing; the embedding should see that, not the names a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from aios.planner.records import mask_names
@@ -33,7 +34,7 @@ _NAMED = (
     re.compile(rf"\b([A-Za-z][\w&-]+\s+{_SUFFIX})\b", re.I),
 )
 _ARTICLES = {"the", "a", "an", "our", "their", "this", "that", "his", "her", "its", "my", "your"}
-_REASON = re.compile(r"\s*(?:\bbecause\b|\bdue to\b|,\s*since\b)", re.I)
+_REASON = re.compile(r"\s*(?:\bbecause\b|\bdue to\b|,\s*since\b|\s(?:bc|b/c|cos|coz|cuz)\s)", re.I)
 
 
 def customer_name(text: str) -> str | None:
@@ -47,10 +48,14 @@ def customer_name(text: str) -> str | None:
     return None
 
 
-def for_matching(text: str, accounts: list[dict[str, Any]]) -> str:
+def for_matching(
+    text: str, accounts: list[dict[str, Any]], people: Sequence[dict[str, Any]] = ()
+) -> str:
     """``text`` with customer names, known or not, replaced by "the customer" ("overview of
-    Globex Corp" means the same as "overview of Acme"), and any stated reason cut off."""
-    known = mask_names(text, accounts, "the customer")
+    Globex Corp" means the same as "overview of Acme"), the names of ``people`` (contacts)
+    by "the contact", and any stated reason cut off."""
+    known = mask_names(text, list(people), "the contact") if people else text
+    known = mask_names(known, accounts, "the customer")
     # A name the CRM does not know reads as a name all the same ("pull up zephyr dynamics").
     if (unknown := customer_name(known)) is not None and unknown != "the customer":
         known = known.replace(unknown, "the customer")

@@ -162,9 +162,14 @@ class Records:
         return list(found["invoices"]) if found else []
 
     def contacts_named(self, text: str) -> list[dict[str, Any]]:
-        """Contacts anywhere whose name the text mentions (by a capitalised word of it)."""
+        """Contacts anywhere whose name the text mentions (by a capitalised word of it; in a
+        message typed all in lower case, by any longer word of it)."""
         pool: dict[str, dict[str, Any]] = {}
-        for word in sorted(set(re.findall(r"\b[A-Z][a-z]{2,}\b", text))):
+        words = set(re.findall(r"\b[A-Z][a-z]{2,}\b", text))
+        if not words and text == text.lower():
+            found = self._get("crm.find_contacts", {"limit": 200})
+            return name_candidates(text, list(found["contacts"]) if found else [])
+        for word in sorted(words):
             found = self._get("crm.find_contacts", {"name": word, "limit": 50})
             pool.update({c["id"]: c for c in (found["contacts"] if found else [])})
         return name_candidates(text, list(pool.values()))

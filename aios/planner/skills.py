@@ -38,6 +38,7 @@ Resolve = Literal[
     "open_case_of_account",
     "invoice_of_order",
     "primary_contact",
+    "named_contact",
     "pending_order_of_account",
     "overdue_invoice_of_account",
 ]

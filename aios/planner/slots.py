@@ -139,7 +139,7 @@ class SlotFiller:
 
     def masked(self, text: str) -> str:
         """``text`` as the skill matcher should see it (see ``for_matching``)."""
-        return for_matching(text, self.records.accounts())
+        return for_matching(text, self.records.accounts(), self.records.contacts_named(text))
 
     def fetch(self, kind: str, record_id: str) -> dict[str, Any] | None:
         found = self._fetch(kind, record_id)
@@ -267,8 +267,8 @@ class SlotFiller:
             return self._fetch(kind, chosen) if chosen else resolved
         if resolved is not None:
             return resolved
-        if slot.resolve == "primary_contact":
-            found = self._contact(text, account)
+        if slot.resolve in ("primary_contact", "named_contact"):
+            found = self._contact(text, account, primary=slot.resolve == "primary_contact")
             if found is not None:
                 return found
         if kind in ("order", "invoice") and account and _LATEST[kind].search(text):
@@ -386,9 +386,9 @@ class SlotFiller:
         question = f"{account['name']} has several open cases. Which one?"
         return Question("case", question, options, {c["id"]: c["created_at"] for c in cases})
 
-    def _contact(self, text: str, account: dict[str, Any] | None) -> Any:
-        """The contact the text names (at the account, else anywhere), else the account's
-        primary contact."""
+    def _contact(self, text: str, account: dict[str, Any] | None, *, primary: bool) -> Any:
+        """The contact the text names (at the account, else anywhere), else (``primary``) the
+        account's primary contact."""
         contacts = (
             (self.records.account(account["id"]) or {}).get("contacts", []) if account else []
         )
@@ -398,8 +398,8 @@ class SlotFiller:
         if len(named) > 1:
             options = {c["id"]: f"{c['name']} ({c['title']}, {c['account_id']})" for c in named}
             return Question("contact", "Which contact do you mean?", options)
-        primary = [c for c in contacts if c.get("is_primary")]
-        return primary[0] if len(primary) == 1 else None
+        main = [c for c in contacts if c.get("is_primary")]
+        return main[0] if primary and len(main) == 1 else None
 
     def _pending_order(self, account: dict[str, Any]) -> Any:
         orders = self.records.orders_of_account(account["id"], _NOT_SHIPPED)

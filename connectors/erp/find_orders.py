@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from connectors._lookup import get_or_404
 from connectors.erp._orders import with_lines
-from connectors.erp.models import Customer, OrderStatus, SalesOrder
+from connectors.erp.models import BEFORE_SHIPPING, Customer, OrderStatus, SalesOrder
 from connectors.erp.views import OrderView
 from connectors.operation import Kind, SystemContext, operation
 
@@ -17,6 +17,9 @@ class FindOrdersInput(BaseModel):
         None, max_length=50, description="Only orders of this customer, e.g. ACC-1001."
     )
     status: OrderStatus | None = Field(None, description="Only orders with this status.")
+    not_shipped: bool = Field(
+        False, description="Only orders that have not shipped yet (pending or confirmed)."
+    )
     ordered_from: date | None = Field(
         None, description="Only orders placed on or after this day (YYYY-MM-DD, UTC)."
     )
@@ -48,6 +51,8 @@ def find_orders(ctx: SystemContext, args: FindOrdersInput) -> FindOrdersOutput:
         query = query.where(SalesOrder.account_id == args.account_id)
     if args.status:
         query = query.where(SalesOrder.status == args.status)
+    if args.not_shipped:
+        query = query.where(col(SalesOrder.status).in_(BEFORE_SHIPPING))
     midnight = time(tzinfo=UTC)  # days are UTC days, as the stored times are
     if args.ordered_from:
         start = datetime.combine(args.ordered_from, midnight)
