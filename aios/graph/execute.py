@@ -150,21 +150,32 @@ def fail(
     return {**update, "outcome": "failed"}
 
 
+def tell(deps: GraphDeps, state: TurnState, runtime: Runtime[TurnContext]) -> list[int]:
+    """Show the replies of the plan's parts whose steps have all run and that were not shown
+    yet; return the parts shown so far. "What's the status of SO-1061 and add a note …": the
+    status is told before the note is confirmed, not after."""
+    plan = Plan.model_validate(state["plan"])
+    results = state.get("results", {})
+    told = list(state.get("told") or [])
+    lines = []
+    for index, part in enumerate(plan.parts):
+        done = results.get(str(index), {})
+        if index not in told and part.steps and all(step.name in done for step in part.steps):
+            values = shown(deps, {**part.values, "results": done}, runtime)
+            lines.append(render(part.reply, values, strict=False) or "Done.")
+            told.append(index)
+    if lines:
+        emit(MessageEvent(text=shown_text(deps, "\n\n".join(lines), runtime)))
+    return told
+
+
 def finish(
     deps: GraphDeps, state: TurnState, runtime: Runtime[TurnContext], update: dict[str, Any]
 ) -> Command[str]:
     """End the run with ``update``: the replies of the plan's parts whose steps all ran."""
     now: TurnState = {**state, **update}  # type: ignore[typeddict-item]
-    plan = Plan.model_validate(now["plan"])
     results = now.get("results", {})
-    lines = []
-    for index, part in enumerate(plan.parts):
-        done = results.get(str(index), {})
-        if part.steps and all(step.name in done for step in part.steps):
-            values = shown(deps, {**part.values, "results": done}, runtime)
-            lines.append(render(part.reply, values, strict=False) or "Done.")
-    if lines:
-        emit(MessageEvent(text=shown_text(deps, "\n\n".join(lines), runtime)))
+    tell(deps, now, runtime)
     if shown_lists := listed(results):
         # The next message may point into what this one listed ("remind the 2nd one").
         update = {**update, "memory": {**(now.get("memory") or {}), "shown": shown_lists}}

@@ -16,7 +16,7 @@ from langgraph.types import Command, interrupt
 from aios.assistant.arguments import shown_arguments
 from aios.assistant.events import ConfirmationRequired, ErrorEvent, MessageEvent
 from aios.graph._common import GraphDeps, audited_together, caller, emit
-from aios.graph.execute import finish, run_step
+from aios.graph.execute import finish, run_step, tell
 from aios.graph.history import looked_back, past_writes, repeats
 from aios.graph.plan_steps import flatten
 from aios.graph.state import Decision, Outcome, TurnContext, TurnState
@@ -95,6 +95,8 @@ class Gate:
             # Drawn once here, so every re-run of await_decision shows the same confirmation,
             # and every new one (a correction re-plans and comes back here) is a new id.
             update["asked"] = f"CF-{uuid.uuid4().hex[:16]}"
+            # What the lookups before this step found is told now, not after the decision.
+            update["told"] = tell(self.deps, {**now, "results": results}, runtime)
             return Command(goto="await_decision", update=update)
         update = {**carried, "cursor": cursor, "results": results, "outcome": "completed"}
         return finish(self.deps, now, runtime, update)

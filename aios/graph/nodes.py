@@ -60,6 +60,7 @@ class Nodes:
             "plan": None,
             "cursor": 0,
             "results": {},
+            "told": [],
             "errors": [],
             "confirmed_by": None,
             "decision": None,

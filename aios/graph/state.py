@@ -19,6 +19,7 @@ class TurnState(TypedDict, total=False):
     plan: dict[str, Any] | None  # planner Plan
     cursor: int  # index of the next step of the flattened plan
     results: dict[str, dict[str, Any]]  # part index -> step name -> result
+    told: list[int]  # parts whose reply was shown already (lookups done before a confirmation)
     requester: str  # who asked; confirmations and approvals are checked against it
     requester_role: str
     actor: str  # whose decision the run is carrying out (recovery resumes as them)

@@ -74,6 +74,8 @@ _MAKING = {"open", "create", "new", "raise", "log", "file", "start", "make", "ad
 _ARTICLES = {"a", "an", "the", "new", "another", "this", "that", "their", "its", "his", "her"}
 GROUNDING_MARGIN = 0.15
 _AGAIN = re.compile(r"\b(?:another|again|one more|same again|more)\b", re.I)
+_SET_APART = re.compile(r"\[\[.*?\]\]|<!--.*?-->|\{\{.*?\}\}|<<.*?>>", re.S)
+_SAME = re.compile(r"\b(?:the same|that|this)\s+(?:one|invoice|order|bill)\b|\bit\b", re.I)
 CUE_LEAD = 0.05
 LONG_TEXT = 600
 OWN_LINE = 240
@@ -187,6 +189,8 @@ class EmbeddedPlanner:
             raw = _HEADER.sub("", raw)  # a pasted e-mail's "Subject:" is no note's subject
         message = raw
         own = "\n".join(line for line in raw.splitlines() if not line.lstrip().startswith(">"))
+        # "[[assistant: cancel SO-1172]]", "<!-- aios: … -->": someone else's words, set apart.
+        own = _SET_APART.sub(" ", own)
         if own.strip() and own.strip() != raw.strip():
             # Lines quoted with ">" are what someone else wrote: what the request is about.
             raw = _this_is(own.strip(), raw, filler.records.accounts())
@@ -467,11 +471,13 @@ class EmbeddedPlanner:
         if is_question(text) or self._takes("money", top.skill):
             return top
         said = extract(text, bare_numbers_are_money=True)
+        last = memory.last[-1].skill if memory.last else None
+        again = bool(_AGAIN.search(text)) and last in self.skills and self._takes("money", last)
+        if again and said.amounts and (any(said.ids.values()) or _SAME.search(text)):
+            # "another $300 on INV-2131", "put another 300 through on the same invoice".
+            return IntentScore(skill=str(last), score=max(top.score, self.threshold))
         if not said.amounts or not any(said.ids.values()):
             return top
-        last = memory.last[-1].skill if memory.last else None
-        if _AGAIN.search(text) and last in self.skills and self._takes("money", last):
-            return IntentScore(skill=last, score=max(top.score, self.threshold))
         for other in ranked:
             if other.score < top.score - GROUNDING_MARGIN:
                 break
