@@ -167,8 +167,15 @@ class Records:
         pool: dict[str, dict[str, Any]] = {}
         words = set(re.findall(r"\b[A-Z][a-z]{2,}\b", text))
         if not words and text == text.lower():
+            # Typed in lower case, a first name alone is too weak a sign ("weather" is close
+            # to "Heather"): every word of the name must be there.
             found = self._get("crm.find_contacts", {"limit": 200})
-            return name_candidates(text, list(found["contacts"]) if found else [])
+            said = [w for w in _words(text) if len(w) > 1]
+            return [
+                c
+                for c in name_candidates(text, list(found["contacts"]) if found else [])
+                if all(any(_close(w, s) for s in said) for w in _words(str(c["name"])))
+            ]
         for word in sorted(words):
             found = self._get("crm.find_contacts", {"name": word, "limit": 50})
             pool.update({c["id"]: c for c in (found["contacts"] if found else [])})
