@@ -348,6 +348,8 @@ class EmbeddedPlanner:
         top = self._with_amount(text, ranked, top, memory)
         said = extract(text)
         names = {k for k, v in said.ids.items() if v} | newest_named(text)
+        if top.score < self.threshold and not self._commands(text) and not is_question(text):
+            top = self._named_thing(text, ranked, top, names, filler)
         if self.skills[top.skill].answer_from_knowledge and not is_question(text):
             # "i need to do a refund" asks for something to be done, not what the rule is.
             doing = [s for s in ranked if self.skills[s.skill].steps]
@@ -483,6 +485,23 @@ class EmbeddedPlanner:
                 break
             if other.skill in self.writes and self._takes("money", other.skill):
                 return IntentScore(skill=other.skill, score=max(other.score, self.threshold))
+        return top
+
+    def _named_thing(
+        self,
+        text: str,
+        ranked: list[IntentScore],
+        top: IntentScore,
+        names: set[str],
+        filler: SlotFiller,
+    ) -> IntentScore:
+        """A noun phrase that names a customer or a record ("primary contact kestrel health
+        systems", "SO-1042 tracking") asks to see it: the closest lookup, if near enough."""
+        if not names and not name_candidates(text, filler.records.accounts()):
+            return top
+        reads = [s for s in ranked if s.skill not in self.writes and self.skills[s.skill].steps]
+        if reads and reads[0].score >= self.threshold - 2 * CUE_MARGIN:
+            return IntentScore(skill=reads[0].skill, score=self.threshold)
         return top
 
     def _takes(self, kind: str, skill: str) -> bool:
