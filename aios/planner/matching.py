@@ -7,7 +7,7 @@ INV-2001" ask for the same thing; the embedding should see that, not the names a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aios.planner.records import mask_names
@@ -49,15 +49,22 @@ def customer_name(text: str) -> str | None:
 
 
 def for_matching(
-    text: str, accounts: list[dict[str, Any]], people: Sequence[dict[str, Any]] = ()
+    text: str,
+    accounts: list[dict[str, Any]],
+    people: Callable[[], Sequence[dict[str, Any]]] = lambda: (),
 ) -> str:
     """``text`` with customer names, known or not, replaced by "the customer" ("overview of
-    Globex Corp" means the same as "overview of Acme"), the names of ``people`` (contacts)
-    by "the contact", and any stated reason cut off."""
-    known = mask_names(text, list(people), "the contact") if people else text
-    known = mask_names(known, accounts, "the customer")
+    Globex Corp" means the same as "overview of Acme"), and any stated reason cut off. A name
+    that is no customer's may be a person's: ``people`` gives the contacts the text names
+    (asked only then, as it costs a lookup), whose names become "the contact"."""
+    known = mask_names(text, accounts, "the customer")
+    unknown = customer_name(known)
+    if unknown is not None and unknown != "the customer" and (contacts := list(people())):
+        # "what's Maya Fischer's phone?" asks about a contact, not an unknown customer.
+        known = mask_names(known, contacts, "the contact")
+        unknown = customer_name(known)
     # A name the CRM does not know reads as a name all the same ("pull up zephyr dynamics").
-    if (unknown := customer_name(known)) is not None and unknown != "the customer":
+    if unknown is not None and unknown != "the customer":
         known = known.replace(unknown, "the customer")
     # Why something is asked ("… because they paid") does not say what is asked.
     head = _REASON.split(known, maxsplit=1)[0]

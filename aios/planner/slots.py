@@ -139,7 +139,9 @@ class SlotFiller:
 
     def masked(self, text: str) -> str:
         """``text`` as the skill matcher should see it (see ``for_matching``)."""
-        return for_matching(text, self.records.accounts(), self.records.contacts_named(text))
+        return for_matching(
+            text, self.records.accounts(), lambda: self.records.contacts_named(text)
+        )
 
     def fetch(self, kind: str, record_id: str) -> dict[str, Any] | None:
         found = self._fetch(kind, record_id)
