@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -52,6 +53,29 @@ _THAT_RECORD = re.compile(
     + r"))\b|\b(?:this|that)\s*(?:[,.!?]|$)",
     re.I,
 )
+
+
+def chosen(slot: Slot, text: str, rivals: Sequence[Slot]) -> str | None:
+    """The value of choice ``slot`` that ``text`` says: its first value one of whose phrases
+    is there, unless that phrase is part of a longer one of another of ``rivals`` ("haven't
+    shipped" says not shipped, not shipped)."""
+    lowered = text.lower()
+
+    def spans(of: Slot) -> list[tuple[str, int, int]]:
+        return [
+            (value, m.start(), m.end())
+            for value, words in of.choices.items()
+            for word in words
+            for m in re.finditer(rf"\b{re.escape(word.lower())}\b", lowered)
+        ]
+
+    longer = [(a, b) for other in rivals if other.name != slot.name for _, a, b in spans(other)]
+    for value, start, end in sorted(spans(slot), key=lambda s: list(slot.choices).index(s[0])):
+        if not any(a <= start and end <= b and b - a > end - start for a, b in longer):
+            return value
+    return None
+
+
 # Orders that have not shipped yet: they can still be cancelled or sent elsewhere.
 _NOT_SHIPPED = {"pending", "confirmed"}
 
@@ -108,10 +132,13 @@ class SlotFiller:
         values.update({s.name: given[s.name] for s in skill.slots if given and s.name in given})
         # A customer named by name is settled first: "their last order" is then theirs.
         named = not any(ids.values()) and bool(name_candidates(text, self.records.accounts()))
+        rivals = [s for s in skill.slots if s.type == "choice"]
         for slot in sorted(skill.slots, key=lambda s: not (named and s.type == "account")):
             if given and slot.name in given:
                 continue
-            found = self._one(slot, text, own, context, ids, memory, values, refers_back)
+            found = self._one(
+                slot, text, own, context, ids, memory, values, refers_back, rivals=rivals
+            )
             if isinstance(found, Question):
                 return Filling(values, question=found)
             if isinstance(found, _Problem):
@@ -197,7 +224,11 @@ class SlotFiller:
         memory: Memory,
         values: dict[str, Any],
         refers_back: bool,
+        *,
+        rivals: Sequence[Slot] = (),
     ) -> Any:
+        """The value of ``slot``; ``rivals`` are the skill's choice slots, whose phrases
+        compete with a choice slot's own."""
         if slot.type in RECORD_KINDS:
             return self._record(slot, text, ids, memory, values, refers_back)
         if slot.type == "money":
@@ -220,11 +251,7 @@ class SlotFiller:
         if slot.type == "address":
             return _first(own.addresses or context.addresses)
         if slot.type == "choice":
-            lowered = text.lower()
-            for value, words in slot.choices.items():
-                if any(re.search(rf"\b{re.escape(w.lower())}\b", lowered) for w in words):
-                    return value
-            return None
+            return chosen(slot, text, rivals)
         if slot.type == "name":
             return self._name_part(text)
         if slot.type == "period":
