@@ -167,9 +167,11 @@ def test_refund_confirmed_in_the_widget_on_an_intranet_page(start, browser, rows
     # The refund runs, then the note asks for its own confirmation.
     expect(plan.get_by_role("listitem").first).to_contain_text("done")
     note = panel.get_by_role("button", name=re.compile(r"^Approve: Add a note to case CS-1007"))
-    note.click()
+    # The refund is told when it is done, before the note is confirmed.
     reply = panel.get_by_text(re.compile(r"^Refunded \$45\.00 to Blue Harbor Logistics as credit"))
     expect(reply).to_be_visible()
+    note.click()
+    expect(plan.get_by_role("listitem").last).to_contain_text("done")
     expect(panel.get_by_role("button", name=re.compile("^Approve"))).to_have_count(0)
 
     assert len(_refunds(rows, planted.DAMAGED_INVOICE, 4500)) == 1

@@ -40,8 +40,15 @@ def test_plan_then_confirm_each_write_then_done(runtime, users, rows):
     assert len(_new_refunds(rows)) == before  # nothing written before the confirmation
 
     events = list(runtime.assistant.handle("s1", alice, "yes"))
-    assert kinds(events) == ["step_started", "step_finished", "confirmation_required", "done"]
-    refunded, note = events[1], events[2]
+    # The refund is told as soon as it is done, before the note is asked about.
+    assert kinds(events) == [
+        "step_started",
+        "step_finished",
+        "message",
+        "confirmation_required",
+        "done",
+    ]
+    refunded, told, note = events[1], events[2], events[3]
     assert re.fullmatch(
         rf"Refunded \$45\.00 on invoice {planted.DAMAGED_INVOICE} \(credit note CN-\d+\)",
         refunded.summary,
@@ -63,7 +70,8 @@ def test_plan_then_confirm_each_write_then_done(runtime, users, rows):
     assert refunds[-1].amount_cents == 4500
     notes = [n for n in rows("crm", Note) if n.case_id == planted.DAMAGED_CASE]
     assert len(notes) == 1 and notes[0].author == "alice"
-    assert f"as credit note {refunds[-1].id}" in events[2].text
+    assert f"as credit note {refunds[-1].id}" in told.text
+    assert "credit note" not in events[2].text  # told once
 
 
 def test_a_correction_replans_and_asks_again(runtime, users, rows):
