@@ -64,7 +64,14 @@ def test_each_turn_is_a_trace_of_its_steps_and_their_connector_calls(runtime, us
     asked = list(runtime.assistant.handle(SESSION, alice, REQUEST))
     assert kinds(asked) == ["plan", "confirmation_required", "done"]
     done = list(runtime.assistant.handle(SESSION, alice, "yes"))
-    assert kinds(done) == ["step_started", "step_finished", "confirmation_required", "done"]
+    # The refund is told as soon as it is done, before the note is asked about.
+    assert kinds(done) == [
+        "step_started",
+        "step_finished",
+        "message",
+        "confirmation_required",
+        "done",
+    ]
 
     planning, refunding = _traces(list(spans.get_finished_spans()))
 
