@@ -54,6 +54,7 @@ def test_paused_on_one_worker_resumed_on_another_written_once(
     assert [e.type for e in refunded] == [
         "step_started",
         "step_finished",
+        "message",  # the refund, told before the note is asked about
         "confirmation_required",
         "done",
     ]
