@@ -8,6 +8,7 @@ record (or a new prefix) is one line here rather than a regex to find in the pla
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,14 @@ class RecordKind:
     """Whether people name one by its noun and bare number: "order 1042" is SO-1042."""
     also_called: tuple[str, ...] = ()
     """Other words people use for one: a case is a "ticket" or a "complaint"."""
+    read_by: str = ""
+    """The operation that reads one by its id (given as ``id_field``); empty when none does."""
+    read_from: str = ""
+    """The field of that operation's result that holds the record (when a list, its first
+    item); empty when the result is the record itself."""
+    listed_by: str = ""
+    """The operation that lists a customer's records of this kind newest first (by
+    ``account_id``, under the field ``plural``); empty when none does."""
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -37,13 +46,46 @@ class RecordKind:
         """The name operations give an input field that takes one: ``order_id``."""
         return f"{self.name}_id"
 
+    @property
+    def plural(self) -> str:
+        return f"{self.name}s"
+
     def id(self, number: int) -> str:
         return f"{self.prefix}-{number}"
 
+    def record_in(self, found: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The record in what ``read_by`` returned, or None when it holds none."""
+        if found is None or not self.read_from:
+            return found
+        held = found[self.read_from]
+        if isinstance(held, list):
+            return dict(held[0]) if held else None
+        # Figures the operation works out beside the record belong with it: an invoice's
+        # refundable amount. Lists beside it (its payments, an account's notes) do not.
+        beside = {k: v for k, v in found.items() if k != self.read_from and not isinstance(v, list)}
+        return {**held, **beside}
+
 
 RECORD_KINDS = (
-    RecordKind("account", "ACC", "crm", 1001, "account", named_by_noun=True),
-    RecordKind("contact", "CON", "crm", 1001, "contact"),
+    RecordKind(
+        "account",
+        "ACC",
+        "crm",
+        1001,
+        "account",
+        named_by_noun=True,
+        read_by="crm.get_account",
+        read_from="account",
+    ),
+    RecordKind(
+        "contact",
+        "CON",
+        "crm",
+        1001,
+        "contact",
+        read_by="crm.find_contacts",
+        read_from="contacts",
+    ),
     RecordKind(
         "case",
         "CS",
@@ -52,9 +94,30 @@ RECORD_KINDS = (
         "case",
         named_by_noun=True,
         also_called=("ticket", "complaint", "issue"),
+        read_by="crm.get_case",
     ),
-    RecordKind("order", "SO", "erp", 1001, "order", named_by_noun=True),
-    RecordKind("invoice", "INV", "erp", 2001, "invoice", named_by_noun=True, also_called=("bill",)),
+    RecordKind(
+        "order",
+        "SO",
+        "erp",
+        1001,
+        "order",
+        named_by_noun=True,
+        read_by="erp.get_order",
+        listed_by="erp.find_orders",
+    ),
+    RecordKind(
+        "invoice",
+        "INV",
+        "erp",
+        2001,
+        "invoice",
+        named_by_noun=True,
+        also_called=("bill",),
+        read_by="erp.get_invoice",
+        read_from="invoice",
+        listed_by="erp.find_invoices",
+    ),
     RecordKind("payment", "PAY", "erp", 3001, "payment"),
     RecordKind("refund", "CN", "erp", 4001, "credit note"),
 )

@@ -23,7 +23,8 @@ _POLITE = re.compile(
 _MAY_WE = re.compile(_OPENER + r"(?:can|could|may|shall|should)\s+(?:we|i)\b", re.I)
 _ASKS = re.compile(
     _OPENER + r"(?:what|what's|whats|wat|how|how's|when|who|who's|whose|why|which|where|"
-    r"is|are|was|were|does|do|did|has|have|had|any|anything|must|should|may|can|could|"
+    r"is|are|was|were|does|do|did|has|have|had|any|anything|must|should|may|can|could|would|"
+    r"will|wud|"
     r"is there|are there|tell me (?:what|how|when|who|why|which|whether|if))\b",
     re.I,
 )
@@ -33,7 +34,7 @@ _HOW_TO = re.compile(
     r"|what(?:'s| is| are)?\s+(?:the|our)\s+(?:rule|rules|policy|procedure|process|limit|"
     r"window|deadline|threshold)s?\b|(?:is|are)\s+(?:we|agents|they)\s+allowed\b"
     r"|when\s+(?:do|does|can|should|may|must)\s+(?:we|i|you|agents|a|an)\b"
-    r"|who\s+(?:can|may|must|should|approves)\b)"
+    r"|who\s+(?:can|may|must|should|approves|signs|(?:has|have|needs?)\s+to)\b)"
     r"|\b(?:what|how)\s+(?:do|should|can|must)\s+(?:i|we|u)\s+(?:do|handle|say)\b",
     re.I,
 )
@@ -42,6 +43,12 @@ _HOW_TO = re.compile(
 _LISTING = re.compile(
     _OPENER + r"(?:open|unpaid|overdue|pending|late|outstanding|recent|all|escalated|closed|"
     r"cancelled|shipped)\s+(?:cases|tickets|orders|invoices|bills|notes)\b",
+    re.I,
+)
+# "up to what amount can finance…", "within how many days…": a question led by a preposition.
+_FRONTED = re.compile(
+    _OPENER + r"(?:up to|by|for|in|on|at|after|before|since|until|within|from|to)\s+"
+    r"(?:what|how|which|when|whom|who)\b",
     re.I,
 )
 # "northfield's credit limit?? need it for a call": the first sentence asks.
@@ -73,6 +80,18 @@ _ASKED_AFTER = re.compile(
 )
 
 
+# "need to know if cancelling it needs approval", "just asking", "if i refund them 800, who
+# signs off": the operator says they are weighing it up, not asking for it to be done yet.
+_WEIGHING = re.compile(
+    r"\b(?:need|want|wanna|trying|like)\s+to\s+know\s+(?:if|whether|how|what|who|when)\b"
+    r"|\bwondering\b|\bjust asking\b|\bnothing(?:'s| is)? decided\b|\bnot (?:yet )?decided\b"
+    r"|\bdon'?t (?:do|change|touch) (?:it|anything) yet\b|\bhypothetically\b"
+    r"|^\s*(?:if|say|suppose|assuming)\s+(?:i|we|they|he|she|the customer)\b[^?]*?"
+    r"\b(?:who|what|whats|does|do|would|will|is|how|can)\s",
+    re.I,
+)
+
+
 def is_question(text: str, *, names_record: bool = False) -> bool:
     """Whether ``text`` asks something rather than asking for something to be done.
 
@@ -81,7 +100,7 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
     """
     if _LISTING.match(text):
         return True  # "open tickets for northwind pls": a list, however politely asked
-    if _ALTERNATIVE.search(text) or _ASKED_AFTER.search(text):
+    if _ALTERNATIVE.search(text) or _ASKED_AFTER.search(text) or _WEIGHING.search(text):
         return True
     if _POLITE.search(text):
         return False
@@ -91,6 +110,7 @@ def is_question(text: str, *, names_record: bool = False) -> bool:
         text.rstrip().endswith("?")
         or bool(_FIRST_ASKS.match(text))
         or bool(_ASKS.match(text))
+        or bool(_FRONTED.match(text))
         or bool(_HOW_TO.search(text))
     )
 

@@ -39,7 +39,7 @@ from aios.planner.protocol import (
 )
 from aios.planner.records import Records, name_candidates
 from aios.planner.skills import Skill, Slot
-from aios.planner.slots import RECORD_KINDS, Filling, SlotFiller, newest_named
+from aios.planner.slots import RECORD_KINDS, THAT_RECORD, Filling, SlotFiller, newest_named
 from aios.planner.templates import render, truthy
 
 # Words that start a request in the skills' examples ("refund …", "pull up …") besides these.
@@ -75,7 +75,6 @@ _ARTICLES = {"a", "an", "the", "new", "another", "this", "that", "their", "its",
 GROUNDING_MARGIN = 0.15
 _AGAIN = re.compile(r"\b(?:another|again|one more|same again|more)\b", re.I)
 _SET_APART = re.compile(r"\[\[.*?\]\]|<!--.*?-->|\{\{.*?\}\}|<<.*?>>", re.S)
-_SAME = re.compile(r"\b(?:the same|that|this)\s+(?:one|invoice|order|bill)\b|\bit\b", re.I)
 CUE_LEAD = 0.05
 LONG_TEXT = 600
 OWN_LINE = 240
@@ -108,13 +107,13 @@ def _uncorrected(text: str) -> str:
 
 
 def splitter(verbs: Sequence[str]) -> re.Pattern[str]:
-    """Where a new request may start: after ";", "?", " + ", "also" or "plus", or at an action
-    verb after "and", "then" or a full stop. (A split is kept only when every part asks for
-    something on its own.)"""
+    """Where a new request may start: after ";", "?" (kept with the question it ends), " + ",
+    "also" or "plus", or at an action verb after "and", "then" or a full stop. (A split is
+    kept only when every part asks for something on its own.)"""
     words = "|".join(sorted({re.escape(v) for v in verbs}, key=len, reverse=True))
     lead = r"(?:please\s+|pls\s+|can you\s+|could you\s+)?"
     return re.compile(
-        r"(?:[;?]|\s\+|[.!,]?\s+(?:also|plus)\b)\s+"
+        r"(?:;|(?<=\?)|\s\+|[.!,]?\s+(?:also|plus)\b)\s+"
         rf"|(?:[.!]|,?\s+(?:and|then|&)(?:\s+(?:then|also))?)\s+(?={lead}(?:{words})\b)",
         re.I,
     )
@@ -199,6 +198,7 @@ class EmbeddedPlanner:
         said = split_payload(raw, self.cues)
         names = [str(a["name"]) for a in filler.records.accounts()]
         text = self.normaliser.normalise(said.head, names)
+        filler.strange = self.normaliser.strange(said.head, names)
         if calls_off(text) and (memory.pending is not None or memory.last):
             memory.pending = None
             return PlanResult(output=DirectReply(text="OK, I've dropped that."), memory=memory)
@@ -475,7 +475,7 @@ class EmbeddedPlanner:
         said = extract(text, bare_numbers_are_money=True)
         last = memory.last[-1].skill if memory.last else None
         again = bool(_AGAIN.search(text)) and last in self.skills and self._takes("money", last)
-        if again and said.amounts and (any(said.ids.values()) or _SAME.search(text)):
+        if again and said.amounts and (any(said.ids.values()) or THAT_RECORD.search(text)):
             # "another $300 on INV-2131", "put another 300 through on the same invoice".
             return IntentScore(skill=str(last), score=max(top.score, self.threshold))
         if not said.amounts or not any(said.ids.values()):

@@ -24,6 +24,9 @@ _SUFFIX = (
     r"|dynamics|technologies|tech|enterprises|international|manufacturing|services|consulting"
     r"|builders|packaging|electric|motors|media|networks|health|pharma|retail|farms|bakery)"
 )
+_COMPANY_WORD = re.compile(
+    rf"{_SUFFIX}|shipping|transport|marine|distribution|wholesale|medical|contracting", re.I
+)
 _NOT_NAMES = rf"(?!(?:{_MONTHS}|{_WEEKDAYS}|I|The|This|That|Their|Our)\b)"
 # How a customer is named: "for Zenith Corp", "Zenith's invoices", "zenith logistics".
 _NAMED = (
@@ -45,6 +48,23 @@ def customer_name(text: str) -> str | None:
             name = found.group(1).strip(" .,")
             if not re.search(r"\d", name) and name.split()[0].lower() not in _ARTICLES:
                 return name
+    return None
+
+
+def strange_name(text: str, strange: set[str]) -> str | None:
+    """The name ``text`` gives in words nobody knows (``strange``: neither English nor the
+    domain's, see ``Normaliser.strange``), with a company word after them: "initech",
+    "bluewater shipping"; None when it has none."""
+    words = re.findall(r"[\w&'-]+", text)
+    for start, word in enumerate(words):
+        if word.lower() not in strange:
+            continue
+        end = start + 1
+        while end < len(words) and words[end].lower() in strange:
+            end += 1
+        if end < len(words) and _COMPANY_WORD.fullmatch(words[end]):
+            end += 1
+        return " ".join(words[start:end])
     return None
 
 

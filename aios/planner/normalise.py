@@ -120,30 +120,48 @@ class Normaliser:
     def normalise(self, text: str, names: Iterable[str] = ()) -> str:
         """``text`` with number words as digits and typos corrected; ``names`` are the
         customers' names, which count as words of the lexicon."""
-        extra = sorted({w.lower() for n in names for w in _TOKEN.findall(n)} - self.known)
+        extra = self._name_words(names)
         text = self.needs(number_words(plain(text)))
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
-            lowered = word.lower()
-            if (
-                len(word) < MIN_LENGTH
-                or word[0].isupper()
-                or lowered in self.known
-                or lowered in extra
-            ):
-                return word
-            best = process.extractOne(
-                lowered, [*self.lexicon, *extra], scorer=fuzz.ratio, score_cutoff=SIMILARITY
-            )
-            if best is None or _inflected(lowered, str(best[0]), self.known):
-                return word
-            return str(best[0])
+            return self._corrected(word, extra) or word
 
         parts = _DATA.split(text)
         data = _DATA.findall(text)
         fixed = [_TOKEN.sub(fix, part) for part in parts]
         return "".join(p + (data[i] if i < len(data) else "") for i, p in enumerate(fixed))
+
+    def strange(self, text: str, names: Iterable[str] = ()) -> set[str]:
+        """The words of ``text`` typed in lower case that are neither English the model knows
+        nor the domain's, nor a typo of either: most likely names ("refund initech 40")."""
+        extra = self._name_words(names)
+        return {
+            word.lower()
+            for part in _DATA.split(text)
+            for word in _TOKEN.findall(part)
+            if word.islower()
+            and len(word) >= MIN_LENGTH
+            and word not in self.known
+            and word not in extra
+            and self._corrected(word, extra) is None
+            and not _form_of(word, self.known)
+        }
+
+    def _name_words(self, names: Iterable[str]) -> list[str]:
+        return sorted({w.lower() for n in names for w in _TOKEN.findall(n)} - self.known)
+
+    def _corrected(self, word: str, extra: list[str]) -> str | None:
+        """The lexicon's word ``word`` is a typo of, or None when it is none's."""
+        lowered = word.lower()
+        if len(word) < MIN_LENGTH or word[0].isupper() or lowered in self.known or lowered in extra:
+            return None
+        best = process.extractOne(
+            lowered, [*self.lexicon, *extra], scorer=fuzz.ratio, score_cutoff=SIMILARITY
+        )
+        if best is None or _inflected(lowered, str(best[0]), self.known):
+            return None
+        return str(best[0])
 
 
 # "SO-1123 needs rerouting to …", "INV-2038 needs to be refunded": the record first, the verb
@@ -165,12 +183,24 @@ def _stems(word: str, ending: str) -> list[str]:
     return [base + "e", base, base[:-1], word[:-1]]
 
 
+_ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "able", "ible", "ment", "ness", "ation")
+
+
 def _inflected(word: str, candidate: str, known: set[str]) -> bool:
     """Whether ``word`` is a form of a known word ("scanners", "escalated") rather than a typo."""
-    for ending in ("s", "es", "ed", "d", "ing", "er", "ers", "ly"):
-        if word.endswith(ending) and word[: -len(ending)] in known:
+    return _form_of(word, known) or word.startswith(candidate) or candidate.startswith(word)
+
+
+def _form_of(word: str, known: set[str]) -> bool:
+    """Whether ``word`` is a known word with an ending: "scanners", "cancellable", "usable"."""
+    for ending in _ENDINGS:
+        if not word.endswith(ending):
+            continue
+        stem = word[: -len(ending)]
+        doubled = len(stem) > 2 and stem[-1] == stem[-2]
+        if stem in known or stem + "e" in known or (doubled and stem[:-1] in known):
             return True
-    return word.startswith(candidate) or candidate.startswith(word)
+    return False
 
 
 def lexicon_of(texts: Iterable[str]) -> set[str]:

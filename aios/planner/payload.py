@@ -26,6 +26,24 @@ _MARKER = re.compile(
 # of a request that takes text (see ``split_payload``'s ``cues``).
 _SEPARATOR = re.compile(r":\s+|\s+[-\u2014\u2013]+\s+|\s*[-=]+>\s*")
 MAX_HEAD = 120
+# Someone else's wishes and what was done before, reported as the reason or the record of a
+# request: "escalate CS-1022, customer threatening to cancel SO-1033", "close CS-1007 -
+# refunded $45 on INV-2038", "log on CS-1007 that the customer asked us to cancel SO-1090".
+# What they report was not asked of aios.
+_SOMEONE = r"(?:(?:the|our|their|this|that)\s+)?(?:customer|client|cust|buyer|they|he|she|we|it)"
+_WISH = (
+    r"(?:is\s+|are\s+|was\s+|were\s+|has\s+|have\s+)?(?:threaten\w*|want\w*|wish\w*|"
+    r"plan\w*|going|intend\w*|asked|asking|asks|requested|requesting|told\s+us|tells\s+us|"
+    r"would\s+like|'d\s+like)\s+(?:us\s+|me\s+)?to\b"
+)
+_DONE = (
+    r"(?:(?:we|i|they|already|just|was|were|got)\s+)*(?:refunded|cancell?ed|credited|sent|"
+    r"escalated|closed|shipped|issued|resolved|fixed|replaced|reminded|paid)\b"
+)
+_AFTER = r"(?:[,;]|\s[-\u2014\u2013]+)\s*"
+_REPORTED = re.compile(
+    rf"{_AFTER}(?={_SOMEONE}\s+{_WISH}|{_DONE})|\s(?:that|how)\s+(?={_SOMEONE}\s)", re.I
+)
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]|(?<!\w)'([^']{3,})'(?!\w)")
 
 
@@ -49,6 +67,8 @@ def split_payload(text: str, cues: Sequence[str] = ()) -> Split:
     marker = _MARKER.search(text)
     if marker is None and cues:
         marker = _cued(text, cues)
+    if marker is None:
+        marker = _reported(text)
     if quoted and (marker is None or quoted.start() <= marker.end() + 1):
         body = (quoted.group(1) or quoted.group(2)).strip()
         head = (text[: quoted.start()] + " " + text[quoted.end() :]).strip()
@@ -60,6 +80,15 @@ def split_payload(text: str, cues: Sequence[str] = ()) -> Split:
         return Split(head=text)
     head = text[: marker.end()].rstrip(" :=\u2014\u2013-,")
     return Split(head=head, body=body)
+
+
+def _reported(text: str) -> re.Match[str] | None:
+    """Where a request's report of others' wishes or past deeds starts, if it follows one."""
+    found = _REPORTED.search(text)
+    if found is None or len(text[: found.start()].split()) < 2:
+        # On its own ("the customer wants to cancel SO-1090") it is what is asked.
+        return None
+    return found
 
 
 def _cued(text: str, cues: Sequence[str]) -> re.Match[str] | None:

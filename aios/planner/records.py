@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 
 from aios.planner.protocol import ReadTools
 from connectors.errors import NotFound
+from connectors.record_kinds import RECORD_KINDS, kind_named
 
 # Words that do not tell one company from another.
 _GENERIC = {"inc", "co", "corp", "llc", "ltd", "company", "group", "the", "and", "of", "&"}
@@ -31,6 +32,15 @@ def _close(word: str, said: str) -> bool:
     return fuzz.ratio(word, said) >= 85
 
 
+def _runs(words: list[str]) -> list[tuple[int, int, str]]:
+    """Each run of two or more adjacent ``words`` typed as one: (start, end, the run)."""
+    return [
+        (start, end, "".join(words[start:end]))
+        for start in range(len(words))
+        for end in range(start + 2, len(words) + 1)
+    ]
+
+
 def name_candidates(
     text: str, records: list[dict[str, Any]], key: str = "name"
 ) -> list[dict[str, Any]]:
@@ -49,11 +59,11 @@ def name_candidates(
         name = [w for w in _words(str(record[key])) if w not in _GENERIC]
         if not name:
             continue
-        # "northwindtraders": the whole name typed as one word.
-        if len(name) > 1 and max(fuzz.ratio("".join(name), s) for s in said) >= 85:
-            scored.append((1.0, record))
-            continue
         hits = [any(_close(word, s) for s in said) for word in name]
+        for start, end, joined in _runs(name):
+            # "northwindtraders", "blueharbor logistics": some or all of its words as one.
+            if any(fuzz.ratio(joined, s) >= 85 for s in said):
+                hits[start:end] = [True] * (end - start)
         if hits[0]:
             scored.append((sum(hits) / len(name), record))
     if not scored:
@@ -68,7 +78,11 @@ def mask_names(text: str, records: list[dict[str, Any]], placeholder: str) -> st
     skill is not swayed by company names."""
     named = name_candidates(text, records)
     words = {w for r in named for w in _words(str(r["name"])) if w not in _GENERIC}
-    words |= {"".join(w for w in _words(str(r["name"])) if w not in _GENERIC) for r in named}
+    words |= {
+        joined
+        for r in named
+        for _, _, joined in _runs([w for w in _words(str(r["name"])) if w not in _GENERIC])
+    }
     if not words:
         return text
 
@@ -105,33 +119,21 @@ class Records:
                 self._cache[key] = None
         return self._cache[key]
 
-    KINDS = ("account", "order", "invoice", "case", "contact")
-    """The kinds of record the planner looks up by id (``one``): those a skill's slot takes."""
+    KINDS = tuple(kind.name for kind in RECORD_KINDS if kind.read_by)
+    """The kinds of record the planner looks up by id (``one``): those the systems read by id."""
+    OWNED = tuple(kind for kind in KINDS if kind != "account")
+    """The kinds of record that belong to a customer's account."""
 
     def one(self, kind: str, record_id: str) -> dict[str, Any] | None:
         """The record of ``kind`` with that id, or None when there is none."""
-        if kind == "account":
-            return (self.account(record_id) or {}).get("account")
-        lookup = {"order": self.order, "invoice": self.invoice, "case": self.case}
-        return lookup.get(kind, self.contact)(record_id)
+        declared = kind_named(kind)
+        if not declared.read_by:
+            return None
+        return declared.record_in(self._get(declared.read_by, {declared.id_field: record_id}))
 
     def account(self, account_id: str) -> dict[str, Any] | None:
+        """The account in full: its record, contacts, open cases and latest notes."""
         return self._get("crm.get_account", {"account_id": account_id})
-
-    def order(self, order_id: str) -> dict[str, Any] | None:
-        return self._get("erp.get_order", {"order_id": order_id})
-
-    def invoice(self, invoice_id: str) -> dict[str, Any] | None:
-        """The invoice, with how much can still be refunded on it (``refundable``)."""
-        found = self._get("erp.get_invoice", {"invoice_id": invoice_id})
-        return {**found["invoice"], "refundable": found["refundable"]} if found else None
-
-    def case(self, case_id: str) -> dict[str, Any] | None:
-        return self._get("crm.get_case", {"case_id": case_id})
-
-    def contact(self, contact_id: str) -> dict[str, Any] | None:
-        found = self._get("crm.find_contacts", {"contact_id": contact_id, "limit": 1})
-        return found["contacts"][0] if found and found["contacts"] else None
 
     def accounts(self) -> list[dict[str, Any]]:
         found = self._get("crm.find_accounts", {"limit": 200})
@@ -147,14 +149,14 @@ class Records:
         return [o for o in (found["orders"] if found else []) if o["status"] in statuses]
 
     def latest(self, kind: str, account_id: str) -> dict[str, Any] | None:
-        """The account's most recent order (by order date) or invoice (by issue date)."""
-        if kind == "order":
-            found = self._get("erp.find_orders", {"account_id": account_id, "limit": 1})
-            rows = found["orders"] if found else []
-            return self.order(rows[0]["id"]) if rows else None
-        found = self._get("erp.find_invoices", {"account_id": account_id, "limit": 1})
-        rows = found["invoices"] if found else []
-        return self.invoice(rows[0]["id"]) if rows else None
+        """The account's most recent record of ``kind`` (an order by order date, an invoice
+        by issue date), or None when it has none or the systems list none of that kind."""
+        declared = kind_named(kind)
+        if not declared.listed_by:
+            return None
+        found = self._get(declared.listed_by, {"account_id": account_id, "limit": 1})
+        rows = found[declared.plural] if found else []
+        return self.one(kind, rows[0]["id"]) if rows else None
 
     def overdue_invoices(self, account_id: str) -> list[dict[str, Any]]:
         args = {"account_id": account_id, "overdue": True, "limit": 50}
@@ -183,5 +185,5 @@ class Records:
 
     def account_id_of(self, kind: str, record_id: str) -> str | None:
         """The account an order, invoice, case or contact belongs to."""
-        record = self.one(kind, record_id) if kind in self.KINDS[1:] else None
+        record = self.one(kind, record_id) if kind in self.OWNED else None
         return str(record["account_id"]) if record else None

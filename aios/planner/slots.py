@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from aios.planner.choices import choose, pick, position
 from aios.planner.entities import Entities, extract
-from aios.planner.matching import customer_name, for_matching
+from aios.planner.matching import customer_name, for_matching, strange_name
 from aios.planner.periods import find_period
 from aios.planner.protocol import Memory
 from aios.planner.records import Records, name_candidates
@@ -25,14 +25,16 @@ _BACK_REFERENCE = re.compile(
     r"\b(it|its|them|their|they|that|this|those|same|previous|last|him|her|his)\b", re.I
 )
 RECORD_KINDS = Records.KINDS
-# "their last order", "the latest invoice", "what did they order last": the account's newest.
+# "their last order", "the latest bill", "what did they order last": the account's newest, of
+# each kind the systems list newest first.
 _LATEST = {
-    "order": re.compile(
-        r"\b(?:last|latest|most recent|newest|recent)\s+order\b|\border(?:ed)?\s+(?:last|most "
-        r"recently)\b",
+    kind.name: re.compile(
+        rf"\b(?:last|latest|most recent|newest|recent)\s+(?:{'|'.join(kind.words)})\b"
+        rf"|\b{kind.noun}(?:e?d)?\s+(?:last|most recently)\b(?!\s+(?:week|month|year|time))",
         re.I,
-    ),
-    "invoice": re.compile(r"\b(?:last|latest|most recent|newest|recent)\s+invoice\b", re.I),
+    )
+    for kind in REGISTERED_KINDS
+    if kind.listed_by
 }
 
 
@@ -47,9 +49,9 @@ _KIND_WORDS = {
     for kind in REGISTERED_KINDS
 }
 # "cancel it", "that one": the record talked about, not the customer ("their" is the customer).
-_THAT_RECORD = re.compile(
+THAT_RECORD = re.compile(
     r"\b(?:it|(?:this|that|the same)\s+(?:one|"
-    + "|".join(w for kind in REGISTERED_KINDS if kind.name in RECORD_KINDS[1:] for w in kind.words)
+    + "|".join(w for kind in REGISTERED_KINDS if kind.name in Records.OWNED for w in kind.words)
     + r"))\b|\b(?:this|that)\s*(?:[,.!?]|$)",
     re.I,
 )
@@ -104,6 +106,8 @@ class SlotFiller:
     def __init__(self, records: Records, today: date | None = None) -> None:
         self.records = records
         self.today = today or datetime.now(UTC).date()
+        self.strange: set[str] = set()
+        """Words of the message nobody knows (``Normaliser.strange``): a name, if any."""
 
     def fill(
         self,
@@ -281,7 +285,7 @@ class SlotFiller:
             return self._invoice_of_order(values["order"]["id"], account["id"])
         # A record pointed at ("cancel it", "the 2nd one") beats one worked out from the
         # customer: the person has already said which.
-        if _THAT_RECORD.search(text) and kind in memory.refs:
+        if THAT_RECORD.search(text) and kind in memory.refs:
             return self._fetch(kind, memory.refs[kind])
         listed = memory.shown.get(kind, [])
         if (index := position(text, len(listed))) is not None:
@@ -300,7 +304,7 @@ class SlotFiller:
             found = self._contact(text, account, primary=slot.resolve == "primary_contact")
             if found is not None:
                 return found
-        if kind in ("order", "invoice") and account and _LATEST[kind].search(text):
+        if kind in _LATEST and account and _LATEST[kind].search(text):
             latest = self.records.latest(kind, account["id"])
             if latest is not None:
                 return latest
@@ -333,11 +337,11 @@ class SlotFiller:
         values: dict[str, Any] | None = None,
     ) -> Any:
         # A record already settled (given in an answer or a correction) is whose it is.
-        for kind in ("order", "invoice", "case", "contact"):
+        for kind in Records.OWNED:
             record = (values or {}).get(kind)
             if isinstance(record, dict) and record.get("account_id"):
                 return self._fetch("account", str(record["account_id"]))
-        for kind in ("order", "invoice", "case", "contact"):
+        for kind in Records.OWNED:
             if ids.get(kind):
                 account_id = self.records.account_id_of(kind, ids[kind][0])
                 if account_id is None:
@@ -380,7 +384,7 @@ class SlotFiller:
     def _unknown_customer(self, text: str) -> Question | None:
         """A customer named in ``text`` that the CRM does not have: say so, offering the
         closest names, rather than guess one or search every customer."""
-        name = customer_name(text)
+        name = customer_name(text) or strange_name(text, self.strange)
         if name is None or self.records.contacts_named(text):
             return None
         accounts = self.records.accounts()
@@ -402,7 +406,7 @@ class SlotFiller:
             return Question(
                 "invoice", f"Order {order_id} has several invoices. Which one?", options
             )
-        return self.records.invoice(invoices[0]["id"])
+        return self.records.one("invoice", invoices[0]["id"])
 
     def _open_case(self, account: dict[str, Any]) -> Any:
         detail = self.records.account(account["id"]) or {}
@@ -443,7 +447,7 @@ class SlotFiller:
     def _overdue_invoice(self, account: dict[str, Any]) -> Any:
         invoices = self.records.overdue_invoices(account["id"])
         if len(invoices) == 1:
-            return self.records.invoice(invoices[0]["id"])
+            return self.records.one("invoice", invoices[0]["id"])
         if not invoices:
             return _Problem(f"{account['name']} has no overdue invoice.")
         options = {

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from aios.planner.entities import extract, listed, mask_ids
+from aios.planner.records import Records
+from aios.toolbox import BoundReader, Caller
+from connectors.operation import Kind
 from connectors.record_kinds import RECORD_KINDS, RecordKind
 from connectors.registry import default_registry
 
@@ -31,3 +34,32 @@ def test_the_registry_holds_the_kinds_of_its_systems():
     registry = default_registry()
     assert registry.record_kinds == list(RECORD_KINDS)
     assert {kind.system for kind in registry.record_kinds} == set(registry.systems)
+
+
+@pytest.mark.parametrize("kind", [k for k in RECORD_KINDS if k.read_by], ids=lambda k: k.name)
+def test_a_kind_is_read_and_listed_by_operations_that_take_its_id(kind: RecordKind):
+    registry = default_registry()
+    reader = registry.get(kind.read_by)
+    assert (reader.kind, reader.system) == (Kind.READ, kind.system)
+    assert kind.id_field in reader.input_model.model_fields
+    assert not kind.read_from or kind.read_from in reader.output_model.model_fields
+    if kind.listed_by:
+        lister = registry.get(kind.listed_by)
+        assert lister.kind == Kind.READ
+        assert {"account_id", "limit"} <= set(lister.input_model.model_fields)
+        assert kind.plural in lister.output_model.model_fields
+
+
+def test_the_planner_reads_every_kind_by_id_the_way_the_registry_says(runtime):
+    records = Records(BoundReader(runtime.toolbox, Caller(actor="t", session_id="t", step="t")))
+    for kind in (k for k in RECORD_KINDS if k.read_by):
+        record = records.one(kind.name, kind.id(kind.first))
+        assert record is not None and record["id"] == kind.id(kind.first), kind.name
+        assert records.one(kind.name, kind.id(kind.first + 90000)) is None
+    invoice = records.one("invoice", "INV-2001")
+    assert invoice is not None and "refundable" in invoice and "payments" not in invoice
+    assert records.one("payment", "PAY-3001") is None  # the systems read no payment by id
+    account_id = str(records.one("order", "SO-1001")["account_id"])  # type: ignore[index]
+    newest = records.latest("order", account_id)
+    assert newest is not None and newest["account_id"] == account_id
+    assert records.latest("case", account_id) is None  # no operation lists cases newest first
