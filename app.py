@@ -10,6 +10,7 @@ what, and what needs a confirmation or a second person, is decided by the assist
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import secrets
@@ -24,6 +25,8 @@ import chainlit.server
 import numpy as np
 from chainlit.utils import utc_now
 
+from aios.approvals import Approval
+from aios.approvals.related import Related
 from aios.assistant.decisions import Shown
 from aios.assistant.events import (
     ClarificationEvent,
@@ -37,6 +40,7 @@ from aios.assistant.events import (
 )
 from aios.assistant.service import Assistant
 from aios.assistant.threads import iterate_in_thread
+from aios.direct import DirectCalls
 from aios.identity import User
 from aios.voice.audio import AudioError, Speech
 from aios.voice.dialogue import Dialogue, Say, readout
@@ -90,6 +94,14 @@ runtime = process_runtime
 
 def assistant() -> Assistant:
     return runtime().assistant
+
+
+@functools.cache
+def related() -> Related:
+    """What an approver sees beside a request, read as the approver (``aios.approvals.related``)."""
+    made = runtime()
+    direct = DirectCalls(made.toolbox, made.policy, made.ledger, made.masker)
+    return Related(direct, made.masker)
 
 
 @cl.on_app_startup
@@ -172,7 +184,22 @@ async def on_decide(action: cl.Action) -> None:
     await _clear_buttons()
     await _said(me, action.label)
     decision: Literal["approve", "reject"] = "approve" if answer == "approve" else "reject"
-    await _play(session, me, lambda: assistant().resume(session, me, decision, shown=shown))
+    why = await _why_rejected(session) if action.payload.get("ask_why") else None
+    await _play(session, me, lambda: assistant().resume(session, me, decision, why, shown=shown))
+    summary: cl.Message | None = cl.user_session.get("approvals_summary")
+    if summary is not None:
+        # What waits for this approver changed with their decision: the count says so.
+        summary.content = await _approvals_summary(me)
+        await summary.update()
+
+
+async def _why_rejected(session: str) -> str | None:
+    """The approver's reason for rejecting, if they give one (``render.WHY_REJECTED``)."""
+    pending = await asyncio.to_thread(assistant().pending, session)
+    requester = pending.requester if pending and pending.requester else "the requester"
+    asked = cl.AskUserMessage(render.WHY_REJECTED.format(requester=requester), timeout=300)
+    reply = await asked.send()
+    return render.rejection_reason(str(reply.get("output", "")) if reply else None)
 
 
 @cl.action_callback(render.CHOOSE)
@@ -203,23 +230,38 @@ async def _show_pending(session: str, me: User) -> None:
         await cl.Message(f"Nothing is waiting for a decision in session `{session}`.").send()
         return
     await _clear_buttons()
-    await _send(
-        render.confirmation_card(pending, session, me, may_approve=_may_approve(pending, me))
-    )
+    approval = runtime().ledger.get(pending.approval_id) if pending.approval_id else None
+    if approval is not None and _may_approve(pending, me):
+        await _send(await asyncio.to_thread(_approver_card, approval, me))
+        return
+    await _send(render.confirmation_card(pending, session, me))
 
 
 async def _show_approvals(me: User) -> None:
-    ledger = runtime().ledger
-    mine = await asyncio.to_thread(lambda: ledger.decidable_by(me))
+    mine = await asyncio.to_thread(lambda: runtime().ledger.decidable_by(me))
     await _clear_buttons()
     for approval in mine:
-        pending = await asyncio.to_thread(assistant().pending, approval.session_id)
-        if pending is not None:
-            await _send(
-                render.confirmation_card(pending, approval.session_id, me, may_approve=True)
-            )
+        await _send(await asyncio.to_thread(_approver_card, approval, me))
+    summary = cl.Message(await _approvals_summary(me))
+    await summary.send()
+    cl.user_session.set("approvals_summary", summary)
+
+
+def _approver_card(approval: Approval, me: User) -> render.Card:
+    """The whole picture of ``approval`` for ``me``, who may decide it (in a worker thread:
+    it reads the conversation's checkpoint and the invoice)."""
+    pending = assistant().pending(approval.session_id)
+    if pending is not None and pending.approval_id != approval.id:
+        pending = None  # the conversation waits on something else: this is decided elsewhere
+    refunds = related().refunds(approval, me)
+    return render.approver_card(approval, pending, refunds, datetime.now(UTC))
+
+
+async def _approvals_summary(me: User) -> str:
+    ledger = runtime().ledger
+    waiting = await asyncio.to_thread(lambda: len(ledger.decidable_by(me)))
     asked = await asyncio.to_thread(lambda: ledger.find(requester=me.name))
-    await cl.Message(render.approvals_summary(len(mine), asked[-10:], datetime.now(UTC))).send()
+    return render.approvals_summary(waiting, asked[-10:], datetime.now(UTC))
 
 
 def _may_approve(pending: ConfirmationRequired, me: User) -> bool:

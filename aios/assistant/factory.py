@@ -73,7 +73,7 @@ def build_runtime(
     toolbox = Toolbox(connectors, open_trail(settings), masker, policy.version)
     skills = load_skills(settings.skills_dir, connectors.registry)
     known = [(s.name, e) for s in skills for e in s.examples]
-    learning = open_learning(settings, known, background=True)
+    learning = open_learning(settings, known, background=True, vocabulary=embedder.vocabulary())
     planner = choose_planner(
         settings,
         connectors.registry,

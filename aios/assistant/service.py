@@ -25,6 +25,7 @@ from langgraph.types import Command, StateSnapshot
 
 from aios import observability
 from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
+from aios.approvals.summary import notice_text
 from aios.assistant.branches import Branches
 from aios.assistant.branches import config as branch_config
 from aios.assistant.decisions import ALREADY_DECIDED, Shown, refusal
@@ -422,10 +423,7 @@ class Assistant:
         """Tell the requester what happened to their approvals while they were away."""
         for approval in self.ledger.take_notifications(session_id, user.name):
             # The decision and what came of it, apart: "approved by dave, but it failed".
-            text = (
-                f"Your request {approval.id} ({approval.description}) was "
-                f"{approval.standing()}. {approval.outcome}"
-            )
+            text = notice_text(approval)
             # The outcome was worded for the approver, who may see more than the requester.
             yield MessageEvent(text=self.masker.mask_text(text, user.role) if self.masker else text)
 

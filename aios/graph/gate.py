@@ -264,6 +264,7 @@ class Gate:
             by=answer.get("user"),
             role=answer.get("role"),
             args=step.args,
+            **_rejected_because(answer),
         )
         if answer.get("answer") == "approve":
             actor = {"actor": answer.get("user"), "actor_role": answer.get("role")}
@@ -283,9 +284,18 @@ def _refused(description: str, exc: ConnectorError) -> str:
     )
 
 
+def _rejected_because(answer: Decision) -> dict[str, str]:
+    """The reason a rejection gave, for the audit row of the decision (none when it gave none)."""
+    why = (answer.get("text") or "").strip()
+    return {"reason": why} if answer.get("answer") == "reject" and why else {}
+
+
 def _not_done(answer: Decision, requester: str | None) -> str:
     if answer.get("expired"):
         return "The approval request expired before anyone decided it. Nothing was changed."
     if answer.get("user") != requester:
-        return f"Rejected by {answer.get('user')}. Nothing was changed by that step."
+        # The approver's reason, when they gave one, goes to the requester with the decision.
+        why = _rejected_because(answer).get("reason", "").rstrip(".")
+        because = f": {why}" if why else ""
+        return f"Rejected by {answer.get('user')}{because}. Nothing was changed by that step."
     return "Cancelled. Nothing was changed by that step."

@@ -32,6 +32,7 @@ class RunReport(BaseModel):
     heard: Said | None = Field(
         None, description="A message answered without a plan; its skill is empty if none matched."
     )
+    text: str = Field("", description="The message this run answered, as typed.")
     correction: bool = Field(False, description='The message corrects the last ("no, I meant …").')
     latency_ms: float | None = Field(None, description="Set on the run that answered a message.")
 

@@ -46,6 +46,7 @@ def report_of(
         heard=Said(skill=memory.heard.skill or "", text=memory.heard.text)
         if memory.heard
         else None,
+        text=str(values.get("text") or ""),
         correction=is_correction(str(values.get("text") or "")),
         latency_ms=latency_ms,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func
@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from aios.db import open_database
 from aios.learning.models import Example, Kind, RunReport, Said, SkillStats, Status
+from aios.learning.signals import adds_to, confirmed_by_requester, said_in_words
 from aios.learning.tables import ExampleRow, ObservationRow, SkillRunRow
 from aios.learning.writer import Writer
 from aios.planner.entities import mask_ids
@@ -30,13 +31,16 @@ class LearningStore:
         known: Iterable[tuple[str, str]] = (),
         clock: Callable[[], datetime] = utc_now,
         writer: Writer | None = None,
+        vocabulary: Collection[str] = frozenset(),
     ) -> None:
         """``known`` are the skills' own (skill, example) pairs: they are not learnt again.
         With a ``writer``, what conversations report is written on its thread, and every read
-        of examples and figures first waits for what this process reported before."""
+        of examples and figures first waits for what this process reported before.
+        ``vocabulary`` tells words from gibberish, which is never learnt."""
         self.engine = engine
         self.clock = clock
         self.writer = writer
+        self.vocabulary = vocabulary
         self._known = {(skill, _key(text)) for skill, text in known}
 
     def _later(self, write: Callable[[Session], None]) -> None:
@@ -141,7 +145,9 @@ class LearningStore:
         now: datetime,
         was: str | None = None,
     ) -> None:
-        if not text.strip() or (kind != "rejected" and (skill, _key(text)) in self._known):
+        if not said_in_words(text, self.vocabulary) or (
+            kind != "rejected" and (skill, _key(text)) in self._known
+        ):
             return
         ident = example_id(skill, kind, text)
         row = session.get(ExampleRow, ident)
@@ -191,11 +197,20 @@ class LearningStore:
         session.delete(observed)
         session.flush()
         said = report.requests[0]
+        # A settled answer is taken back only by a correction (a follow-up adds to it); a plan
+        # turned down, by the request that works next; a message nothing matched, only by a
+        # correction or a request the person then confirmed: anything else after it is the
+        # next piece of work.
+        taken_back = report.correction and not adds_to(report.text)
+        turned_down = not observed.settled and observed.was is not None
+        unanswered = not observed.settled and observed.was is None
+        meant = taken_back or turned_down or (unanswered and confirmed_by_requester(report))
         if (
             len(report.requests) != 1
             or observed.user != report.user
             or now - as_utc(observed.at) > REPHRASE_WITHIN
-            or (observed.settled and not report.correction)
+            or not meant
+            or not said_in_words(observed.text, self.vocabulary)
             or _key(observed.text) == _key(said.text)
         ):
             return
@@ -308,9 +323,14 @@ def _key(text: str) -> str:
 
 
 def open_learning(
-    settings: Settings, known: Iterable[tuple[str, str]] = (), *, background: bool = False
+    settings: Settings,
+    known: Iterable[tuple[str, str]] = (),
+    *,
+    background: bool = False,
+    vocabulary: Collection[str] = frozenset(),
 ) -> LearningStore:
     """The store in aios' state database; ``background``: conversations' reports are written
     off their turns' critical path (a serving process)."""
     engine = open_database(settings, "state")
-    return LearningStore(engine, known, writer=Writer(engine) if background else None)
+    writer = Writer(engine) if background else None
+    return LearningStore(engine, known, writer=writer, vocabulary=vocabulary)

@@ -37,6 +37,12 @@ def bare_yes(text: str) -> bool:
     return _BARE_YES.match(text) is not None
 
 
+def stopped(text: str) -> str:
+    """``text`` ending a sentence: a full stop added unless it ends with one already."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
 def readout(events: Iterable[Event]) -> str:
     """The turn as one text to speak: what was understood, what needs confirming (in full,
     and how to answer), replies, questions and errors."""
@@ -45,10 +51,13 @@ def readout(events: Iterable[Event]) -> str:
         if isinstance(event, PlanEvent):
             said.append(event.understood)
         elif isinstance(event, ConfirmationRequired):
+            # A stop after what will be done, whatever it ends with ("… (order SO-1042)"):
+            # read out, it is a sentence apart from how to answer.
+            text = stopped(event.text)
             if event.decision == "approve":
-                said.append(f"{event.text} This needs approval by {event.approver_role}.")
+                said.append(f"{text} This needs approval by {event.approver_role}.")
             else:
-                said.append(f"{event.text} Say yes, confirm, to go ahead, or no to cancel.")
+                said.append(f"{text} Say yes, confirm, to go ahead, or no to cancel.")
         elif isinstance(event, MessageEvent):
             said.append(event.text)
         elif isinstance(event, ClarificationEvent):

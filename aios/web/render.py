@@ -11,10 +11,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from aios.approvals import Approval
-from aios.approvals.summary import request_lines
+from aios.approvals.related import EarlierRefunds
+from aios.approvals.summary import request_lines, standing_line
 from aios.assistant.events import (
     Citation,
     ClarificationEvent,
@@ -128,17 +129,72 @@ def confirmation_card(
     )
 
 
-def _buttons(event: ConfirmationRequired, session_id: str) -> list[Button]:
+def approver_card(
+    approval: Approval,
+    pending: ConfirmationRequired | None,
+    refunds: EarlierRefunds | None,
+    now: datetime,
+) -> Card:
+    """The whole picture for an approver who may decide ``approval``: the request's id, what
+    will be done with every argument, why approval is needed, who asked and when, when it is
+    due, its escalation level, and the customer's earlier refunds on the invoice. Buttons come
+    with the conversation's ``pending`` confirmation; a request made outside a conversation
+    (``aios tools call``, MCP) is decided where it says."""
+    if pending is not None:
+        what = f"{escaped(pending.text)}\n\n{arguments_text(pending.arguments)}"
+    else:
+        listed = "\n".join(
+            f"- {escaped(k)}: **{escaped(str(v))}**" for k, v in approval.arguments.items()
+        )
+        what = f"{escaped(approval.description)}\n\n{listed}"
+    parts = [
+        f"**{approval.requester} asks for your approval** as {approval.required_role} "
+        f"(request `{approval.id}`): {what.rstrip()}",
+        f"Why approval is needed: {escaped(approval.reason)}",
+        standing_line(approval, now),
+    ]
+    if refunds is not None:
+        parts.append(_refunds_text(refunds))
+    if pending is None:
+        parts.append(f"Decide it with `aios approvals decide {approval.id} --as <you>` or the API.")
+        return Card("\n\n".join(parts))
+    parts.append("Approve, or reject (you may say why: the requester is told).")
+    return Card("\n\n".join(parts), _buttons(pending, approval.session_id, ask_why=True))
+
+
+def _refunds_text(earlier: EarlierRefunds) -> str:
+    head = f"**Earlier refunds on invoice {escaped(earlier.invoice_id)}:**"
+    if earlier.unavailable is not None:
+        return f"{head} not shown ({escaped(sentence(earlier.unavailable))})"
+    if not earlier.refunds:
+        return f"{head} none."
+    rows = [f"- {escaped(line)}" for line in earlier.lines()]
+    return head + "\n" + "\n".join(rows)
+
+
+def _buttons(
+    event: ConfirmationRequired, session_id: str, *, ask_why: bool = False
+) -> list[Button]:
+    """Approve and Reject; with ``ask_why`` (an approver's), Reject first asks for a reason."""
     # The buttons name the confirmation as shown: the core refuses a click on a replaced one.
     shown = {"confirmation_id": event.id, "args_hash": event.args_hash}
-    answers: list[tuple[Literal["approve", "reject"], str, str]] = [
-        ("approve", "Approve", "check"),
-        ("reject", "Reject", "x"),
-    ]
+    why = {"ask_why": "yes"} if ask_why else {}
     return [
-        Button(DECIDE, label, {"session": session_id, "answer": answer, **shown}, icon)
-        for answer, label, icon in answers
+        Button(DECIDE, "Approve", {"session": session_id, "answer": "approve", **shown}, "check"),
+        Button(DECIDE, "Reject", {"session": session_id, "answer": "reject", **shown, **why}, "x"),
     ]
+
+
+WHY_REJECTED = (
+    "Why do you reject it? Your words go to {requester} with the decision; reply *skip* to "
+    "reject without a reason."
+)
+
+
+def rejection_reason(reply: str | None) -> str | None:
+    """An approver's answer to ``WHY_REJECTED`` as the reason to pass on; None for none."""
+    said = (reply or "").strip()
+    return None if said.lower().strip(".!") in {"", "skip", "no reason", "none", "-"} else said
 
 
 def reply_card(event: MessageEvent) -> Card:
@@ -183,11 +239,12 @@ def tokens(text: str) -> list[str]:
 def approvals_summary(to_decide: int, asked: list[Approval], now: datetime) -> str:
     """The closing line of ``/approvals``: what waits on the viewer (shown above), and their
     own requests."""
-    head = (
-        f"**{to_decide} request(s) wait for your decision** (above)."
-        if to_decide
-        else "Nothing waits for your approval."
-    )
+    if to_decide == 0:
+        head = "Nothing waits for your approval."
+    elif to_decide == 1:
+        head = "**1 request waits for your decision** (above)."
+    else:
+        head = f"**{to_decide} requests wait for your decision** (above)."
     if not asked:
         return head
     return head + "\n\n**Your requests:**\n" + "\n".join(request_lines(asked, now))

@@ -182,3 +182,39 @@ def test_a_question_taken_back_by_a_correction_teaches_what_was_asked(runtime, u
     _say(runtime, "s2", alice, "what is our refund policy?")
     _say(runtime, "s2", alice, f"what's the status of {planted.DAMAGED_ORDER}")
     assert len(_candidates(runtime, "corrected")) == 1
+
+
+def test_gibberish_before_a_request_teaches_nothing(runtime, users):
+    alice = users["alice"]
+    _say(runtime, "s1", alice, "asdf qwerty")
+    assert _tools(_say(runtime, "s1", alice, f"what's the status of {planted.DAMAGED_ORDER}")) == [
+        "erp.get_order"
+    ]
+    _say(runtime, "s2", alice, "asdf qwerty")
+    assert _tools(_say(runtime, "s2", alice, f"cancel order {PENDING}")) == ["erp.cancel_order"]
+    assert _say(runtime, "s2", alice, "yes")[-1].status == "completed"
+    assert [e for e in runtime.learning.examples() if e.kind != "confirmed"] == []
+    assert not any("asdf" in e.text for e in runtime.learning.examples())
+
+
+def test_a_message_nothing_matched_then_other_work_teaches_nothing(runtime, users):
+    dave = users["dave"]
+    events = _say(runtime, "s1", dave, "give Blue Harbor Logistics more headroom, 20000 would do")
+    assert _tools(events) == []  # unanswered: the next lookup is the next piece of work
+    assert _tools(_say(runtime, "s1", dave, f"what's the status of {planted.DAMAGED_ORDER}")) == [
+        "erp.get_order"
+    ]
+    assert _candidates(runtime, "corrected") == [] and _candidates(runtime, "rejected") == []
+
+
+def test_a_follow_up_is_no_correction(runtime, users):
+    alice = users["alice"]
+    follow_ups = ["wait, what about invoice INV-2038 too?", "sorry, and their open cases?"]
+    for n, follow_up in enumerate(follow_ups):
+        asked = _say(runtime, f"f{n}", alice, f"what's the status of {planted.DAMAGED_ORDER}")
+        assert _tools(asked) == ["erp.get_order"]
+        more = _say(runtime, f"f{n}", alice, follow_up)
+        assert len(_tools(more)) == 1 and _tools(more) != ["erp.get_order"]
+        assert more[-1].status == "completed"
+    # Neither a correction toward the follow-up's skill nor one against the look-up's.
+    assert _candidates(runtime, "corrected") == [] and _candidates(runtime, "rejected") == []

@@ -89,3 +89,19 @@ def test_chainlits_microphone_stream_is_heard(spoken):
     assert recorded.rate == 24_000 and abs(recorded.seconds - len(samples) / 22_050) < 0.01
     heard = hear(Settings(stt_engine="whisper"), recorded.wav())
     assert "SO-1042" in heard.text and "$45" in heard.text
+
+
+def test_a_confirmation_ending_in_brackets_is_read_out_with_a_stop_before_how_to_answer():
+    said = readout(
+        [
+            ConfirmationRequired(
+                index=0,
+                tool="erp.create_refund",
+                args={},
+                text="Refund $45.00 to Blue Harbor Logistics on invoice INV-2038 (order SO-1042)",
+                decision="confirm",
+                reason="Refunds need a confirmation.",
+            )
+        ]
+    )
+    assert said.endswith("(order SO-1042). Say yes, confirm, to go ahead, or no to cancel.")

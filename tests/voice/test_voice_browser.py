@@ -69,6 +69,8 @@ def page(runtime, demo_settings, microphone, spoken) -> Iterator[tuple[Page, str
         tab.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
         tab.set_default_timeout(TURN_MS)
         tab.goto(f"{url}/voice")
+        # Where a key comes from is said before one is asked for.
+        expect(tab.get_by_text("aios users add-key YOUR-NAME --label voice")).to_be_visible()
         tab.get_by_label("API key").fill(key)
         tab.get_by_role("button", name="Use this key").click()
         yield tab, url, requests
@@ -95,14 +97,23 @@ def test_a_refund_asked_for_and_confirmed_by_voice(page, microphone, spoken, row
     log = tab.get_by_role("list", name="Conversation")
     expect(log.locator("li.you").first).to_contain_text("SO-1042")
     expect(log.locator("li.confirm")).to_contain_text("Refund $45.00")
-    expect(log.locator("li.confirm")).to_contain_text("Say yes, confirm")
+    # What will be done ends its sentence before how to answer, whatever it ends with.
+    expect(log.locator("li.confirm")).to_have_text(re.compile(r"[.?!] Say yes, confirm"))
     reply = tab.locator("audio#reply")
     expect(reply).to_have_attribute("data-state", "playing")
     assert f"POST {url}/v1/voice/speech" in requests
     assert not reply.evaluate("a => a.paused")
     assert [r for r in rows("erp", Refund) if r.invoice_id == planted.DAMAGED_INVOICE] == []
 
-    # The operator answers while the confirmation is still being read: it stops at once.
+    # A lone "yes" is asked again, out loud and in the log.
+    lone = _padded(spoken("Yes."))
+    microphone.write_bytes(lone)
+    _release(tab, _press(tab), lone)
+    expect(log.locator("li.you").nth(1)).to_have_text(re.compile(r"^yes\.?$", re.I))
+    expect(log.locator("li.aios").last).to_have_text("To go ahead, say: yes, confirm.")
+    expect(reply).to_have_attribute("data-state", "playing")
+
+    # The operator answers while the question is still being read: it stops at once.
     yes = _padded(spoken("Yes, confirm."))
     microphone.write_bytes(yes)
     button = _press(tab)
@@ -110,7 +121,7 @@ def test_a_refund_asked_for_and_confirmed_by_voice(page, microphone, spoken, row
     assert reply.evaluate("a => a.paused")
     _release(tab, button, yes)
 
-    expect(log.locator("li.you").nth(1)).to_have_text(re.compile(r"^yes, confirm\.?$", re.I))
+    expect(log.locator("li.you").nth(2)).to_have_text(re.compile(r"^yes, confirm\.?$", re.I))
     expect(log.locator("li.aios").last).to_contain_text("Refunded $45.00")
     [refund] = [r for r in rows("erp", Refund) if r.invoice_id == planted.DAMAGED_INVOICE]
     assert refund.amount_cents == 4500

@@ -331,3 +331,58 @@ def test_sign_in_asks_for_a_user_name_names_the_demo_users_and_says_what_failed(
     expect(page.get_by_text(re.compile("credentialssignin", re.I))).to_have_count(0)
     page.screenshot(path=str(tmp_path / "sign-in.png"))
     assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)
+
+
+def test_the_approver_sees_the_whole_picture_and_a_rejection_reaches_the_requester_once(
+    app: App, browser: Browser, tmp_path: Path
+) -> None:
+    erp = app.data_dir / "erp.db"
+    invoice = _planted.PLATINUM_PAID_INVOICE
+    with sqlite3.connect(erp) as conn:
+        earlier = [
+            r[0] for r in conn.execute("SELECT id FROM refunds WHERE invoice_id = ?", (invoice,))
+        ]
+    offline = Offline()
+    alice = _sign_in(browser, app, offline, "alice")
+    _say(alice, f"refund $700 on {_planted.PLATINUM_ORDER}, damaged in transit")
+    expect(_said(alice, r"^Needs approval by finance \(four-eyes\): Refund \$700")).to_be_visible()
+
+    dave = _sign_in(browser, app, offline, "dave", height=1300)
+    _say(dave, "/approvals")
+    card = _message(_said(dave, r"^alice asks for your approval as finance \(request AP-\w+\)"))
+    expect(card).to_be_visible()
+    _shows_every_argument(card, _decided_args(app, "erp.create_refund"), "erp.create_refund")
+    expect(card).to_contain_text("Why approval is needed: Refund")
+    expect(card).to_contain_text(re.compile(r"Requested by alice at \d{4}-\d\d-\d\d \d\d:\d\d UTC"))
+    expect(card).to_contain_text(re.compile(r"due \d\d:\d\d UTC \(due in \d+ min\)"))
+    expect(card).to_contain_text("escalation level 0 (first asked of finance)")
+    expect(card).to_contain_text(f"Earlier refunds on invoice {invoice}:")
+    for refund in earlier:
+        expect(card).to_contain_text(refund)
+    if not earlier:
+        expect(card).to_contain_text(f"Earlier refunds on invoice {invoice}: none.")
+    summary = _said(dave, r"request waits for your decision")
+    expect(summary).to_be_visible()
+    shot = tmp_path / "screenshot-approver.png"
+    card.evaluate(SCROLL_TO_TOP)
+    dave.screenshot(path=str(shot), animations="disabled")
+    if os.environ.get("AIOS_UPDATE_SCREENSHOT") == "1":
+        shutil.copyfile(shot, REPO / "docs" / "screenshot-approver.png")
+
+    dave.get_by_role("button", name="Reject").click()
+    expect(_said(dave, r"^Why do you reject it\?")).to_be_visible()
+    reason = "Already refunded by bank transfer"
+    dave.get_by_placeholder("Type your message here...").fill(reason)
+    dave.locator("#chat-submit").click()
+    expect(_said(dave, rf"^Rejected by dave: {reason}\. Nothing was changed")).to_be_visible()
+    # The count above is no longer stale once the request is decided.
+    expect(_said(dave, r"^Nothing waits for your approval")).to_be_visible()
+    expect(dave.get_by_text(re.compile(r"request waits for your decision"))).to_have_count(0)
+
+    told = re.compile(rf"^Your request AP-\w+ \(Refund \$700.* was rejected by dave: {reason}\.")
+    expect(_said(alice, told.pattern)).to_be_visible()
+    time.sleep(3)  # longer than a notice round (app.NOTICE_EVERY_S): a second would be here
+    expect(alice.get_by_role("article").filter(has_text=told)).to_have_count(1)
+    expect(alice.get_by_text(re.compile("Rejected by dave", re.I))).to_have_count(1)
+    assert _count(erp, "SELECT count(*) FROM refunds WHERE amount_cents = 70000") == 0
+    assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)

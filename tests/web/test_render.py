@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from aios.assistant.arguments import shown_arguments
 from aios.assistant.events import (
     Citation,
@@ -204,3 +206,18 @@ def test_a_source_the_answer_already_quotes_is_named_not_quoted_again() -> None:
     card = render.reply_card(event)
     assert quoted not in card.sources[0].text
     assert other in card.sources[1].text
+
+
+def test_the_approvals_summary_counts_what_waits_in_words() -> None:
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert render.approvals_summary(0, [], now) == "Nothing waits for your approval."
+    assert render.approvals_summary(1, [], now) == (
+        "**1 request waits for your decision** (above)."
+    )
+    assert render.approvals_summary(2, [], now).startswith("**2 requests wait for")
+
+
+def test_an_approvers_reason_is_optional() -> None:
+    assert render.rejection_reason(" Paid by bank transfer. ") == "Paid by bank transfer."
+    for none in (None, "", "skip", "Skip.", "none"):
+        assert render.rejection_reason(none) is None

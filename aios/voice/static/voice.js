@@ -122,9 +122,11 @@
         line("aios", event.understood);
         return event.understood;
       case "confirmation_required": {
+        // A stop after what will be done, whatever it ends with ("… (order SO-1042)").
+        const text = /[.?!]\s*$/.test(event.text) ? event.text.trimEnd() : event.text.trimEnd() + ".";
         const ask = event.decision === "approve"
-          ? event.text + " This needs approval by " + event.approver_role + "."
-          : event.text + " Say yes, confirm, to go ahead, or no to cancel.";
+          ? text + " This needs approval by " + event.approver_role + "."
+          : text + " Say yes, confirm, to go ahead, or no to cancel.";
         line("confirm", ask);
         return ask;
       }
@@ -165,6 +167,12 @@
     return (await (await call(path, { method: "GET" })).json()) !== null;
   }
 
+  /** Ask the operator something of the page's own: shown in the log as it is said. */
+  function askBack(text) {
+    line("aios", text);
+    return speak(text);
+  }
+
   /** What to do with a transcript: send it, or first make sure it was heard right. */
   async function heard(result) {
     line("you", result.text);
@@ -172,15 +180,15 @@
       const held = unsure;
       unsure = null;
       if (/^\s*(yes|yeah|yep|right|correct)\b/i.test(result.text)) return send(held);
-      return speak("Then please say it again.");
+      return askBack("Then please say it again.");
     }
     if (/^\s*(yes|yeah|yep|ok|okay|sure)\s*[.!]*\s*$/i.test(result.text) && (await waiting())) {
       // A confirmation by voice must be explicit: a stray "yes" is too easy to mishear.
-      return speak("To go ahead, say: yes, confirm.");
+      return askBack("To go ahead, say: yes, confirm.");
     }
     if (result.confidence < UNSURE) {
       unsure = result.text;
-      return speak("I heard: " + result.text + ". Is that right?");
+      return askBack("I heard: " + result.text.replace(/[.!?\s]+$/, "") + ". Is that right?");
     }
     return send(result.text);
   }
@@ -253,6 +261,7 @@
   function signedIn() {
     const has = Boolean(sessionStorage.getItem(KEY));
     $("key-form").hidden = has;
+    $("key-hint").hidden = has;
     $("voice").hidden = !has;
   }
 
