@@ -20,6 +20,7 @@ from aios.planner.entities import extract, mask_ids
 from aios.planner.intents import IntentClassifier, IntentScore
 from aios.planner.normalise import Normaliser, lexicon_of
 from aios.planner.payload import split_payload
+from aios.planner.products import named_product
 from aios.planner.protocol import (
     ApprovalsQuery,
     Clarify,
@@ -73,6 +74,10 @@ _MAKING = {"open", "create", "new", "raise", "log", "file", "start", "make", "ad
            "write", "leave", "issue", "do", "book", "process"}  # fmt: skip
 _ARTICLES = {"a", "an", "the", "new", "another", "this", "that", "their", "its", "his", "her"}
 GROUNDING_MARGIN = 0.15
+# What grounds a skill: the records it takes, and products. Customers and products are named by
+# name; the other records by id.
+_GROUNDED = (*RECORD_KINDS, "product")
+_BY_NAME = {"account", "product"}
 _AGAIN = re.compile(r"\b(?:another|again|one more|same again|more)\b", re.I)
 _SET_APART = re.compile(r"\[\[.*?\]\]|<!--.*?-->|\{\{.*?\}\}|<<.*?>>", re.S)
 CUE_LEAD = 0.05
@@ -348,6 +353,11 @@ class EmbeddedPlanner:
         top = self._with_amount(text, ranked, top, memory)
         said = extract(text)
         names = {k for k, v in said.ids.items() if v} | newest_named(text)
+        customers = name_candidates(text, filler.records.accounts())
+        if len(customers) == 1:
+            names.add("account")  # named by name: "the credit limit on northwind traders"
+        if not names and not customers and named_product(text, filler.records.products()):
+            names.add("product")  # "how much is a pallet jack?": a record, not a rule
         if top.score < self.threshold and not self._commands(text) and not is_question(text):
             top = self._named_thing(text, ranked, top, names, filler)
         if self.skills[top.skill].answer_from_knowledge and not is_question(text):
@@ -355,9 +365,6 @@ class EmbeddedPlanner:
             doing = [s for s in ranked if self.skills[s.skill].steps]
             if doing and doing[0].score >= max(self.threshold, top.score - CUE_MARGIN):
                 top = doing[0]
-        customers = name_candidates(text, filler.records.accounts())
-        if len(customers) == 1:
-            names.add("account")  # named by name: "the credit limit on northwind traders"
         known = names | set(memory.refs)
         asks = is_question(text, names_record=bool(names - {"account"}) or bool(said.amounts))
         asks_about_data = (
@@ -377,7 +384,7 @@ class EmbeddedPlanner:
                 best = self._grounded(reads[0], reads, names, known)
                 return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
         if top.skill not in self.writes or not asks:
-            return self._grounded(top, ranked, names, known)
+            return self._lifted(self._grounded(top, ranked, names, known), names)
         if asks_about_data and not asks_how(text, names_record=asks_about_data):
             reads = [
                 s
@@ -390,6 +397,20 @@ class EmbeddedPlanner:
         if knowledge is None:
             return IntentScore(skill=top.skill, score=0.0)
         return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
+
+    def _lifted(self, top: IntentScore, named: set[str]) -> IntentScore:
+        """A lookup made for what the text names ("how much is a pallet jack?" names a
+        product) is what it asks for, though its wording is far from the lookup's examples."""
+        skill = self.skills[top.skill]
+        if (
+            named
+            and self.threshold - 2 * CUE_MARGIN <= top.score < self.threshold
+            and skill.steps
+            and top.skill not in self.writes
+            and named <= self._uses(top.skill)
+        ):
+            return IntentScore(skill=top.skill, score=self.threshold)
+        return top
 
     def _actionable(self, score: IntentScore) -> bool:
         skill = self.skills[score.skill]
@@ -445,8 +466,9 @@ class EmbeddedPlanner:
         def fits(skill: str) -> bool:
             if writes:
                 return not named or bool(self._uses(skill) & named)
-            # A lookup fits the records it needs; a customer named by name, any about them.
-            by_name = named == {"account"} and "account" in self._uses(skill)
+            # A lookup fits the records it needs; a customer or a product named by name, any
+            # about them.
+            by_name = named <= _BY_NAME and named <= self._uses(skill)
             return not named or bool(self._needs(skill) & named) or by_name
 
         def complete(skill: str) -> bool:
@@ -511,7 +533,7 @@ class EmbeddedPlanner:
         return any(slot.type == "text" for slot in self.skills[skill].slots)
 
     def _uses(self, skill: str) -> set[str]:
-        return {s.type for s in self.skills[skill].slots if s.type in RECORD_KINDS}
+        return {s.type for s in self.skills[skill].slots if s.type in _GROUNDED}
 
     def _needs(self, skill: str) -> set[str]:
         """The kinds of record ``skill`` cannot do without."""

@@ -55,7 +55,7 @@ def strange_name(text: str, strange: set[str]) -> str | None:
     """The name ``text`` gives in words nobody knows (``strange``: neither English nor the
     domain's, see ``Normaliser.strange``), with a company word after them: "initech",
     "bluewater shipping"; None when it has none."""
-    words = re.findall(r"[\w&'-]+", text)
+    words = re.findall(r"[\w&-]+", text)
     for start, word in enumerate(words):
         if word.lower() not in strange:
             continue

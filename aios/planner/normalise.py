@@ -136,10 +136,11 @@ class Normaliser:
         """The words of ``text`` typed in lower case that are neither English the model knows
         nor the domain's, nor a typo of either: most likely names ("refund initech 40")."""
         extra = self._name_words(names)
+        # "aren't", "who's" are words; "initech's" is initech's.
         return {
-            word.lower()
+            word
             for part in _DATA.split(text)
-            for word in _TOKEN.findall(part)
+            for word in (re.split(r"['\u2019]", token)[0] for token in _TOKEN.findall(part))
             if word.islower()
             and len(word) >= MIN_LENGTH
             and word not in self.known

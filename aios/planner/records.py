@@ -135,6 +135,11 @@ class Records:
         """The account in full: its record, contacts, open cases and latest notes."""
         return self._get("crm.get_account", {"account_id": account_id})
 
+    def products(self) -> list[dict[str, Any]]:
+        """The catalogue (its first 200 products, by name)."""
+        found = self._get("erp.find_products", {"limit": 200})
+        return list(found["products"]) if found else []
+
     def accounts(self) -> list[dict[str, Any]]:
         found = self._get("crm.find_accounts", {"limit": 200})
         return list(found["accounts"]) if found else []

@@ -33,6 +33,7 @@ SlotType = Literal[
     "date",
     "period",
     "name",
+    "product",
 ]
 Resolve = Literal[
     "open_case_of_account",

@@ -11,9 +11,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from aios.planner.choices import choose, pick, position
-from aios.planner.entities import Entities, extract
+from aios.planner.entities import Entities, extract, mask_ids
 from aios.planner.matching import customer_name, for_matching, strange_name
 from aios.planner.periods import find_period
+from aios.planner.products import named_product
 from aios.planner.protocol import Memory
 from aios.planner.records import Records, name_candidates
 from aios.planner.skills import Skill, Slot
@@ -54,6 +55,17 @@ THAT_RECORD = re.compile(
     + "|".join(w for kind in REGISTERED_KINDS if kind.name in Records.OWNED for w in kind.words)
     + r"))\b|\b(?:this|that)\s*(?:[,.!?]|$)",
     re.I,
+)
+
+
+# The words of a bare command: what to do and to whom, but not about what.
+_COMMAND_WORDS = set(
+    re.findall(
+        r"\w+",
+        "open create raise log file start make new add put please pls plz can could would you "
+        "for the customer support one them their they this that with just quick hey need want "
+        "order invoice contact account company client",
+    )
 )
 
 
@@ -147,6 +159,9 @@ class SlotFiller:
                 return Filling(values, question=found)
             if isinstance(found, _Problem):
                 return Filling(values, problem=found.message)
+            if found is None and slot.ask and slot.type == "text" and self._bare(skill, text):
+                # "open a case for kestrel": nothing said of what it is about to default to.
+                return Filling(values, question=Question(slot.name, slot.ask))
             if found is None and slot.default is not None:
                 found = render(slot.default, values, strict=False) or None
                 defaulted.add(slot.name)
@@ -167,6 +182,14 @@ class SlotFiller:
         if not named or remembered in named:
             return memory
         return Memory(pending=memory.pending)
+
+    def _bare(self, skill: Skill, text: str) -> bool:
+        """Whether ``text`` says nothing but what to do and to whom ("open a case for kestrel
+        health systems"): no word left once the skill's own words, names and ids are gone."""
+        own = {w.lower() for w in skill.requires}
+        own |= {w.lower() for s in skill.slots for ws in s.choices.values() for w in ws}
+        words = re.findall(r"[a-z]{3,}", mask_ids(self.masked(text)).lower())
+        return not [w for w in words if w not in _COMMAND_WORDS and w not in own]
 
     def masked(self, text: str) -> str:
         """``text`` as the skill matcher should see it (see ``for_matching``)."""
@@ -258,6 +281,8 @@ class SlotFiller:
             return chosen(slot, text, rivals)
         if slot.type == "name":
             return self._name_part(text)
+        if slot.type == "product":
+            return named_product(text, self.records.products())
         if slot.type == "period":
             period = find_period(text, self.today)
             return period.model_dump(mode="json") if period else None
