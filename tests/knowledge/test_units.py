@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aios.knowledge.cues import Wants, states
 from aios.knowledge.embedder import Embedder
-from aios.knowledge.ranking import Passage, UnitRanker
+from aios.knowledge.ranking import Passage, UnitRanker, Weights
 from aios.knowledge.units import split_units
 
 PRICES = (
@@ -29,17 +29,28 @@ def test_each_record_of_a_price_list_is_a_unit_that_states_its_price() -> None:
     assert states(Wants.AMOUNT, units[0].plain)
 
 
-def test_the_row_asked_about_wins_over_another_rows_example(embedder: Embedder) -> None:
-    ranked = UnitRanker(embedder).rank(
-        "A bronze customer logged a low-priority case. When is it due?",
-        [Passage(SLA, "SLA targets", "Case SLA > SLA targets")],
-    )
-    assert ranked[0].unit.table and "| Bronze |" in ranked[0].unit.text
+def _scores(embedder: Embedder, weights: Weights, question: str, text: str) -> dict[str, float]:
+    """Each unit's score, by its last line (a table row's row)."""
+    ranked = UnitRanker(embedder, weights).rank(question, [Passage(text, "Targets", "Targets")])
+    return {s.unit.text.split("\n")[-1]: s.score for s in ranked}
+
+
+def test_a_unit_naming_only_another_row_than_the_one_asked_about_loses(
+    embedder: Embedder,
+) -> None:
+    question = "A bronze customer logged a low-priority case. When is it due?"
+    without = _scores(embedder, Weights(sibling=0.0), question, SLA)
+    scores = _scores(embedder, Weights(sibling=0.1), question, SLA)
+    lost = {unit[:8]: round(without[unit] - score, 6) for unit, score in scores.items()}
+    assert lost == {"A high c": 0.1, "| Gold |": 0.1, "| Bronze": 0.0}
+    assert max(scores, key=scores.__getitem__) == "| Bronze | 120 h | 168 h |"
 
 
 def test_a_row_is_picked_by_any_of_its_cells(embedder: Embedder) -> None:
-    ranked = UnitRanker(embedder).rank(
-        "What is the last dispatch day before the freeze?",
-        [Passage(CALENDAR, "Other closures", "Calendar > Other closures")],
-    )
-    assert "2026-12-23" in ranked[0].unit.text
+    """The Thanksgiving row shares only "day" with the question; the row asked about shares
+    "last dispatch day before"."""
+    question = "What is the last dispatch day before the freeze?"
+    without = _scores(embedder, Weights(row_key=0.0), question, CALENDAR)
+    scores = _scores(embedder, Weights(row_key=0.1), question, CALENDAR)
+    gained = {unit[:12]: round(score - without[unit], 6) for unit, score in scores.items()}
+    assert gained == {"| 2026-12-23": 0.1, "| 2026-11-27": 0.0}
