@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aios.knowledge.cues import Wants, states, wanted
 from aios.knowledge.models import Answer, Citation, Hit, Quote
 from aios.knowledge.ranking import Passage, Scored, UnitRanker
 from aios.knowledge.recency import named_years
@@ -78,11 +79,7 @@ class Answerer:
             )
         lead = ranked[0]
         hit = pool[lead.passage]
-        supporting = [
-            s
-            for s in ranked[1:]
-            if s.score >= self.config.supporting_ratio * lead.score and not s.aside
-        ][: self.config.max_supporting]
+        supporting = self._supporting(question, ranked)
         cite = hit.citation
         where = f"{cite.title} > {cite.heading}" if cite.heading else cite.title
         return Answer(
@@ -95,6 +92,19 @@ class Answerer:
             passages=_used(pool, [lead.passage, *(s.passage for s in supporting)]),
             best_similarity=best,
         )
+
+    def _supporting(self, question: str, ranked: list[Scored]) -> list[Scored]:
+        """The quotes after the answer: those ranked nearly as high, and, when none of them
+        nor the answer states the kind of figure asked for (a date, an amount), the best unit
+        that does, first: a sentence that answers in words must not lose the figure its
+        passage states ("23 December", "$84.00")."""
+        lead, rest = ranked[0], [s for s in ranked[1:] if not s.aside]
+        close = [s for s in rest if s.score >= self.config.supporting_ratio * lead.score]
+        wants = wanted(question)
+        if wants is not Wants.ANY and not any(states(wants, s.unit.plain) for s in [lead, *close]):
+            figure = next((s for s in rest if states(wants, s.unit.plain)), None)
+            close = [figure, *close] if figure else close
+        return close[: self.config.max_supporting]
 
     def passages(self, question: str, *, source_prefix: str | None = None) -> list[Hit]:
         """The passages relevant to ``question``, best first; none if nothing is on topic."""

@@ -31,7 +31,12 @@ _FACTS: dict[Wants, re.Pattern[str]] = {
         r"(?:day|week|month|quarter|year)\b|\b(?:weekly|monthly|quarterly|annually|yearly)\b",
         re.IGNORECASE,
     ),
-    Wants.AMOUNT: re.compile(r"\$\s?\d|\b\d+(?:\.\d+)?\s?%|\bUSD\b|\bpercent\b", re.IGNORECASE),
+    # "price_usd: 84.00" is how a price list's row states a price.
+    Wants.AMOUNT: re.compile(
+        r"\$\s?\d|\b\d+(?:\.\d+)?\s?%|\bUSD\b|\bpercent\b"
+        r"|\b(?:price|cost|fee|charge|amount)\w*: \d",
+        re.IGNORECASE,
+    ),
     Wants.DATE: re.compile(
         r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:January|February|March|April|May|June|"
         r"July|August|September|October|November|December)\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|"

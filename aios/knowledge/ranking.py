@@ -51,6 +51,9 @@ class Weights:
     names falls in; taken off one whose bands it falls outside of."""
     aside: float = 0.1
     """Taken off units under a what-changed heading when the question does not ask that."""
+    sibling: float = 0.1
+    """Taken off a unit that names another row of a table the question picks a row of
+    ("gold" when it asks about bronze), without naming the row asked about."""
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,19 @@ class UnitRanker:
         amounts = asked_amounts(question)
         words = set(tokenize(question))
         change_question = bool(_ASKS_ABOUT_CHANGE.search(question))
+        units = [unit for _, unit in found]
+        named, siblings = _rows_named(words, units)
+        best_rows = _best_rows(words, units)
         texts = [self._context(passages[i], unit) for i, unit in found]
+        token_sets = [set(tokenize(text)) for text in texts]
         vectors = self.encode([question, *texts])
         similarities = vectors[1:] @ vectors[0]
         w = self.weights
         scored: list[Scored] = []
-        for (index, unit), text, similarity in zip(found, texts, similarities, strict=True):
+        for (index, unit), tokens, similarity in zip(found, token_sets, similarities, strict=True):
             passage = passages[index]
-            overlap = len(words & set(tokenize(text))) / len(words) if words else 0.0
+            overlap = len(words & tokens) / len(words) if words else 0.0
+            other_row = bool(tokens & siblings) and not tokens & named
             aside = bool(CHANGE_HEADING.search(passage.heading_path))
             score = (
                 w.similarity * float(similarity)
@@ -109,8 +117,9 @@ class UnitRanker:
                 + w.band * max((band_fit(a, pct, unit.plain) for a, pct in amounts), default=0)
                 + w.passage * passage.weight
                 - w.order * index
-                + w.row_key * float(unit.table and bool(words & _row_key(unit)))
+                + w.row_key * float(unit.text in best_rows)
                 - (w.aside if aside and not change_question else 0.0)
+                - w.sibling * float(other_row)
             )
             scored.append(Scored(unit, index, round(score, 6), float(similarity), aside))
         return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -137,6 +146,39 @@ class UnitRanker:
     @staticmethod
     def _context(passage: Passage, unit: Unit) -> str:
         return f"{passage.heading}: {unit.plain}" if passage.heading else unit.plain
+
+
+def _best_rows(words: set[str], units: list[Unit]) -> set[str]:
+    """Of each compared table, the rows whose cells share the most words with the question
+    (beyond their header's): the row it asks about, by any of its cells."""
+    tables: dict[str, list[tuple[int, str]]] = {}
+    for unit in units:
+        if unit.table:
+            header, _, row = unit.text.split("\n")
+            shared = len(words & (set(tokenize(row)) - set(tokenize(header))))
+            tables.setdefault(header, []).append((shared, unit.text))
+    best: set[str] = set()
+    for rows in tables.values():
+        most = max(shared for shared, _ in rows)
+        best |= {text for shared, text in rows if shared == most and most > 0}
+    return best
+
+
+def _rows_named(words: set[str], units: list[Unit]) -> tuple[set[str], set[str]]:
+    """The row keys of the compared tables that the question names, and the keys of their
+    sibling rows: a table's first column is a set of alternatives (tiers, statuses)."""
+    tables: dict[str, list[set[str]]] = {}
+    for unit in units:
+        if unit.table:
+            tables.setdefault(unit.text.split("\n")[0], []).append(_row_key(unit))
+    named: set[str] = set()
+    siblings: set[str] = set()
+    for keys in tables.values():
+        asked = set().union(*(key for key in keys if key & words))
+        if asked:
+            named |= asked
+            siblings |= set().union(*keys) - asked
+    return named, siblings
 
 
 def _row_key(unit: Unit) -> set[str]:

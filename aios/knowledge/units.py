@@ -17,6 +17,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*`]?[A-Z0-9$])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _QUOTE = re.compile(r"^\s*>\s?")
 _EMPHASIS = re.compile(r"\*\*|__")
+_RECORD = re.compile(r"^[\w ]{1,40}: [^;]*(?:; [\w ]{1,40}: [^;]*)+$")
+"""A CSV row as the tabular loader writes it ("sku: SKU-SF-001; name: …; price_usd: 84.00"):
+one record a line, each its own unit, never run together with the next."""
 MIN_CHARS = 12
 """Shorter pieces ("Not discounts:") say nothing on their own."""
 
@@ -61,7 +64,7 @@ def split_units(text: str) -> list[Unit]:
             continue
         if not line:
             flush()
-        elif _LIST_ITEM.match(line):
+        elif _LIST_ITEM.match(line) or _RECORD.match(line):
             flush()
             units.extend(_sentences(_LIST_ITEM.sub("", line), whole=True))
         else:

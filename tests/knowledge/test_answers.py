@@ -111,6 +111,24 @@ def test_no_passage_is_shown_twice(company: KnowledgeBase, question: str) -> Non
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("What is the last dispatch day before Christmas?", "2026-12-23"),
+        ("What does a case of nitrile gloves cost?", "84.00"),
+    ],
+)
+def test_the_reply_keeps_the_figure_asked_for(
+    company: KnowledgeBase, question: str, figure: str
+) -> None:
+    """The passage states the date or the price: the reply must too, in the answer or in a
+    quote after it, whatever sentence was picked as the answer."""
+    answer = ask(company, question)
+    assert answer.direct is not None
+    assert figure in "\n".join(q.text for q in [answer.direct, *answer.supporting])
+    assert figure in answer_markdown(answer)
+
+
 def test_nothing_found_is_said_plainly(company: KnowledgeBase) -> None:
     answer = ask(company, "What is the parental leave policy?")
     assert not answer.found and answer.direct is None

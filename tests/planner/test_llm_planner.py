@@ -217,3 +217,33 @@ def test_a_documents_question_is_answered_from_them_with_citations(demo_settings
     message = next(e for e in events if e.type == "message")
     assert message.citations[0].source.startswith("finance/refund-policy")
     assert len(model.seen) == 1  # the documents answered, not the model
+
+
+def test_the_models_documents_search_gets_the_cited_answer_with_the_fact(
+    demo_settings, embedder, users
+):
+    """Under AIOS_PLANNER=llm a documents question reads as under the embedded planner: the
+    answering sentence first, stating the fact, cited to the document it quotes, and the
+    sources recorded in the audit trail. The question searched is the model's wording."""
+    index = KnowledgeIndex(demo_settings.data_dir, embedder)
+    index.ingest([REPO / "knowledge" / "finance"], REPO / "knowledge")
+    index.close()
+    question = "How many days after delivery can a customer get a refund?"
+    model = fake(AIMessage("", tool_calls=[call("search_documents", question=question)]))
+    settings = demo_settings.model_copy(update={"planner": "llm"})
+    runtime = build_runtime(settings, embedder=embedder, chat_model=model)
+    events = list(runtime.assistant.handle("llm9", users["alice"], "refund window??"))
+    message = next(e for e in events if e.type == "message")
+    first = message.text.split("\n")[0]
+    assert first.startswith("**") and "90 days" in first
+    assert "finance/refund-policy-v2.md" in first
+    assert message.citations[0].source == "finance/refund-policy-v2.md"
+    assert "90 days" in message.citations[0].snippet
+    answered = [
+        r for r in open_trail(demo_settings).records(session_id="llm9")
+        if r.kind == "knowledge.answered"
+    ]  # fmt: skip
+    assert answered[0].arguments["question"] == question
+    assert any(
+        s.startswith("finance/refund-policy-v2.md#") for s in answered[0].arguments["sources"]
+    )

@@ -41,8 +41,7 @@ def load_html(text: str, stem: str) -> LoadedDocument:
             first_h1 = first_h1 or (heading if element.name == "h1" else None)
             builder.heading(int(element.name[1]), heading)
         elif element.name == "tr":
-            cells = [_text(cell) for cell in element.find_all(["th", "td"])]
-            builder.add_line(" | ".join(cells))
+            _add_row(builder, element)
         elif element.name == "li":
             builder.add_line(f"- {_text(element)}")
         else:
@@ -54,6 +53,16 @@ def load_html(text: str, stem: str) -> LoadedDocument:
         sections = loose.finish()
     meta = document_meta(front, fallback_title=first_h1 or humanize(stem))
     return LoadedDocument(meta=meta, sections=sections)
+
+
+def _add_row(builder: SectionBuilder, row: Tag) -> None:
+    """A table row as a Markdown one; the first row of its table is the header, so a row
+    can be quoted with its column names and shown as a table (``units``, ``tables``)."""
+    cells = [_text(cell).replace("|", "/") for cell in row.find_all(["th", "td"])]
+    builder.add_line(f"| {' | '.join(cells)} |")
+    table = row.find_parent("table")
+    if table is not None and table.find("tr") is row:
+        builder.add_line("|" + "---|" * len(cells))
 
 
 def _inside_block(element: Tag) -> bool:
