@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from aios.assistant.decisions import REFUSALS, Shown
 from aios.assistant.events import ErrorEvent, Event
 from aios.assistant.factory import Runtime
+from aios.assistant.phrases import sentence
 from aios.identity import User
 from aios.slack import blocks
 from aios.slack.approvals import ApprovalBoard
@@ -161,7 +162,8 @@ class SlackAdapter:
         first = next(events, None)
         if refused_to and isinstance(first, ErrorEvent) and first.code in _REFUSALS:
             clicker, channel = refused_to
-            self.poster.ephemeral(channel, clicker, thread.thread_ts, escaped(first.message))
+            told = escaped(sentence(first.message))
+            self.poster.ephemeral(channel, clicker, thread.thread_ts, told)
             for _rest in events:
                 pass
             return False

@@ -48,5 +48,5 @@ def test_a_mention_over_socket_mode(workspace, runtime, caplog):
         slack.wait(lambda: [r for r in caplog.records if "taken already" in r.getMessage()])
     finally:
         handler.close()
-    plans = [c for c in slack.of("chat.postMessage") if "sure)" in c.text()]
+    plans = [c for c in slack.of("chat.postMessage") if ":white_circle: 1. " in c.text()]
     assert len(plans) == 1
