@@ -110,6 +110,11 @@ RAW = {
 """What a person should never read in a reply: it is the web chat's words, not the machine's."""
 
 
+def is_plan(call: Call) -> bool:
+    """Whether ``call`` posts a plan: its first step, not yet run."""
+    return ":white_circle: 1. " in call.text()
+
+
 def raw_in(call: Call) -> list[str]:
     """What in ``call``'s texts reads as the machine's, not as words ("JSON: …")."""
     texts = [str(call.args.get("text", "")), *_texts(call.args.get("blocks", []))]

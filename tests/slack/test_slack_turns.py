@@ -10,7 +10,7 @@ from aios.slack.text import escaped
 from connectors.crm.models import Note
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
-from tests.slack.conftest import APPROVERS, SUPPORT, button
+from tests.slack.conftest import APPROVERS, SUPPORT, button, is_plan
 from tests.slack.fake_slack import TEAM
 
 
@@ -29,7 +29,7 @@ def test_a_mention_plans_and_only_the_requester_confirms(workspace, runtime, row
     [question] = slack.wait(
         lambda: [c for c in slack.of("chat.postMessage") if "Please confirm" in c.text()]
     )
-    [plan] = [c for c in slack.of("chat.postMessage") if ":white_circle: 1. " in c.text()]
+    [plan] = [c for c in slack.of("chat.postMessage") if is_plan(c)]
     assert question.args["thread_ts"] == plan.args["thread_ts"] == "1700000000.000100"
     # Every argument the refund will be sent, labelled as the web chat labels it.
     pending = runtime.assistant.pending(session_for(TEAM, SUPPORT, "1700000000.000100"))
