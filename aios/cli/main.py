@@ -22,6 +22,7 @@ from aios.cli import (
     systems,
     tools,
     users,
+    web,
 )
 from aios.cli import eval as evaluation
 
@@ -35,6 +36,7 @@ app.command("chat")(chat.chat)
 app.command("mcp")(mcp.mcp)
 app.command("serve")(serve.serve)
 app.command("slack")(slack.slack)
+app.command("web")(web.web)
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(audit.app, name="audit")
 app.add_typer(bench.app, name="bench")
