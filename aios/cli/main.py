@@ -25,11 +25,17 @@ from aios.cli import (
     web,
 )
 from aios.cli import eval as evaluation
+from aios.cli.help import plain_help
+
+plain_help()
 
 app = typer.Typer(
     name="aios",
     help="aios: an operator assistant that gets real work done across business systems, safely.",
     no_args_is_help=True,
+    # Docstrings are Markdown: a line break inside a sentence is not kept (Typer's "rich" mode
+    # keeps it), and ``code`` reads as code, not as backticks.
+    rich_markup_mode="markdown",
 )
 app.command("api")(api.api)
 app.command("chat")(chat.chat)
