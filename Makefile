@@ -20,11 +20,12 @@ $(STAMP):
 	touch $@
 
 # Seeding keeps existing data (use `aios demo seed --force` to start over); ingesting skips
-# unchanged documents. The model loads before the server answers, so give it a few seconds.
+# unchanged documents. The model loads before the chat answers; `aios web` then prints, last,
+# where the chat is and whom to sign in as.
 run: setup
 	$(VENV)/bin/aios demo seed
 	$(VENV)/bin/aios knowledge ingest
-	$(VENV)/bin/chainlit run app.py --headless --host 127.0.0.1 --port 8000
+	$(VENV)/bin/aios web --host 127.0.0.1 --port 8000
 
 # The browser tests drive Debian's Chromium, and the voice tests' light TTS is Debian's
 # espeak-ng; without them (and without root to install them) those tests skip with the reason.

@@ -155,11 +155,13 @@ class Settings(BaseSettings):
 
     log_format: Literal["json", "console"] | None = Field(
         None,
-        description="Log lines: json (one object a line) or console (for people); unset: json "
-        "for servers, console for terminal commands.",
+        description="Log lines: json (one object a line, for a log collector) or console (for "
+        "people); unset: json for a server whose stderr is not a terminal, console otherwise.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
-        None, description="The least level logged; unset: INFO for servers, WARNING otherwise."
+        None,
+        description="The least level logged; unset: INFO for a server's own lines (and its "
+        "libraries' when its logs are collected), WARNING otherwise.",
     )
 
     @field_validator("api_cors_origins", mode="before")

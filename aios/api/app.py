@@ -24,6 +24,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
 from aios.api.auth import Caller, KeyRates
+from aios.api.docs import serve_docs
 from aios.api.errors import ApiError, code_of, problem
 from aios.api.idempotency import LEASE_S, Idempotency, Replay, recovered
 from aios.api.metrics import ApiMetrics
@@ -65,7 +66,12 @@ def create_app(
         title="aios API",
         version="1.0.0",
         description="The operator assistant for intranets and their services.",
+        # Both of FastAPI's pages load from a CDN; /docs is served from local files instead,
+        # and ReDoc, which no package ships, is left out rather than left blank.
+        docs_url=None,
+        redoc_url=None,
     )
+    serve_docs(app)
     app.state.runtime = runtime
     app.state.rates = KeyRates(runtime.settings.api_rate_limit)
     metrics = ApiMetrics(runtime.ledger)

@@ -10,15 +10,22 @@ import json
 from types import SimpleNamespace
 from typing import Any, cast
 
+from fastapi import FastAPI
+
 from aios.api.app import create_app
 from aios.settings import Settings
 
 
-def document() -> dict[str, Any]:
-    # Building the app reads only the runtime's settings; the routes read the rest (the
-    # ledger, the masker, the store) when called, and none is called here.
+def routes_only() -> FastAPI:
+    """The API's app with its routes and pages but no runtime: building it reads only the
+    runtime's settings; the routes read the rest (the ledger, the masker, the store) when
+    called, so any route but the documentation's fails."""
     runtime = SimpleNamespace(settings=Settings(), ledger=None, masker=None)
-    return create_app(cast(Any, runtime), cast(Any, None)).openapi()
+    return create_app(cast(Any, runtime), cast(Any, None))
+
+
+def document() -> dict[str, Any]:
+    return routes_only().openapi()
 
 
 if __name__ == "__main__":

@@ -30,6 +30,12 @@ def shown_arguments(op: Operation[Any, Any], args: dict[str, Any]) -> list[Shown
     return shown_args
 
 
+def shown_as_run(op: Operation[Any, Any], args: dict[str, Any], person: str) -> list[ShownArgument]:
+    """``shown_arguments`` of ``args`` as they will run for ``person``: who acts is filled in
+    from them, whatever the plan said (``Operation.with_actor``)."""
+    return shown_arguments(op, op.with_actor(args, person))
+
+
 def label(field: FieldInfo, name: str) -> str:
     """The field's title if it has one, else the first clause of its description ("The paid
     invoice to refund against, e.g. INV-2001." reads "The paid invoice to refund against")."""

@@ -22,19 +22,27 @@ from aios.cli import (
     systems,
     tools,
     users,
+    web,
 )
 from aios.cli import eval as evaluation
+from aios.cli.help import plain_help
+
+plain_help()
 
 app = typer.Typer(
     name="aios",
     help="aios: an operator assistant that gets real work done across business systems, safely.",
     no_args_is_help=True,
+    # Docstrings are Markdown: a line break inside a sentence is not kept (Typer's "rich" mode
+    # keeps it), and ``code`` reads as code, not as backticks.
+    rich_markup_mode="markdown",
 )
 app.command("api")(api.api)
 app.command("chat")(chat.chat)
 app.command("mcp")(mcp.mcp)
 app.command("serve")(serve.serve)
 app.command("slack")(slack.slack)
+app.command("web")(web.web)
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(audit.app, name="audit")
 app.add_typer(bench.app, name="bench")

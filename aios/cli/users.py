@@ -144,7 +144,7 @@ def link_slack(
     slack_user: str = typer.Argument(help="The Slack member id, e.g. U0123ABCD (profile > ⋮)."),
     name: str = typer.Argument(help="The aios user they act as."),
 ) -> None:
-    """Let a Slack account act in aios as ``name``; an unlinked account is refused."""
+    """Let a Slack account act in aios as NAME; an unlinked account is refused."""
     try:
         user = SlackLinks(directory()).link(slack_user, name)
     except KeyError as exc:

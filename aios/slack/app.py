@@ -22,8 +22,9 @@ from slack_sdk import WebClient
 from aios.assistant.decisions import REFUSALS, Shown
 from aios.assistant.events import ErrorEvent, Event
 from aios.assistant.factory import Runtime
+from aios.assistant.phrases import sentence
 from aios.identity import User
-from aios.slack import blocks
+from aios.slack import blocks, manifest
 from aios.slack.approvals import ApprovalBoard
 from aios.slack.post import Poster
 from aios.slack.store import SlackStore, SlackThread
@@ -161,7 +162,8 @@ class SlackAdapter:
         first = next(events, None)
         if refused_to and isinstance(first, ErrorEvent) and first.code in _REFUSALS:
             clicker, channel = refused_to
-            self.poster.ephemeral(channel, clicker, thread.thread_ts, escaped(first.message))
+            told = escaped(sentence(first.message))
+            self.poster.ephemeral(channel, clicker, thread.thread_ts, told)
             for _rest in events:
                 pass
             return False
@@ -206,11 +208,15 @@ def create_app(adapter: SlackAdapter, client: WebClient, signing_secret: str | N
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
     )
-    app.event("app_mention")(adapter.on_event)
-    app.event("message")(adapter.on_event)
-    app.action(_prefixed(blocks.CONFIRM))(adapter.on_confirm)
-    app.action(_prefixed(blocks.APPROVAL))(adapter.on_approval)
-    app.action(_prefixed(blocks.CHOOSE))(adapter.on_choose)
+    for event in manifest.EVENTS:
+        app.event(event)(adapter.on_event)
+    clicked = {
+        blocks.CONFIRM: adapter.on_confirm,
+        blocks.APPROVAL: adapter.on_approval,
+        blocks.CHOOSE: adapter.on_choose,
+    }
+    for prefix in manifest.ACTIONS:
+        app.action(_prefixed(prefix))(clicked[prefix])
     return app
 
 

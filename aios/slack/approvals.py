@@ -8,7 +8,8 @@ import logging
 import threading
 
 from aios.approvals import Approval, ApprovalStatus
-from aios.assistant.events import ConfirmationRequired
+from aios.assistant.arguments import shown_as_run
+from aios.assistant.events import ConfirmationRequired, ShownArgument
 from aios.assistant.factory import Runtime
 from aios.slack import blocks
 from aios.slack.post import Poster
@@ -46,7 +47,8 @@ class ApprovalBoard:
             text = blocks.fallback(
                 f"{approval.requester} asks for approval: {approval.description}"
             )
-            ts = self.poster.post(self.channel, None, blocks.approval_request(approval, link), text)
+            drawn = blocks.approval_request(approval, self._arguments(approval), link)
+            ts = self.poster.post(self.channel, None, drawn, text)
         post = SlackApprovalPost(
             approval_id=approval.id,
             session_id=approval.session_id,
@@ -70,14 +72,18 @@ class ApprovalBoard:
                 if thread is not None and thread.thread_ts:
                     link = self.poster.permalink(thread.channel, thread.thread_ts)
                 text = blocks.fallback(f"{approval.id} {approval.status.value}")
-                self.poster.update(
-                    post.channel, post.ts, blocks.approval_request(approval, link), text
-                )
+                drawn = blocks.approval_request(approval, self._arguments(approval), link)
+                self.poster.update(post.channel, post.ts, drawn, text)
             post.shown = _shown(approval)
             if approval.status is not ApprovalStatus.PENDING and approval.outcome is not None:
                 self._tell_requester(approval)
                 post.settled = True
             self.store.save_post(post)
+
+    def _arguments(self, approval: Approval) -> list[ShownArgument]:
+        """Every argument the request will run with, as the requester was shown them."""
+        op = self.runtime.toolbox.connectors.registry.get(approval.tool)
+        return shown_as_run(op, approval.arguments, approval.requester)
 
     def _tell_requester(self, approval: Approval) -> None:
         thread = self.store.thread(approval.session_id)

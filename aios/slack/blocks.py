@@ -1,8 +1,10 @@
 """How each assistant event reads in Slack, as Block Kit blocks.
 
-The words are the web chat's; the form is Slack's: the plan as one compact message whose step
-lines change as the steps run, sources as context blocks, decisions as buttons. Every text
-goes through ``aios.slack.text`` (escaped, within Slack's limits) on its way into a block.
+The words are the web chat's (``aios.assistant.phrases``, each step's own summary, every
+argument labelled as ``aios.assistant.arguments`` shows it); the form is Slack's: the plan as one
+compact message whose step lines change as the steps run, sources as context blocks, decisions
+as buttons, an error's code on a context line apart from its sentence. Every text goes through
+``aios.slack.text`` (escaped, within Slack's limits) on its way into a block.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from aios.assistant.events import (
     ErrorEvent,
     MessageEvent,
     PlanEvent,
+    ShownArgument,
 )
+from aios.assistant.phrases import sentence, understood_beyond_steps
 from aios.slack.text import SECTION_LIMIT, chunks, clipped, escaped, mrkdwn
-from aios.web.render import as_json
 
 Block = dict[str, Any]
 StepState = Literal["planned", "running", "done", "failed"]
@@ -72,18 +75,23 @@ def fallback(text: str) -> str:
     return escaped(clipped(text, SECTION_LIMIT))
 
 
-def plan(event: PlanEvent, states: dict[int, StepState]) -> list[Block]:
-    """The plan, each step marked with how far it got; updated in place as steps run."""
-    head = f"**{event.understood}** ({event.confidence:.0%} sure)"
+def plan(event: PlanEvent, states: dict[int, StepState], done: dict[int, str]) -> list[Block]:
+    """The plan, each step marked with how far it got and, once done, saying what it did
+    (``done``: the steps' summaries); updated in place as steps run. What was understood
+    heads it only when it says more than the steps."""
+    understood = understood_beyond_steps(event)
     lines = [
-        f"{_MARK[states.get(s.index, 'planned')]} {s.index + 1}. `{s.tool}`: {s.description}"
+        f"{_MARK[states.get(s.index, 'planned')]} {s.index + 1}. "
+        f"{done.get(s.index) or s.description}"
         for s in event.steps
     ]
-    return sections(head) + sections("\n".join(lines))
+    return (sections(f"**{understood}**") if understood else []) + sections("\n".join(lines))
 
 
-def _call(tool: str, args: dict[str, Any]) -> str:
-    return f"`{tool}`\n```{as_json(args)}```"
+def _what(text: str, arguments: list[ShownArgument], reason: str) -> str:
+    """What will be done, every argument it will be sent, and why a person is asked."""
+    listed = "".join(f"\n• {a.label}: **{a.value}**" for a in arguments)
+    return f"{text}{listed}\nWhy: {reason}"
 
 
 def confirmation(event: ConfirmationRequired, session_id: str) -> list[Block]:
@@ -92,8 +100,7 @@ def confirmation(event: ConfirmationRequired, session_id: str) -> list[Block]:
         session=session_id, confirmation=event.id, args_hash=event.args_hash
     ).model_dump_json()
     return [
-        *sections(f"**Please confirm:** {event.text}\n_{event.reason}_"),
-        *sections(_call(event.tool, event.args)),
+        *sections(f"**Please confirm:** {_what(event.text, event.arguments, event.reason)}"),
         _actions(CONFIRM, value),
         _context(
             f"Only {event.requester}, who asked, can confirm; or reply *yes*, *no*, "
@@ -105,20 +112,24 @@ def confirmation(event: ConfirmationRequired, session_id: str) -> list[Block]:
 def four_eyes_waiting(event: ConfirmationRequired, where: str | None) -> list[Block]:
     """In the requester's thread: the request waits for someone else."""
     asked = f" I asked in <#{where}>." if where else ""
-    text = (
-        f"**Needs approval by {event.approver_role}** (four-eyes, request "
-        f"{event.approval_id}): {event.text}\n_{event.reason}_"
-    )
-    return [*sections(text), _context(f"You will be told here what they decide.{asked}", raw=True)]
+    what = _what(event.text, event.arguments, event.reason)
+    text = f"**Needs approval by {event.approver_role}** (four-eyes): {what}"
+    told = f"Request {escaped(event.approval_id or '')}. You will be told here what they decide."
+    return [*sections(text), _context(f"{told}{asked}", raw=True)]
 
 
-def approval_request(approval: Approval, link: str | None) -> list[Block]:
-    """In the approvers' channel: exactly what would run, who asked, and a way to decide."""
-    head = (
-        f"**{approval.requester} asks for approval by {approval.required_role}** "
-        f"({approval.id}): {approval.description}\n_{approval.reason}_"
-    )
-    blocks = [*sections(head), *sections(_call(approval.tool, approval.arguments))]
+def approval_request(
+    approval: Approval, arguments: list[ShownArgument], link: str | None
+) -> list[Block]:
+    """In the approvers' channel: exactly what would run (``arguments``, every one the step
+    will be sent), who asked, and a way to decide."""
+    what = _what(approval.description, arguments, approval.reason)
+    blocks = [
+        *sections(
+            f"**{approval.requester} asks for approval by {approval.required_role}:** {what}"
+        ),
+        _context(f"Request {approval.id}"),
+    ]
     if approval.status is ApprovalStatus.PENDING:
         blocks.append(_actions(APPROVAL, approval.id))
     else:
@@ -160,7 +171,8 @@ def clarification(event: ClarificationEvent) -> list[Block]:
 
 
 def error(event: ErrorEvent) -> list[Block]:
-    return sections(f":warning: {event.message} ({event.code})")
+    """The message in plain words; its code apart, on a details line (for support)."""
+    return [*sections(f":warning: {sentence(event.message)}"), _context(f"Details: {event.code}")]
 
 
 def decided(label: str, by: str) -> list[Block]:

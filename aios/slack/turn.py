@@ -27,6 +27,8 @@ class PlanView(BaseModel):
 
     event: PlanEvent
     states: dict[int, StepState] = {}
+    done: dict[int, str] = {}
+    """What each finished step did, in its own words (``StepFinished.summary``)."""
 
 
 class ThreadTurn:
@@ -69,12 +71,14 @@ class ThreadTurn:
         state: StepState = "running" if isinstance(event, StepStarted) else "done"
         if isinstance(event, StepFinished) and not event.ok:
             state = "failed"
+        elif isinstance(event, StepFinished) and event.summary:
+            self.plan.done[event.index] = event.summary
         self.plan.states[event.index] = state
         self._draw_plan()
 
     def _draw_plan(self) -> None:
         assert self.plan is not None
-        drawn = blocks.plan(self.plan.event, self.plan.states)
+        drawn = blocks.plan(self.plan.event, self.plan.states, self.plan.done)
         text = blocks.fallback(self.plan.event.understood)
         channel = self.thread.channel
         if self.plan_ts is None:

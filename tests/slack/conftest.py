@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from pydantic import SecretStr
 from aios.loopback import serve
 from aios.slack.serve import EVENTS_PATH, SlackBot, build_bot
 from aios.users.slack import SlackLinks
-from tests.slack.fake_slack import BOT_USER, TEAM, FakeSlack
+from tests.slack.fake_slack import BOT_USER, TEAM, Call, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SUPPORT = "CSUPPORT"
@@ -101,6 +102,34 @@ class Workspace:
         return self.send(body, "application/x-www-form-urlencoded")
 
 
+RAW = {
+    "a planner's confidence": re.compile(r"\d+% sure"),
+    "an error code in brackets": re.compile(r"\((?:[a-z]+_)+[a-z]+\)"),
+    "JSON": re.compile(r'"\w+": |```\s*[{\[]'),
+}
+"""What a person should never read in a reply: it is the web chat's words, not the machine's."""
+
+
+def is_plan(call: Call) -> bool:
+    """Whether ``call`` posts a plan: its first step, not yet run."""
+    return ":white_circle: 1. " in call.text()
+
+
+def raw_in(call: Call) -> list[str]:
+    """What in ``call``'s texts reads as the machine's, not as words ("JSON: …")."""
+    texts = [str(call.args.get("text", "")), *_texts(call.args.get("blocks", []))]
+    return [f"{what}: {t}" for t in texts for what, pattern in RAW.items() if pattern.search(t)]
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        own = [value["text"]] if isinstance(value.get("text"), str) else []
+        return own + [t for v in value.values() if not isinstance(v, str) for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
 def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
     for block in message["blocks"]:
         for element in block.get("elements", []):
@@ -127,6 +156,8 @@ def workspace(runtime):
         bot = build_bot(runtime)
         with serve(bot.http_app()) as url:
             yield Workspace(url, slack, bot)
-    # Whatever a test made the bot say, none of it could mention anyone or everyone.
+    # Whatever a test made the bot say, none of it could mention anyone or everyone, and all
+    # of it reads as words.
     for call in slack.calls:
         assert "<!" not in call.text() and "<@" not in call.text(), call
+        assert raw_in(call) == [], call

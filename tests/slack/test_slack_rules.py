@@ -11,7 +11,7 @@ import pytest
 
 from aios.slack.serve import EVENTS_PATH
 from aios.users.slack import SlackLinks
-from tests.slack.conftest import SUPPORT, button
+from tests.slack.conftest import SUPPORT, button, is_plan
 from tests.slack.fake_slack import TEAM
 
 
@@ -61,7 +61,7 @@ def test_a_retried_delivery_is_not_a_second_turn(workspace, caplog):
     while caplog.text.count("taken already") < 2:
         assert time.monotonic() < deadline, caplog.text
         time.sleep(0.05)
-    plans = [c for c in slack.of("chat.postMessage") if "sure)" in c.text()]
+    plans = [c for c in slack.of("chat.postMessage") if is_plan(c)]
     assert len(plans) == 1
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from aios.slack.serve import build_bot
-from tests.slack.conftest import SUPPORT
+from tests.slack.conftest import SUPPORT, is_plan
 from tests.slack.fake_slack import BOT_USER, TEAM
 
 
@@ -48,5 +48,5 @@ def test_a_mention_over_socket_mode(workspace, runtime, caplog):
         slack.wait(lambda: [r for r in caplog.records if "taken already" in r.getMessage()])
     finally:
         handler.close()
-    plans = [c for c in slack.of("chat.postMessage") if "sure)" in c.text()]
+    plans = [c for c in slack.of("chat.postMessage") if is_plan(c)]
     assert len(plans) == 1

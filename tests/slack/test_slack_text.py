@@ -6,7 +6,13 @@ from __future__ import annotations
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from aios.assistant.events import Citation, MessageEvent
+from aios.assistant.events import (
+    Citation,
+    ErrorEvent,
+    MessageEvent,
+    PlanEvent,
+    PlannedStepView,
+)
 from aios.cli.main import app
 from aios.loopback import serve
 from aios.slack import blocks
@@ -125,3 +131,27 @@ def test_a_table_reads_as_aligned_columns_and_its_quoted_source_is_not_repeated(
     assert "Above $5,000.00  A manager\n```" in text
     assert "|" not in text
     assert "A manager" not in shown[-1]["elements"][0]["text"]
+
+
+def _texts(drawn: list[blocks.Block]) -> str:
+    return "\n".join(b["text"]["text"] if "text" in b else b["elements"][0]["text"] for b in drawn)
+
+
+def test_a_plan_reads_as_its_steps_and_a_done_step_as_what_it_did():
+    steps = [
+        PlannedStepView(index=0, tool="erp.create_refund", args={}, description="Refund $45.00"),
+        PlannedStepView(index=1, tool="crm.add_note", args={}, description="Add a note"),
+    ]
+    plan = PlanEvent(understood="Refund $45.00; then add a note", steps=steps, confidence=0.72)
+    shown = _texts(blocks.plan(plan, {0: "done", 1: "running"}, {0: "Refunded $45.00 (CN-4011)"}))
+    assert shown == (
+        ":white_check_mark: 1. Refunded $45.00 (CN-4011)\n:hourglass_flowing_sand: 2. Add a note"
+    )
+    said_more = plan.model_copy(update={"understood": "Blue Harbor's damaged order"})
+    assert _texts(blocks.plan(said_more, {}, {})).startswith("*Blue Harbor's damaged order*\n")
+
+
+def test_an_error_is_a_sentence_and_its_code_a_details_line():
+    shown = blocks.error(ErrorEvent(code="nothing_pending", message="there is nothing to confirm."))
+    assert _texts(shown) == ":warning: There is nothing to confirm.\nDetails: nothing_pending"
+    assert shown[-1]["type"] == "context"

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from aios.slack.app import session_for
+from aios.slack.text import escaped
 from connectors.crm.models import Note
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
-from tests.slack.conftest import APPROVERS, SUPPORT, button
+from tests.slack.conftest import APPROVERS, SUPPORT, button, is_plan
+from tests.slack.fake_slack import TEAM
 
 
 def _refunds(rows, invoice, cents):
@@ -19,16 +22,21 @@ def _with(text):
     return lambda call: text in call.text()
 
 
-def test_a_mention_plans_and_only_the_requester_confirms(workspace, rows):
+def test_a_mention_plans_and_only_the_requester_confirms(workspace, runtime, rows):
     slack = workspace.slack
     asked = workspace.mention("alice", "refund $12.34 on SO-1042", "1700000000.000100")
     assert asked.status_code == 200
     [question] = slack.wait(
         lambda: [c for c in slack.of("chat.postMessage") if "Please confirm" in c.text()]
     )
-    [plan] = [c for c in slack.of("chat.postMessage") if "sure)" in c.text()]
+    [plan] = [c for c in slack.of("chat.postMessage") if is_plan(c)]
     assert question.args["thread_ts"] == plan.args["thread_ts"] == "1700000000.000100"
-    assert "erp.create_refund" in question.text() and "12.34" in question.text()
+    # Every argument the refund will be sent, labelled as the web chat labels it.
+    pending = runtime.assistant.pending(session_for(TEAM, SUPPORT, "1700000000.000100"))
+    assert pending is not None and len(pending.arguments) >= 3
+    for argument in pending.arguments:
+        assert f"{escaped(argument.label)}: *{escaped(argument.value)}*" in question.text()
+    assert "Why: " in question.text()
 
     approve = button(question.args, "confirm_approve")
     assert workspace.click("bob", approve, question.args).status_code == 200
@@ -54,16 +62,19 @@ def test_a_mention_plans_and_only_the_requester_confirms(workspace, rows):
     assert len(_refunds(rows, planted.DAMAGED_INVOICE, 1234)) == 1
 
 
-def test_four_eyes_goes_to_the_approvers_channel(workspace, rows):
+def test_four_eyes_goes_to_the_approvers_channel(workspace, runtime, rows):
     slack = workspace.slack
     workspace.mention(
         "alice", f"refund $600 on {planted.PLATINUM_PAID_INVOICE}", "1700000000.000200"
     )
     [request] = slack.wait(lambda: slack.of("chat.postMessage", channel=APPROVERS))
     shown = request.text()
-    assert (
-        "erp.create_refund" in shown and "600" in shown and planted.PLATINUM_PAID_INVOICE in shown
-    )
+    # What would run, every argument labelled as the requester was shown it, and its id.
+    pending = runtime.assistant.pending(session_for(TEAM, SUPPORT, "1700000000.000200"))
+    assert pending is not None and pending.approval_id is not None
+    assert pending.approval_id in shown and "$600.00" in shown
+    for argument in pending.arguments:
+        assert f"{escaped(argument.label)}: *{escaped(argument.value)}*" in shown
     assert f"archives/{SUPPORT}/p1700000000000200" in shown  # the link back to the thread
     slack.wait(
         lambda: [
@@ -181,3 +192,19 @@ def test_a_yes_typed_in_the_thread_without_a_mention_confirms(workspace, rows):
     [answered] = slack.wait(lambda: slack.of("chat.update", ts=question.args["ts"]))
     assert "Answered in the thread by alice" in answered.text()
     assert "confirm_approve" not in str(answered.args.get("blocks"))
+
+
+def test_an_error_reads_as_a_sentence_with_its_code_apart(workspace):
+    slack = workspace.slack
+    workspace.mention(
+        "alice", "add a note to case CS-1007 saying mail jo@example.com", "1700000000.000800"
+    )
+    [said] = slack.wait(
+        lambda: [c for c in slack.of("chat.postMessage") if ":warning:" in c.text()]
+    )
+    warning, details = said.args["blocks"]
+    assert warning["text"]["text"].startswith(":warning: ")
+    assert warning["text"]["text"][len(":warning: ")].isupper()
+    [code] = details["elements"]
+    assert details["type"] == "context" and code["text"].startswith("Details: ")
+    assert code["text"].removeprefix("Details: ") not in warning["text"]["text"]
