@@ -120,6 +120,13 @@ class Settings(BaseSettings):
     voice_max_seconds: float = Field(
         30.0, gt=0, le=600, description="The longest recording the voice routes transcribe."
     )
+    voice_sign_in_hours: float = Field(
+        8.0,
+        gt=0,
+        le=168,
+        description="How long the key the voice page's password sign-in hands out works, "
+        "unless signed out sooner.",
+    )
 
     audit_key: SecretStr | None = Field(
         None,

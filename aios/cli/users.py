@@ -104,7 +104,8 @@ def add_key(
 
 @app.command()
 def keys(name: str | None = typer.Argument(None, help="Only this user's keys.")) -> None:
-    """API keys (never the keys themselves): id, user, label, scope, when created and revoked."""
+    """API keys (never the keys themselves): id, user, label, scope, when created, when they
+    expire (a page's sign-in) and when revoked."""
     # Ids and origins are copied from here: they never wrap.
     table = Table(
         Column("id", no_wrap=True),
@@ -113,9 +114,11 @@ def keys(name: str | None = typer.Argument(None, help="Only this user's keys."))
         Column("origins", no_wrap=True),
         "rate",
         "created",
+        "expires",
         "revoked",
     )
     for key in directory().keys(name):
+        expires = f"{key.expires_at:%Y-%m-%d %H:%M}" if key.expires_at else ""
         revoked = f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
         table.add_row(
             key.id,
@@ -124,6 +127,7 @@ def keys(name: str | None = typer.Argument(None, help="Only this user's keys."))
             " ".join(key.origins) or "any",
             key.rate_limit or "default",
             f"{key.created_at:%Y-%m-%d %H:%M}",
+            expires,
             revoked,
         )
     console.print(table)

@@ -8,7 +8,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
@@ -47,6 +47,7 @@ class ApiKey(BaseModel):
         default_factory=list, description="Pages that may use the key; empty: no page limit."
     )
     rate_limit: str | None = Field(None, description="e.g. 60/minute; None: the default.")
+    expires_at: datetime | None = Field(None, description="When it stops working; None: never.")
 
 
 def _digest(token: str) -> str:
@@ -117,24 +118,32 @@ class UserDirectory:
         *,
         origins: Sequence[str] = (),
         rate_limit: str | None = None,
+        lifetime: timedelta | None = None,
     ) -> tuple[ApiKey, str]:
         """A new API key for ``name``: its record, and the key itself (shown once, never stored).
 
         A key for a page (the widget) names the ``origins`` it may be used from; a browser on any
-        other page is refused. ``rate_limit`` overrides the API's default for this key."""
+        other page is refused. ``rate_limit`` overrides the API's default for this key. A key
+        with a ``lifetime`` stops working that long after it is made."""
         if self.get(name) is None:
             raise KeyError(f"unknown user {name!r}")
         scoped = sorted({origin_of(o) for o in origins})
         rate = checked_rate(rate_limit) if rate_limit else None
         token = KEY_PREFIX + secrets.token_urlsafe(32)
+        now = self.clock()
         row = ApiKeyRow(
             id=f"key_{secrets.token_hex(6)}",
             user_name=name,
             key_hash=_digest(token),
             label=label,
-            created_at=self.clock(),
+            created_at=now,
         )
-        scope = ApiKeyScopeRow(key_id=row.id, origins=json.dumps(scoped), rate_limit=rate)
+        scope = ApiKeyScopeRow(
+            key_id=row.id,
+            origins=json.dumps(scoped),
+            rate_limit=rate,
+            expires_at=now + lifetime if lifetime is not None else None,
+        )
         with Session(self.engine) as session:
             session.add(row)
             session.flush()
@@ -164,7 +173,7 @@ class UserDirectory:
             session.commit()
 
     def resolve_key(self, token: str) -> tuple[ApiKey, User] | None:
-        """An unrevoked ``token``'s record and its active user, or None."""
+        """An unrevoked, unexpired ``token``'s record and its active user, or None."""
         if not token.startswith(KEY_PREFIX):
             return None
         query = (
@@ -176,8 +185,11 @@ class UserDirectory:
             found = session.exec(query).first()
         if found is None or found[0].revoked_at is not None:
             return None
-        user = self.get(found[0].user_name)
-        return (_key(*found), user) if user is not None else None
+        key = _key(*found)
+        if key.expires_at is not None and key.expires_at <= self.clock():
+            return None
+        user = self.get(key.user)
+        return (key, user) if user is not None else None
 
     def seed(self, users: Iterable[User], demo_password: str | None = None) -> int:
         """Add the users that are missing; existing ones, deactivated too, stay as they are.
@@ -262,6 +274,7 @@ def _key(row: ApiKeyRow, scope: ApiKeyScopeRow | None) -> ApiKey:
         revoked_at=row.revoked_at,
         origins=json.loads(scope.origins) if scope else [],
         rate_limit=scope.rate_limit if scope else None,
+        expires_at=scope.expires_at if scope else None,
     )
 
 

@@ -37,7 +37,8 @@ class ApiKeyRow(SQLModel, table=True):
 
 
 class ApiKeyScopeRow(SQLModel, table=True):
-    """Where a key may be used from and how often; a key without a row has neither limit."""
+    """Where a key may be used from, how often and until when; a key without a row has no
+    limit."""
 
     __tablename__ = "api_key_scopes"
 
@@ -45,6 +46,8 @@ class ApiKeyScopeRow(SQLModel, table=True):
     # JSON list of origins (scheme://host[:port]) whose pages may use the key; empty: any.
     origins: str = "[]"
     rate_limit: str | None = Field(default=None, max_length=40)  # e.g. "60/minute"
+    # A key made by signing in on a page ends by itself, should its sign-out never come.
+    expires_at: datetime | None = None
 
 
 class SignInFailureRow(SQLModel, table=True):

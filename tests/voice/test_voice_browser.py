@@ -1,6 +1,6 @@
 """The voice page in Debian's headless Chromium, its microphone fed from a WAV file that piper
-spoke: push-to-talk, the transcript shown, the reply spoken, barge-in, a refund confirmed by
-voice. The outcome is checked in the ERP's database."""
+spoke: signing in with a user name and password, push-to-talk, the transcript shown, the reply
+spoken, barge-in, a refund confirmed by voice. The outcome is checked in the ERP's database."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import re
 import wave
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -52,28 +53,68 @@ def microphone(tmp_path) -> Path:
     return tmp_path / "microphone.wav"
 
 
-@pytest.fixture
-def page(runtime, demo_settings, microphone, spoken) -> Iterator[tuple[Page, str, list[str]]]:
-    microphone.write_bytes(_padded(spoken(REQUEST)))
-    key = runtime.users.add_key("alice", "voice page")[1]
-    flags = (
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={microphone}",
-        "--autoplay-policy=no-user-gesture-required",
-    )
-    app = create_app(runtime, open_api_store(demo_settings))
+@contextmanager
+def _voice_page(runtime, settings, *flags: str) -> Iterator[tuple[Page, str, list[str]]]:
+    """The voice page open in Chromium, on a server of its own; every request it makes."""
+    app = create_app(runtime, open_api_store(settings))
     with serve(app) as url, launched(*flags) as browser:
         requests: list[str] = []
         tab = browser.new_page()
         tab.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
         tab.set_default_timeout(TURN_MS)
         tab.goto(f"{url}/voice")
-        # Where a key comes from is said before one is asked for.
-        expect(tab.get_by_text("aios users add-key YOUR-NAME --label voice")).to_be_visible()
-        tab.get_by_label("API key").fill(key)
-        tab.get_by_role("button", name="Use this key").click()
         yield tab, url, requests
+
+
+def _sign_in(tab: Page, name: str, password: str) -> None:
+    tab.get_by_label("User name").fill(name)
+    tab.get_by_label("Password", exact=True).fill(password)
+    tab.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def page(runtime, demo_settings, microphone, spoken) -> Iterator[tuple[Page, str, list[str]]]:
+    microphone.write_bytes(_padded(spoken(REQUEST)))
+    flags = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={microphone}",
+        "--autoplay-policy=no-user-gesture-required",
+    )
+    with _voice_page(runtime, demo_settings, *flags) as (tab, url, requests):
+        _sign_in(tab, "alice", "demo")  # a demo operator, as in the web chat
+        expect(tab.get_by_text("Signed in as Alice Moreno (agent).")).to_be_visible()
+        yield tab, url, requests
+
+
+def test_signing_in_as_in_the_chat_and_out(runtime, demo_settings) -> None:
+    with _voice_page(runtime, demo_settings) as (tab, _, _):
+        # In a demo, the form says whom to sign in as, and with what.
+        expect(tab.get_by_text("Demo: sign in as alice, bob,")).to_contain_text("password demo.")
+        _sign_in(tab, "alice", "not-her-password")
+        expect(tab.get_by_role("alert")).to_have_text("Wrong user name or password.")
+        expect(tab.get_by_role("button", name="Hold to talk")).to_be_hidden()
+
+        _sign_in(tab, "alice", "demo")
+        expect(tab.get_by_text("Signed in as Alice Moreno (agent).")).to_be_visible()
+        [made] = runtime.users.keys("alice")
+        assert made.label == "voice sign-in" and made.revoked_at is None
+        tab.get_by_role("button", name="Sign out").click()
+        expect(tab.get_by_label("User name")).to_be_visible()
+        expect(tab.get_by_role("alert")).to_have_text("")  # the old failure is not shown again
+        [made] = runtime.users.keys("alice")
+        assert made.revoked_at is not None  # signing out ended the key at once
+
+        # An API key of one's own is the advanced way in; signing out only forgets it.
+        token = runtime.users.add_key("alice", "voice")[1]
+        tab.get_by_text("Advanced: use an API key instead").click()
+        expect(tab.get_by_text("aios users add-key YOUR-NAME --label voice")).to_be_visible()
+        tab.get_by_label("API key").fill(token)
+        tab.get_by_role("button", name="Use this key").click()
+        expect(tab.get_by_text("Using your API key.")).to_be_visible()
+        tab.get_by_role("button", name="Sign out").click()
+        expect(tab.get_by_label("User name")).to_be_visible()
+        assert runtime.users.resolve_key(token) is not None
 
 
 def _press(page: Page) -> Locator:

@@ -5,14 +5,17 @@
  * /v1/voice/transcribe, the text is shown and posted as a message to the session
  * (/v1/sessions/{id}/messages, events streamed as SSE), and what the assistant says is spoken
  * through /v1/voice/speech. Pressing the button again while it speaks stops it (barge-in).
- * The key is typed in once and kept in sessionStorage for the tab. Everything the assistant
- * says is put on the page with textContent, never parsed as HTML.
+ * The person signs in with their user name and password (/v1/voice/sign-in), which gives the
+ * tab a short-lived API key that sign-out revokes; or, as an advanced choice, types in an API
+ * key of their own, which sign-out only forgets. The key is kept in sessionStorage for the
+ * tab. Everything the assistant says is put on the page with textContent, never parsed as HTML.
  */
 (() => {
   "use strict";
 
   const KEY = "aios-voice:key";
   const SESSION = "aios-voice:session";
+  const SIGNED_IN = "aios-voice:signed-in"; // who, when the key came from signing in
   const UNSURE = 0.3; // below this, the page repeats what it heard before acting on it
   const $ = (id) => document.getElementById(id);
   const talk = $("talk");
@@ -236,7 +239,7 @@
       status.textContent = "";
     } catch (error) {
       status.textContent = error.message;
-      if (error.status === 401) signOut();
+      if (error.status === 401) forget("Your sign-in has ended: please sign in again.");
     }
   }
 
@@ -256,27 +259,73 @@
     if (e.code === "Space" && e.target.tagName !== "INPUT") stop();
   });
 
-  // ---------------------------------------------------------------- the key
+  // ---------------------------------------------------------------- signing in and out
 
   function signedIn() {
     const has = Boolean(sessionStorage.getItem(KEY));
-    $("key-form").hidden = has;
-    $("key-hint").hidden = has;
+    const who = sessionStorage.getItem(SIGNED_IN);
+    $("sign-in").hidden = has;
     $("voice").hidden = !has;
+    $("who").textContent = who ? "Signed in as " + who + "." : "Using your API key.";
   }
 
-  function signOut() {
+  /** Drop the key and the conversation from this tab, saying why if there is a reason. */
+  function forget(why) {
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(SESSION);
+    sessionStorage.removeItem(SIGNED_IN);
+    $("sign-in-error").textContent = why || "";
     signedIn();
   }
 
+  async function signOut() {
+    if (sessionStorage.getItem(SIGNED_IN)) {
+      // The key signing in made ends now; one typed in is the person's to keep.
+      await call("/v1/voice/sign-out", { method: "POST" }).catch(() => {});
+    }
+    forget("");
+  }
+
+  async function signIn(userName, password) {
+    const response = await fetch("/v1/voice/sign-in", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ user_name: userName, password }),
+      cache: "no-store",
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      $("sign-in-error").textContent = body.detail || "Signing in failed (" + response.status + ").";
+      return;
+    }
+    sessionStorage.setItem(KEY, body.key);
+    sessionStorage.setItem(SIGNED_IN, (body.display_name || body.user) + " (" + body.role + ")");
+    $("sign-in-error").textContent = "";
+    signedIn();
+  }
+
+  async function demoHint() {
+    const response = await fetch("/v1/voice/sign-in", { cache: "no-store" });
+    const hint = response.ok ? (await response.json()).demo : "";
+    $("demo-hint").textContent = hint;
+    $("demo-hint").hidden = !hint;
+  }
+
+  $("password-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    $("sign-in-error").textContent = "";
+    await signIn($("user-name").value.trim(), $("password").value);
+    $("password").value = "";
+  });
   $("key-form").addEventListener("submit", (e) => {
     e.preventDefault();
     sessionStorage.setItem(KEY, $("key").value.trim());
+    sessionStorage.removeItem(SIGNED_IN);
     $("key").value = "";
+    $("sign-in-error").textContent = "";
     signedIn();
   });
   $("forget").addEventListener("click", signOut);
   signedIn();
+  demoHint();
 })();
