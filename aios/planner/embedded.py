@@ -40,7 +40,15 @@ from aios.planner.protocol import (
 )
 from aios.planner.records import Records, name_candidates
 from aios.planner.skills import Skill, Slot
-from aios.planner.slots import RECORD_KINDS, THAT_RECORD, Filling, SlotFiller, newest_named
+from aios.planner.slots import (
+    RECORD_KINDS,
+    THAT_RECORD,
+    THEIR,
+    Filling,
+    SlotFiller,
+    chosen,
+    newest_named,
+)
 from aios.planner.templates import render, truthy
 
 # Words that start a request in the skills' examples ("refund …", "pull up …") besides these.
@@ -74,6 +82,12 @@ _MAKING = {"open", "create", "new", "raise", "log", "file", "start", "make", "ad
            "write", "leave", "issue", "do", "book", "process"}  # fmt: skip
 _ARTICLES = {"a", "an", "the", "new", "another", "this", "that", "their", "its", "his", "her"}
 GROUNDING_MARGIN = 0.15
+# What a customer has: asked of "them", it is their data, not a rule of the documents.
+_DATA_OF_THEIRS = re.compile(
+    r"\b(?:balance|owe|owes|owing|credit|limit|invoices?|bills?|orders?|cases?|tickets?|"
+    r"contacts?|status|account|paid|payments?|refunds?)\b",
+    re.I,
+)
 # What grounds a skill: the records it takes, and products. Customers and products are named by
 # name; the other records by id.
 _GROUNDED = (*RECORD_KINDS, "product")
@@ -83,7 +97,6 @@ _SET_APART = re.compile(r"\[\[.*?\]\]|<!--.*?-->|\{\{.*?\}\}|<<.*?>>", re.S)
 CUE_LEAD = 0.05
 LONG_TEXT = 600
 OWN_LINE = 240
-_THEIR = re.compile(r"\b(?:their|them|they)\b", re.I)
 _THIS = re.compile(r"\b(?:this|it)(?:\s+(?:one|order|invoice|case))?\b", re.I)
 """Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
 in its first or last paragraph, or else in the sentence of it that asks most clearly."""
@@ -367,9 +380,12 @@ class EmbeddedPlanner:
                 top = doing[0]
         known = names | set(memory.refs)
         asks = is_question(text, names_record=bool(names - {"account"}) or bool(said.amounts))
+        # "their balance", "what they owe": a customer's data, whoever they turn out to be.
+        theirs = bool(THEIR.search(text)) and bool(_DATA_OF_THEIRS.search(text))
         asks_about_data = (
             bool(names)
             or bool(customers)
+            or theirs
             or _points_back(text, memory)
             or (asks and bool(filler.records.contacts_named(text)))  # "maya fischer's email?"
         )
@@ -384,7 +400,9 @@ class EmbeddedPlanner:
                 best = self._grounded(reads[0], reads, names, known)
                 return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
         if top.skill not in self.writes or not asks:
-            return self._lifted(self._grounded(top, ranked, names, known), names)
+            pointed = set(memory.refs) if _points_back(text, memory) else set()
+            referred = names | pointed | ({"account"} if theirs else set())
+            return self._lifted(self._grounded(top, ranked, names, known), referred)
         if asks_about_data and not asks_how(text, names_record=asks_about_data):
             reads = [
                 s
@@ -573,11 +591,11 @@ class EmbeddedPlanner:
         slot = skill.slot(pending.missing)
         value: Any = None
         if pending.options:
-            chosen = choose(text, pending.options)
-            if chosen is not None and slot is not None and slot.type in RECORD_KINDS:
-                value = filler.fetch(slot.type, chosen)
-            elif chosen is not None:
-                value = chosen
+            option = choose(text, pending.options)
+            if option is not None and slot is not None and slot.type in RECORD_KINDS:
+                value = filler.fetch(slot.type, option)
+            elif option is not None:
+                value = option
         elif slot is not None and slot.type == "text":
             value = raw.strip()
         elif slot is not None:
@@ -597,7 +615,14 @@ class EmbeddedPlanner:
             if by_place or slot is None or slot.type == "text"
             else (f"{pending.text} {text}")
         )
-        request = _Request(skill, said, 1.0, {**pending.slots, pending.missing: value})
+        given = {**pending.slots, pending.missing: value}
+        if slot is not None and slot.type == "text":
+            # Words asked for are data, but "…, make it high priority" still says a choice.
+            rivals = [s for s in skill.slots if s.type == "choice"]
+            for choice in rivals:
+                if choice.name not in given and (picked := chosen(choice, text, rivals)):
+                    given[choice.name] = picked
+        request = _Request(skill, said, 1.0, given)
         return self._build([request], pending.message, memory, filler, values)
 
     def _moved_on(self, text: str, pending: Pending, filler: SlotFiller) -> bool:
@@ -768,7 +793,7 @@ def _this_is(request: str, pasted: str, accounts: list[dict[str, Any]]) -> str:
     customers = name_candidates(pasted, accounts)
     if len(customers) == 1 and not name_candidates(request, accounts):
         name = str(customers[0]["name"])
-        request = _THEIR.sub(lambda m: f"{name}'s" if m.group(0).lower() == "their" else name,
+        request = THEIR.sub(lambda m: f"{name}'s" if m.group(0).lower() == "their" else name,
                              request, count=1)  # fmt: skip
     return request
 

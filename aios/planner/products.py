@@ -2,8 +2,8 @@
 
 People name a product by some of its words, in their own order and number: "a pallet jack",
 "the manual pallet jack", "nitrile gloves". The catalogue's names carry sizes and pack counts
-nobody types ("Pallet jack manual 5500 lb capacity"). A product is named when a distinctive
-word of its name is said; the phrase searched for is the longest run of its name's words that
+nobody types ("Pallet jack manual 5500 lb capacity"). A product is named when two words of
+its name are said together; the phrase searched for is the longest run of its name's words that
 were all said, so that the catalogue search (a part of the name) finds it.
 """
 
@@ -36,8 +36,8 @@ def named_product(text: str, products: list[dict[str, Any]]) -> str | None:
     """The part of a product's name ``text`` names, as the catalogue spells it, or None.
 
     A product is named by two words of its name said together ("hard hats", "the manual
-    pallet jack") or by a word no other product's name has ("toner"): a word many names share
-    ("box", "shipping") names none, so "a discount on boxes" stays a question of the rules.
+    pallet jack"). One word is not enough: catalogue names are made of everyday words ("money
+    back" is no office chair's mesh back, "a discount on boxes" a question of the rules).
     """
     # "safety products", "office stuff": a category's name is not a product's.
     categories = {_base(str(p.get("category", "")).lower()) for p in products}
@@ -47,17 +47,14 @@ def named_product(text: str, products: list[dict[str, Any]]) -> str | None:
         (str(p["name"]).split(), [_base(w.lower().strip("(),")) for w in str(p["name"]).split()])
         for p in products
     ]
-    sharing: dict[str, int] = {}
-    for _, bases in names:
-        for base in set(bases):
-            sharing[base] = sharing.get(base, 0) + 1
     best: tuple[int, int, str] | None = None
     for words, bases in names:
         hits = [b in said and b not in _MEASURES and b not in categories for b in bases]
-        together = any(hits[i] and hits[i + 1] and (bases[i], bases[i + 1]) in pairs
-                       for i in range(len(bases) - 1))  # fmt: skip
-        alone = any(hit and sharing[b] == 1 for hit, b in zip(hits, bases, strict=True))
-        if not (together or alone):
+        together = any(
+            hits[i] and hits[i + 1] and (bases[i], bases[i + 1]) in pairs
+            for i in range(len(bases) - 1)
+        )
+        if not together:
             continue
         # The longest run of the name's words that were all said: what is searched for.
         run, longest, end = 0, 0, 0

@@ -49,6 +49,8 @@ _KIND_WORDS = {
     kind.name: r"\b(?:" + "|".join(re.escape(w) for w in kind.words) + r")s?\b"
     for kind in REGISTERED_KINDS
 }
+# "their balance", "what do they owe": the customer talked about.
+THEIR = re.compile(r"\b(?:their|theirs|them|they)\b", re.I)
 # "cancel it", "that one": the record talked about, not the customer ("their" is the customer).
 THAT_RECORD = re.compile(
     r"\b(?:it|(?:this|that|the same)\s+(?:one|"
@@ -159,12 +161,13 @@ class SlotFiller:
                 return Filling(values, question=found)
             if isinstance(found, _Problem):
                 return Filling(values, problem=found.message)
-            if found is None and slot.ask and slot.type == "text" and self._bare(skill, text):
-                # "open a case for kestrel": nothing said of what it is about to default to.
-                return Filling(values, question=Question(slot.name, slot.ask))
             if found is None and slot.default is not None:
                 found = render(slot.default, values, strict=False) or None
                 defaulted.add(slot.name)
+                if found and slot.ask and text.strip() in found and self._bare(skill, text):
+                    # "open a case for kestrel": a default that repeats the request would say
+                    # nothing of what it is about.
+                    return Filling(values, question=Question(slot.name, slot.ask))
             if found is None and slot.required:
                 return Filling(values, question=Question(slot.name, slot.ask or slot.name))
             values[slot.name] = found
@@ -390,6 +393,9 @@ class SlotFiller:
             return unknown
         if refers_back and "account" in memory.refs:
             return self._fetch("account", memory.refs["account"])
+        if THEIR.search(text) and not memory.refs:
+            # "what's their balance?" with nobody talked about yet: whose is asked, not guessed.
+            return Question("account", "Which customer do you mean?")
         return None
 
     def _name_part(self, text: str) -> str | None:
