@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from aios.cli import users as users_cli
 from aios.cli.main import app
+from aios.limits import MAX_REASON_CHARS
 from aios.loopback import free_port
 from connectors.demo import _planted
 
@@ -202,6 +203,22 @@ def test_approvals_listed_and_decided_from_the_terminal(runtime, users, demo_set
     assert [(a["id"], a["status"], a["decided_by"]) for a in shown] == [
         (approval_id, "approved", "dave")
     ]
+
+
+def test_a_rejection_from_the_terminal_keeps_its_reason(runtime, users, demo_settings):
+    asked = list(runtime.assistant.handle("cli-rj", users["alice"], "refund $600 on INV-2131"))
+    approval_id = asked[1].approval_id
+    decide = ["approvals", "decide", approval_id, "--as", "dave"]
+    for bad in (["--reason", "fine"], ["--reject", "--reason", "x" * (MAX_REASON_CHARS + 1)]):
+        refused = runner.invoke(app, [*decide, *bad])
+        assert refused.exit_code == 2 and "--reason" in refused.output
+    rejected = runner.invoke(app, [*decide, "--reject", "--reason", "Over the limit."])
+    assert rejected.exit_code == 0, rejected.output
+    assert "Rejected by dave: Over the limit" in rejected.output
+    [shown] = json.loads(runner.invoke(app, ["approvals", "list", "--all", "--json"]).output)
+    assert (shown["status"], shown["rejection_reason"]) == ("rejected", "Over the limit.")
+    [told] = runtime.assistant.notices("cli-rj", users["alice"])
+    assert "was rejected by dave: Over the limit. Nothing was changed" in told.text
 
 
 def test_bench_safety_reports_no_harm(demo_settings):
