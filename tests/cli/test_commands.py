@@ -313,3 +313,14 @@ def test_policy_check_works_out_running_totals_for_a_hypothetical(demo_settings)
     assert json.loads(in_plan.output)["decision"]["rule"] == "refunds-per-invoice-above-500"
     bad = runner.invoke(app, [*base, "--earlier", "{}"])
     assert bad.exit_code == 2 and "must be a JSON list" in bad.output
+
+
+def test_ingesting_a_path_that_is_not_there_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
+    missing = tmp_path / "no-such-notes.md"
+    ingest = ["knowledge", "ingest", str(missing), "--knowledge-dir", str(tmp_path)]
+    result = runner.invoke(app, ingest)
+    assert result.exit_code == 2, result.output
+    assert "No such file or folder" in result.output and "no-such-notes.md" in result.output
+    assert "added" not in result.output
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())
