@@ -24,7 +24,6 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
 from aios.api.auth import Caller, KeyRates
-from aios.api.docs import serve_docs
 from aios.api.errors import ApiError, code_of, problem
 from aios.api.idempotency import LEASE_S, Idempotency, Replay, recovered
 from aios.api.metrics import ApiMetrics
@@ -54,6 +53,7 @@ from aios.ops.queries import masked_for
 from aios.ops.routes import ops_router
 from aios.voice.calls import Sessions, calls_router
 from aios.voice.routes import voice_router
+from connectors.docs import serve_docs
 
 WIDGET = Path(__file__).parent / "static" / "widget.js"
 log = logging.getLogger(__name__)
