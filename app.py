@@ -22,8 +22,13 @@ from typing import Any, Literal
 import chainlit as cl
 import chainlit.config
 import chainlit.server
+import jwt
 import numpy as np
+from chainlit.auth.cookie import get_token_from_cookies
+from chainlit.auth.jwt import decode_jwt
 from chainlit.utils import utc_now
+from starlette.requests import Request
+from starlette.responses import Response
 
 from aios.approvals import Approval
 from aios.approvals.related import Related
@@ -40,6 +45,7 @@ from aios.assistant.events import (
 )
 from aios.assistant.service import Assistant
 from aios.assistant.threads import iterate_in_thread
+from aios.audit import AuditUnavailable
 from aios.direct import DirectCalls
 from aios.identity import User
 from aios.voice.audio import AudioError, Speech
@@ -148,11 +154,28 @@ async def _notices_forever(session: str, me: User) -> None:
 
 @cl.password_auth_callback
 async def sign_in(username: str, password: str) -> cl.User | None:
-    user = await asyncio.to_thread(login.check, runtime().users, username, password)
+    made = runtime()
+    user = await asyncio.to_thread(login.check, made.users, made.toolbox.trail, username, password)
     if user is None:
         return None
     name = user.display_name or user.name
     return cl.User(identifier=user.name, display_name=f"{name} ({user.role})")
+
+
+@cl.on_logout
+async def sign_out(request: Request, _response: Response) -> dict[str, bool]:
+    """Chainlit has cleared the sign-in cookie; the trail learns whose it was."""
+    token = get_token_from_cookies(dict(request.cookies))
+    try:
+        name = decode_jwt(token).identifier if token else None
+    except jwt.InvalidTokenError:
+        name = None  # expired or forged: nobody known was signed in with it
+    if name is not None:
+        try:
+            await asyncio.to_thread(login.signed_out, runtime().toolbox.trail, name)
+        except AuditUnavailable:
+            log.exception("sign-out of %s is not on the audit trail", name)
+    return {"success": True}  # what Chainlit answers without this callback
 
 
 @cl.set_starters

@@ -196,12 +196,17 @@ class DirectCalls:
         return self.policy.decide(request)
 
     def decided(
-        self, approval: Approval, approver: User, answer: Literal["approve", "reject"]
+        self,
+        approval: Approval,
+        approver: User,
+        answer: Literal["approve", "reject"],
+        reason: str | None = None,
     ) -> dict[str, Any] | None:
-        """Take ``approver``'s decision on a direct call's request; when approved, carry it
-        out and return the system's answer. ApprovalRefused says why a decision is refused
-        (the requester themselves, the wrong role, already decided); ConnectorError when the
-        system refuses the write (recorded as the request's outcome too)."""
+        """Take ``approver``'s decision on a direct call's request (a rejection with its
+        ``reason``, if any); when approved, carry it out and return the system's answer.
+        ApprovalRefused says why a decision is refused (the requester themselves, the wrong
+        role, already decided); ConnectorError when the system refuses the write (recorded as
+        the request's outcome too)."""
         if approval.status is not ApprovalStatus.PENDING and approval.outcome is not None:
             # Decided and carried out (or refused) before: a second decision does nothing.
             # Without an outcome the carrying out was cut short, and a retry finishes it.
@@ -211,7 +216,7 @@ class DirectCalls:
                 f"Request {approval.id} was already {approval.status.value}{by}: "
                 f"{approval.outcome}",
             )
-        decided = self.ledger.decide(approval.id, approver, answer, approval.arguments)
+        decided = self.ledger.decide(approval.id, approver, answer, approval.arguments, reason)
         who = Caller(
             actor=approver.name,
             session_id=approval.session_id,
@@ -234,9 +239,12 @@ class DirectCalls:
             by=approver.name,
             role=approver.role,
             args=approval.arguments,
+            # The audit row of a decision carries a rejection's reason, as the gate's does.
+            **({"reason": decided.rejection_reason} if decided.rejection_reason else {}),
         )
         if decided.status is not ApprovalStatus.APPROVED:
-            outcome = f"Rejected by {approver.name}. Nothing was changed."
+            said = decided.decision()
+            outcome = f"{said[:1].upper()}{said[1:]}. Nothing was changed."
             self.ledger.record_outcome(approval.id, outcome)
             return None
         try:

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from connectors.docs import serve_docs
 from connectors.errors import ConnectorError, InvalidInput
 from connectors.idempotency import WriteLookup
 from connectors.operation import Operation
@@ -62,7 +63,12 @@ def create_app(system: System) -> FastAPI:
         title=f"aios stub {system.name.upper()}",
         version="1",
         description=f"The {system.name.upper()} system aios works on, as a JSON API.",
+        # FastAPI's pages load from a CDN: /docs is served from local files instead, and
+        # ReDoc, which no package ships, is left out rather than left blank.
+        docs_url=None,
+        redoc_url=None,
     )
+    serve_docs(app)
 
     @app.exception_handler(ConnectorError)
     async def connector_error(_request: Request, exc: ConnectorError) -> JSONResponse:

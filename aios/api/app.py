@@ -24,7 +24,6 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
 from aios.api.auth import Caller, KeyRates
-from aios.api.docs import serve_docs
 from aios.api.errors import ApiError, code_of, problem
 from aios.api.idempotency import LEASE_S, Idempotency, Replay, recovered
 from aios.api.metrics import ApiMetrics
@@ -54,6 +53,7 @@ from aios.ops.queries import masked_for
 from aios.ops.routes import ops_router
 from aios.voice.calls import Sessions, calls_router
 from aios.voice.routes import voice_router
+from connectors.docs import serve_docs
 
 WIDGET = Path(__file__).parent / "static" / "widget.js"
 log = logging.getLogger(__name__)
@@ -312,7 +312,8 @@ def create_app(
     async def decide_approval(
         approval_id: str, body: ApprovalDecisionIn, request: Request, user: Caller
     ) -> TurnOut:
-        """Approve or reject someone else's request; their conversation then carries it out."""
+        """Approve or reject someone else's request; their conversation then carries it out.
+        A rejection may give a ``reason``: kept on the request and told to the requester."""
         approval = runtime.ledger.get(approval_id)
         if approval is None:
             raise ApiError(404, "not_found", f"There is no approval request {approval_id}.")
@@ -320,7 +321,7 @@ def create_app(
             raise ApiError(403, "not_allowed", refused)
         session_id = approval.session_id
         run = lambda: runtime.assistant.resume(  # noqa: E731
-            session_id, user, body.answer, expected=approval_id
+            session_id, user, body.answer, body.reason, expected=approval_id
         )
         return await play(request, session_id, user, None, run)  # type: ignore[no-any-return]
 

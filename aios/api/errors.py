@@ -27,7 +27,7 @@ _TITLES = {
 }
 
 CODES: dict[str, str] = {
-    "unauthorized": "no valid API key (401)",
+    "unauthorized": "no valid API key, or a wrong user name or password at sign-in (401)",
     "origin_not_allowed": "the key may not be used from this page's origin (403)",
     "not_allowed": "the caller may not do this, e.g. approve their own request (403)",
     "not_found": "no such session, approval, example or route (404)",
@@ -50,7 +50,8 @@ CODES: dict[str, str] = {
     "invalid_message": "a call's message is not one the protocol knows (400)",
     "frame_too_large": "a call's text message is over its limit (413)",
     "too_many_utterances": "a call says too much at once (429)",
-    "rate_limited": "over the key's request rate; see Retry-After (429)",
+    "rate_limited": "over the key's request rate, or too many failed sign-ins; see "
+    "Retry-After (429)",
     "internal": "something failed on our side; nothing was lost (500)",
 }
 """Every ``code`` an error of the API carries, and what it means: the one documented set

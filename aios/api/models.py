@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from aios.approvals import Approval
 from aios.assistant.events import Event
-from aios.limits import MAX_MESSAGE_CHARS
+from aios.limits import MAX_MESSAGE_CHARS, MAX_REASON_CHARS
 
 MAX_TEXT = MAX_MESSAGE_CHARS  # the assistant's own limit: the API accepts what it can handle
 
@@ -35,6 +35,20 @@ class DecisionIn(BaseModel):
 
 class ApprovalDecisionIn(BaseModel):
     answer: Literal["approve", "reject"]
+    reason: str | None = Field(
+        None,
+        max_length=MAX_REASON_CHARS,
+        description="For reject: why, in the approver's words. It is kept on the request "
+        "(``rejection_reason``) and told to the requester with the decision. Refused with "
+        "approve.",
+    )
+
+    @model_validator(mode="after")
+    def _reason_only_to_reject(self) -> ApprovalDecisionIn:
+        # An approval's reason would be kept nowhere: refuse it rather than drop it silently.
+        if self.answer == "approve" and self.reason:
+            raise ValueError("reason is for reject only")
+        return self
 
 
 class SessionOut(BaseModel):

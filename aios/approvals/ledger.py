@@ -152,15 +152,23 @@ class ApprovalLedger:
             return f"Only a user with the {approval.required_role} role can approve this."
         return None
 
-    def decide(self, ident: str, user: User, answer: Answer, args: dict[str, object]) -> Approval:
+    def decide(
+        self,
+        ident: str,
+        user: User,
+        answer: Answer,
+        args: dict[str, object],
+        reason: str | None = None,
+    ) -> Approval:
         """Take ``user``'s decision on exactly ``args``; ApprovalRefused says why not (and the
-        refusal is audited: who tried what is as telling as who succeeded).
+        refusal is audited: who tried what is as telling as who succeeded). A rejection keeps
+        ``reason``, the approver's words for the requester; an approval has none to keep.
 
         Deciding again the same way is accepted (a retry after a crash); anything else on a
         decided request is refused.
         """
         try:
-            return self._decide(ident, user, answer, args)
+            return self._decide(ident, user, answer, args, reason)
         except ApprovalRefused as refused:
             found = self.get(ident)
             self._audit(
@@ -174,7 +182,14 @@ class ApprovalLedger:
             )
             raise
 
-    def _decide(self, ident: str, user: User, answer: Answer, args: dict[str, object]) -> Approval:
+    def _decide(
+        self,
+        ident: str,
+        user: User,
+        answer: Answer,
+        args: dict[str, object],
+        reason: str | None,
+    ) -> Approval:
         approval = self.get(ident)
         if approval is None:
             raise ApprovalRefused("not_found", f"There is no approval request {ident}.")
@@ -189,7 +204,10 @@ class ApprovalLedger:
                 "arguments_changed",
                 "The request changed after approval was asked for; nothing was approved.",
             )
-        self._transition(approval, _DECIDED[answer], decided_by=user.name, role=user.role)
+        why = ((reason or "").strip() or None) if answer == "reject" else None
+        self._transition(
+            approval, _DECIDED[answer], decided_by=user.name, role=user.role, rejection_reason=why
+        )
         decided = self.get(ident)
         assert decided is not None
         if decided.status is ApprovalStatus.PENDING:
@@ -290,9 +308,10 @@ class ApprovalLedger:
         *,
         decided_by: str | None,
         role: str | None = None,
+        rejection_reason: str | None = None,
     ) -> None:
         values = {"decided_by": decided_by, "decided_role": role, "decided_at": self.clock()}
-        self._update_pending(approval, status=status, **values)
+        self._update_pending(approval, status=status, rejection_reason=rejection_reason, **values)
 
     def _escalate(self, approval: Approval, role: str, now: datetime) -> None:
         self._update_pending(

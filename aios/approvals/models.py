@@ -56,6 +56,7 @@ class ApprovalRow(SQLModel, table=True):
     decided_by: str | None = None
     decided_role: str | None = None
     decided_at: datetime | None = None
+    rejection_reason: str | None = Column(default=None, sa_type=Text)
     outcome: str | None = Column(default=None, sa_type=Text)
     executed: str | None = Column(default=None, max_length=16)
     requester_notified: bool = False
@@ -81,6 +82,11 @@ class Approval(BaseModel):
     decided_by: str | None = None
     decided_role: str | None = None
     decided_at: datetime | None = None
+    rejection_reason: str | None = Field(
+        None,
+        description="The approver's own words on why they rejected it, when they gave any "
+        "(the policy rule's reason for asking is ``reason``).",
+    )
     outcome: str | None = Field(None, description="What happened after the decision.")
     executed: Execution | None = Field(
         None,
@@ -99,9 +105,16 @@ class Approval(BaseModel):
     def from_row(cls, row: ApprovalRow) -> Approval:
         return cls.model_validate({**row.model_dump(), "arguments": json.loads(row.arguments)})
 
-    def standing(self) -> str:
-        """The decision and, once it ran, what came of it: ``approved, then failed``."""
+    def decision(self) -> str:
+        """Who decided and how, with a rejection's reason: ``rejected by erin: over the limit``."""
         decided = self.status.value + (f" by {self.decided_by}" if self.decided_by else "")
+        return (
+            f"{decided}: {self.rejection_reason.rstrip('.')}" if self.rejection_reason else decided
+        )
+
+    def standing(self) -> str:
+        """The decision and, once it ran, what came of it: ``approved by dave, but it failed``."""
+        decided = self.decision()
         if self.executed is Execution.FAILED:
             return f"{decided}, but it failed"
         if self.executed is Execution.SUCCEEDED:

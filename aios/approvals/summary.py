@@ -52,10 +52,11 @@ def standing_line(approval: Approval, now: datetime) -> str:
 def notice_text(approval: Approval) -> str:
     """What the requester is told of a decided request, once: the decision, who took it and
     why, and what came of it. The outcome was said by the run that carried the decision out
-    ("Rejected by erin: …"), which names the decider again; that is not said twice."""
+    ("Rejected by erin: …"), which names the decider and the reason again; neither is said
+    twice."""
     told = f"Your request {approval.id} ({approval.description}) was {approval.standing()}"
     outcome = (approval.outcome or "").strip()
-    said_already = f"{approval.status.value} by {approval.decided_by}"
+    said_already = approval.decision().lower()
     if approval.decided_by and outcome.lower().startswith(said_already):
         outcome = outcome[len(said_already) :].lstrip()
     if not outcome or outcome[0] in ".:;,":

@@ -227,7 +227,7 @@ class Assistant:
             yield DoneEvent(status="awaiting_confirmation")
             return
         try:
-            self._check(pending, user, answer)
+            self._check(pending, user, answer, text)
         except ApprovalRefused as refused_by_ledger:
             yield ErrorEvent(code=refused_by_ledger.code, message=refused_by_ledger.message)
             yield DoneEvent(status="awaiting_confirmation")
@@ -356,8 +356,11 @@ class Assistant:
         except SessionBusy:
             log.info("session %s is busy; the next sweep recovers it", session_id)
 
-    def _check(self, pending: ConfirmationRequired, user: User, answer: Answer) -> None:
-        """Raise ApprovalRefused unless ``user`` may give ``answer``; take it into the ledger."""
+    def _check(
+        self, pending: ConfirmationRequired, user: User, answer: Answer, text: str | None
+    ) -> None:
+        """Raise ApprovalRefused unless ``user`` may give ``answer``; take it into the ledger
+        (with ``text``, a rejection's reason)."""
         requester = pending.requester
         if pending.approval_id is None or user.name == requester:
             if user.name != requester:
@@ -379,7 +382,7 @@ class Assistant:
             raise ApprovalRefused(
                 "not_allowed", f"Only {requester}, who asked for this, can change it."
             )
-        self.ledger.decide(pending.approval_id, user, answer, pending.args)
+        self.ledger.decide(pending.approval_id, user, answer, pending.args, text)
 
     def _resumed(
         self, session_id: str, thread: str, user: User, decision: Decision

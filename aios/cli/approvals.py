@@ -18,6 +18,7 @@ from aios.cli.chat import render
 from aios.cli.tools import direct_user, open_direct_calls
 from aios.cli.users import directory
 from aios.direct import is_direct
+from aios.limits import MAX_REASON_CHARS
 from aios.policy import load_policy
 from aios.settings import Settings
 from connectors.clock import utc_now
@@ -57,8 +58,7 @@ def list_approvals(
     for approval in found:
         table.add_row(
             approval.id,
-            approval.status.value
-            + (f", then {approval.executed.value}" if approval.executed else ""),
+            _status(approval),
             approval.requester,
             approval.required_role + (f" (escalated {approval.level}x)" if approval.level else ""),
             _due(approval, now),
@@ -72,12 +72,24 @@ def decide(
     approval_id: str = typer.Argument(help="The request, e.g. AP-1A2B3C4D5E6F."),
     user: str = typer.Option(..., "--as", help="Who decides: a user holding the approver role."),
     reject: bool = typer.Option(False, "--reject", help="Reject instead of approving."),
+    reason: str | None = typer.Option(
+        None,
+        "--reason",
+        help=f"With --reject: why, in your words (at most {MAX_REASON_CHARS} characters). "
+        "It is kept on the request and told to the requester.",
+    ),
 ) -> None:
     """Approve (or --reject) a request; the requester's conversation then carries it out."""
+    if reason is not None and not reject:
+        raise typer.BadParameter("a reason goes with --reject only", param_hint="--reason")
+    if reason is not None and len(reason) > MAX_REASON_CHARS:
+        raise typer.BadParameter(
+            f"at most {MAX_REASON_CHARS} characters, not {len(reason)}", param_hint="--reason"
+        )
     settings = Settings()
     answer: Literal["approve", "reject"] = "reject" if reject else "approve"
     if is_direct(approval_id_session(settings, approval_id)):
-        _decide_direct(settings, approval_id, user, answer)
+        _decide_direct(settings, approval_id, user, answer, reason)
         return
     with console.status("Loading the assistant…"):
         runtime = build_runtime(settings)
@@ -88,7 +100,10 @@ def decide(
     if approval is None:
         raise typer.BadParameter(f"unknown approval request {approval_id!r}")
     failed = False
-    for event in runtime.assistant.resume(approval.session_id, me, answer, expected=approval_id):
+    decided = runtime.assistant.resume(
+        approval.session_id, me, answer, reason, expected=approval_id
+    )
+    for event in decided:
         render(event)
         failed = failed or event.type == "error"
     if failed:
@@ -114,7 +129,11 @@ def approval_id_session(settings: Settings, approval_id: str) -> str:
 
 
 def _decide_direct(
-    settings: Settings, approval_id: str, user: str, answer: Literal["approve", "reject"]
+    settings: Settings,
+    approval_id: str,
+    user: str,
+    answer: Literal["approve", "reject"],
+    reason: str | None,
 ) -> None:
     """A request filed by `aios tools call`: no conversation waits on it, so the decision
     carries it out here, as the approver on the requester's behalf."""
@@ -123,7 +142,7 @@ def _decide_direct(
         me = direct_user(settings, user)
         approval = direct.ledger.get(approval_id)
         assert approval is not None
-        result = direct.decided(approval, me, answer)
+        result = direct.decided(approval, me, answer, reason)
     except ApprovalRefused as refused:
         console.print(f"[red]{refused.code}[/]: {escape(refused.message)}")
         raise typer.Exit(1) from None
@@ -136,10 +155,20 @@ def _decide_direct(
     finally:
         direct.toolbox.connectors.close()
     if result is None:
-        console.print(f"{approval_id} rejected by {me.name}; nothing was changed.")
+        rejected = direct.ledger.get(approval_id)
+        assert rejected is not None
+        console.print(f"{approval_id} {escape(rejected.decision())}; nothing was changed.")
         return
     console.print(f"{approval_id} approved by {me.name} and carried out:")
     typer.echo(json.dumps(result, indent=2, default=str))
+
+
+def _status(approval: Approval) -> str:
+    """The state, what came of running it, and a rejection's reason (as it was given)."""
+    status = approval.status.value + (
+        f", then {approval.executed.value}" if approval.executed else ""
+    )
+    return status + (f": {escape(approval.rejection_reason)}" if approval.rejection_reason else "")
 
 
 def _due(approval: Approval, now: datetime) -> str:

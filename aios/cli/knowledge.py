@@ -84,6 +84,11 @@ def ingest(
     if not knowledge_dir.is_dir():
         console.print(f"[red]No knowledge folder at {escape(str(knowledge_dir))}[/red]")
         raise typer.Exit(2)
+    # A path that is not there would otherwise ingest nothing and report "added 0".
+    if missing := [p for p in paths or [] if not p.exists()]:
+        for path in missing:
+            console.print(f"[red]No such file or folder: {escape(str(path))}[/red]")
+        raise typer.Exit(2)
     with _knowledge(ctx) as base:
         columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, transient=True, disable=as_json) as progress:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
+from aios.audit import AuditTrail, AuditUnavailable
 from aios.identity import User
 from aios.users.directory import ApiKey, UserDirectory
-from aios.users.sign_in import SignIns, username_of
-
-_UNKNOWN = "unknown"
-"""The actor of a failed sign-in whose typed name is blank (the actor is the name typed)."""
+from aios.users.sign_in import SignIns
+from aios.users.sign_in_trail import SignInTrail
 
 
 @dataclass(frozen=True)
@@ -51,28 +48,24 @@ class PageSignIn:
         channel: str,
     ) -> None:
         self.directory = directory
-        self.trail = trail
         self.lifetime = lifetime
-        self.channel = channel
         # Every key this sign-in makes is labelled so: sign-out revokes those and no other.
         self.label = f"{channel} sign-in"
         self.sign_ins = SignIns(directory)
+        self.entries = SignInTrail(trail, channel)
 
     def sign_in(self, typed_name: str, password: str, client: str | None) -> SignedIn:
         """A new short-lived key for the user whose password this is; SignInRefused if it is
         not, or the user or ``client`` is locked out (nothing is checked then)."""
         attempt = self.sign_ins.attempt(typed_name, password, client)
         if attempt.user is None:
-            name = username_of(typed_name)[:64] or _UNKNOWN
-            details: dict[str, Any] = {"locked_until": attempt.locked_until}
-            self._record("user.sign_in_failed", name, f"{self.channel}-sign-in", client, details)
+            self.entries.failed(typed_name, client, attempt.locked_until)
             until = attempt.locked_until
             raise SignInRefused(until - self.sign_ins.clock() if until is not None else None)
         user = attempt.user
         key, token = self.directory.add_key(user.name, self.label, lifetime=self.lifetime)
         try:
-            details = {"key_id": key.id, "role": user.role, "expires_at": key.expires_at}
-            self._record("user.signed_in", user.name, key.id, client, details)
+            self.entries.signed_in(user, key.id, client, key_id=key.id, expires_at=key.expires_at)
         except AuditUnavailable:
             # Nobody may hold a key whose making the trail does not show.
             self.directory.revoke_key(key.id)
@@ -84,13 +77,4 @@ class PageSignIn:
         if key.label != self.label:
             raise NotASignInKey(key.id)
         self.directory.revoke_key(key.id)
-        self._record("user.signed_out", user.name, key.id, client, {"key_id": key.id})
-
-    def _record(
-        self, kind: str, actor: str, session: str, client: str | None, details: dict[str, Any]
-    ) -> None:
-        arguments = {"channel": self.channel, "client": client, **details}
-        event = AuditEvent(
-            kind=kind, actor=actor, session_id=session, step="page_sign_in", arguments=arguments
-        )
-        self.trail.append(event)
+        self.entries.signed_out(user.name, key.id, client, key_id=key.id)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from aios.api.app import create_app
 from aios.api.store import open_api_store
-from aios.limits import MAX_MESSAGE_CHARS
+from aios.limits import MAX_MESSAGE_CHARS, MAX_REASON_CHARS
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
 
@@ -158,6 +158,39 @@ def test_four_eyes_over_the_api(api, keys, rows):
         "/v1/approvals/AP-NOPE/decision", json={"answer": "approve"}, headers=_as(keys, "dave")
     )
     assert unknown.status_code == 404
+
+
+def test_a_rejection_over_the_api_keeps_its_reason_and_tells_the_requester(api, keys, rows):
+    session = _session(api, keys)
+    asked = api.post(
+        f"/v1/sessions/{session}/messages",
+        json={"text": f"refund $600 on {planted.PLATINUM_PAID_INVOICE}"},
+        headers=_as(keys, "alice"),
+    ).json()
+    approval_id = asked["events"][1]["approval_id"]
+    decision = f"/v1/approvals/{approval_id}/decision"
+    for bad in (
+        {"answer": "approve", "reason": "fine"},
+        {"answer": "reject", "reason": "x" * (MAX_REASON_CHARS + 1)},
+    ):
+        refused = api.post(decision, json=bad, headers=_as(keys, "dave"))
+        assert (refused.status_code, refused.json()["code"]) == (422, "invalid_input")
+    said = api.post(
+        decision,
+        json={"answer": "reject", "reason": "Over the goodwill limit."},
+        headers=_as(keys, "dave"),
+    ).json()
+    assert said["status"] == "cancelled"
+    assert _refunds(rows, planted.PLATINUM_PAID_INVOICE, 60000) == []
+    [mine] = api.get("/v1/approvals", headers=_as(keys, "alice")).json()["mine"]
+    assert (mine["status"], mine["rejection_reason"]) == ("rejected", "Over the goodwill limit.")
+    told = api.post(
+        f"/v1/sessions/{session}/messages", json={"text": "hi"}, headers=_as(keys, "alice")
+    ).json()
+    notices = [e["text"] for e in told["events"] if "rejected by dave" in e.get("text", "")]
+    assert len(notices) == 1
+    assert "rejected by dave: Over the goodwill limit. Nothing" in notices[0]
+    assert notices[0].count("goodwill") == 1  # the outcome repeats the reason; said once
 
 
 @pytest.mark.parametrize(

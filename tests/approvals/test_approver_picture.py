@@ -89,6 +89,9 @@ def test_a_rejection_reaches_the_requester_once_with_its_reason(runtime, users):
     assert list(runtime.assistant.notices(approval.session_id, alice)) == []  # once
     [decided] = [r for r in runtime.toolbox.trail.records() if r.kind == "approval.decided"]
     assert decided.arguments["reason"] == "Already refunded in full by bank transfer."
+    # The ledger keeps it on the request, apart from the outcome's words.
+    kept = runtime.ledger.get(approval.id)
+    assert kept.rejection_reason == "Already refunded in full by bank transfer."
 
 
 def test_a_rejection_without_a_reason_is_told_once_too(runtime, users):
@@ -98,3 +101,11 @@ def test_a_rejection_without_a_reason_is_told_once_too(runtime, users):
     list(runtime.assistant.resume(approval.session_id, dave, "reject", None))
     [told] = runtime.assistant.notices(approval.session_id, alice)
     assert told.text.endswith("was rejected by dave. Nothing was changed by that step.")
+    assert runtime.ledger.get(approval.id).rejection_reason is None
+
+
+def test_an_approval_keeps_no_reason(runtime, users):
+    alice, dave = users["alice"], users["dave"]
+    approval = _asks_for_900(runtime, alice)
+    decided = runtime.ledger.decide(approval.id, dave, "approve", approval.arguments, "fine")
+    assert (decided.status.value, decided.rejection_reason) == ("approved", None)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from aios.cli import users as users_cli
 from aios.cli.main import app
+from aios.limits import MAX_REASON_CHARS
 from aios.loopback import free_port
 from connectors.demo import _planted
 
@@ -204,6 +205,22 @@ def test_approvals_listed_and_decided_from_the_terminal(runtime, users, demo_set
     ]
 
 
+def test_a_rejection_from_the_terminal_keeps_its_reason(runtime, users, demo_settings):
+    asked = list(runtime.assistant.handle("cli-rj", users["alice"], "refund $600 on INV-2131"))
+    approval_id = asked[1].approval_id
+    decide = ["approvals", "decide", approval_id, "--as", "dave"]
+    for bad in (["--reason", "fine"], ["--reject", "--reason", "x" * (MAX_REASON_CHARS + 1)]):
+        refused = runner.invoke(app, [*decide, *bad])
+        assert refused.exit_code == 2 and "--reason" in refused.output
+    rejected = runner.invoke(app, [*decide, "--reject", "--reason", "Over the limit."])
+    assert rejected.exit_code == 0, rejected.output
+    assert "Rejected by dave: Over the limit" in rejected.output
+    [shown] = json.loads(runner.invoke(app, ["approvals", "list", "--all", "--json"]).output)
+    assert (shown["status"], shown["rejection_reason"]) == ("rejected", "Over the limit.")
+    [told] = runtime.assistant.notices("cli-rj", users["alice"])
+    assert "was rejected by dave: Over the limit. Nothing was changed" in told.text
+
+
 def test_bench_safety_reports_no_harm(demo_settings):
     # A small run of every drill but the crash one (tests/governance runs that in full).
     args = ["bench", "safety", "--rows", "300", "--tamperings", "40", "--no-crash"]
@@ -296,3 +313,14 @@ def test_policy_check_works_out_running_totals_for_a_hypothetical(demo_settings)
     assert json.loads(in_plan.output)["decision"]["rule"] == "refunds-per-invoice-above-500"
     bad = runner.invoke(app, [*base, "--earlier", "{}"])
     assert bad.exit_code == 2 and "must be a JSON list" in bad.output
+
+
+def test_ingesting_a_path_that_is_not_there_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIOS_DATA_DIR", str(tmp_path / "data"))
+    missing = tmp_path / "no-such-notes.md"
+    ingest = ["knowledge", "ingest", str(missing), "--knowledge-dir", str(tmp_path)]
+    result = runner.invoke(app, ingest)
+    assert result.exit_code == 2, result.output
+    assert "No such file or folder" in result.output and "no-such-notes.md" in result.output
+    assert "added" not in result.output
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())

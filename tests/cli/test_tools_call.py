@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from aios.approvals import ApprovalStatus, open_ledger
 from aios.audit import open_trail
+from aios.cli import approvals as approvals_cli
 from aios.cli.main import app
 from aios.policy import load_policy
 from connectors.crm.models import Note
@@ -127,15 +128,29 @@ def test_four_eyes_files_a_request_that_another_person_carries_out(demo_settings
     assert [(r.actor, r.on_behalf_of, r.approval_id) for r in written] == [("dave", "alice", ident)]
 
 
-def test_a_rejected_request_changes_nothing(demo_settings, rows):
+def test_a_rejected_request_changes_nothing(demo_settings, rows, monkeypatch):
     invoice = planted.PLATINUM_PAID_INVOICE
     args = {"invoice_id": invoice, "amount": "700.00", "reason": "goodwill"}
     ident = _call("erp.create_refund", args, "--user", "bob").output.strip().splitlines()[-1]
-    rejected = runner.invoke(app, ["approvals", "decide", ident, "--as", "dave", "--reject"])
+    decide = ["approvals", "decide", ident, "--as", "dave", "--reject"]
+    rejected = runner.invoke(app, [*decide, "--reason", "No goodwill on paid invoices."])
     assert rejected.exit_code == 0, rejected.output
+    assert "rejected by dave: No goodwill on paid invoices; nothing" in rejected.output
     assert _refunds(rows, invoice, 70000) == []
     ledger = open_ledger(demo_settings, load_policy(demo_settings.policy_file))
-    assert ledger.get(ident).status is ApprovalStatus.REJECTED
+    decided = ledger.get(ident)
+    assert decided.status is ApprovalStatus.REJECTED
+    assert decided.rejection_reason == "No goodwill on paid invoices."
+    assert decided.outcome == "Rejected by dave: No goodwill on paid invoices. Nothing was changed."
+    [row] = [
+        r
+        for r in open_trail(demo_settings).records(session_id=decided.session_id)
+        if r.kind == "approval.decided"
+    ]
+    assert row.arguments["reason"] == "No goodwill on paid invoices."
+    monkeypatch.setattr(approvals_cli.console, "width", 200)  # one reason, one line
+    listed = runner.invoke(app, ["approvals", "list", "--all"])
+    assert "rejected: No goodwill on paid invoices." in listed.output
 
 
 def test_a_write_not_on_record_is_said_so_and_reconciled(demo_settings, rows):

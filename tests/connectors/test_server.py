@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from connectors.registry import default_registry
@@ -47,3 +49,17 @@ def test_health(systems):
         "status": "ok",
         "system": "crm",
     }
+
+
+def test_the_docs_page_loads_its_assets_from_the_server_itself(systems):
+    client = TestClient(create_app(systems["crm"]))
+    page = client.get("/docs")
+    assert page.status_code == 200 and "aios stub CRM" in page.text
+    loaded = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", page.text)
+    assert "/docs/assets/swagger-ui-bundle.js" in loaded
+    assert [url for url in loaded if "://" in url] == []  # no CDN: it works offline
+    for url in loaded:
+        served = client.get(url)
+        assert served.status_code == 200 and served.content, url
+    assert "SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").text
+    assert client.get("/redoc").status_code == 404  # a page that would stay blank is not served

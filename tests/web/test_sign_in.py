@@ -16,6 +16,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from aios.audit import AuditTrail, open_trail
+from aios.audit.trail import AuditFilter
 from aios.cli.main import app
 from aios.db import open_database
 from aios.policy import load_policy
@@ -39,32 +41,37 @@ class Clock:
 
 
 @pytest.fixture
+def trail(demo_settings) -> AuditTrail:
+    return open_trail(demo_settings)
+
+
+@pytest.fixture
 def directory(demo_settings) -> UserDirectory:
     roles = load_policy(demo_settings.policy_file).policy.roles
     return UserDirectory(open_database(demo_settings, "state"), roles, hasher=CHEAP)
 
 
-def test_demo_operators_sign_in_with_the_demo_password_and_nothing_else(directory):
-    assert login.check(directory, "alice", "demo").name == "alice"
-    assert login.check(directory, " Alice@example.com", "demo").name == "alice"
-    assert login.check(directory, "alice", "Demo") is None
-    assert login.check(directory, "mallory", "demo") is None
+def test_demo_operators_sign_in_with_the_demo_password_and_nothing_else(directory, trail):
+    assert login.check(directory, trail, "alice", "demo").name == "alice"
+    assert login.check(directory, trail, " Alice@example.com", "demo").name == "alice"
+    assert login.check(directory, trail, "alice", "Demo") is None
+    assert login.check(directory, trail, "mallory", "demo") is None
     with Session(directory.engine) as session:
         stored = session.get(UserRow, "alice").password_hash
     assert stored.startswith("$argon2id$") and "demo" not in stored
 
 
-def test_a_user_added_later_has_no_password_until_one_is_set(directory):
+def test_a_user_added_later_has_no_password_until_one_is_set(directory, trail):
     directory.add("jo", "agent")
-    assert login.check(directory, "jo", "demo") is None
-    assert login.check(directory, "jo", "") is None
+    assert login.check(directory, trail, "jo", "demo") is None
+    assert login.check(directory, trail, "jo", "") is None
     set_it = runner.invoke(app, ["users", "set-password", "jo", "--stdin"], input="jo's long one\n")
     assert set_it.exit_code == 0, set_it.output
-    assert login.check(directory, "jo", "jo's long one").name == "jo"
+    assert login.check(directory, trail, "jo", "jo's long one").name == "jo"
     assert "jo" not in directory.with_demo_password()
 
 
-def test_set_password_replaces_the_demo_password(directory):
+def test_set_password_replaces_the_demo_password(directory, trail):
     assert "alice" in directory.with_demo_password()
     short = runner.invoke(app, ["users", "set-password", "alice", "--stdin"], input="short\n")
     assert short.exit_code != 0
@@ -73,8 +80,8 @@ def test_set_password_replaces_the_demo_password(directory):
         app, ["users", "set-password", "alice"], input="correct horse\ncorrect horse\n"
     )
     assert prompted.exit_code == 0, prompted.output
-    assert login.check(directory, "alice", "demo") is None
-    assert login.check(directory, "alice", "correct horse").name == "alice"
+    assert login.check(directory, trail, "alice", "demo") is None
+    assert login.check(directory, trail, "alice", "correct horse").name == "alice"
     assert "alice" not in directory.with_demo_password()
     unknown = runner.invoke(app, ["users", "set-password", "mallory", "--stdin"], input="x" * 12)
     assert unknown.exit_code != 0
@@ -136,11 +143,11 @@ def test_old_failures_are_forgotten(directory):
     assert sign_ins.attempt("carol", "guess", None).locked_until is None
 
 
-def test_the_chat_throttles_by_the_requests_client_address(directory):
+def test_the_chat_throttles_by_the_requests_client_address(directory, trail):
     """``ClientAddress`` is what app.py puts in front of Chainlit's sign-in route."""
 
     def sign_in(request: Request) -> JSONResponse:
-        user = login.check(directory, request.query_params["u"], request.query_params["p"])
+        user = login.check(directory, trail, request.query_params["u"], request.query_params["p"])
         return JSONResponse({"user": user.name if user else None})
 
     client = TestClient(login.ClientAddress(Starlette(routes=[Route("/", sign_in)])))
@@ -200,3 +207,35 @@ def test_chainlit_words_are_laid_over_not_replaced():
     assert form["email"]["label"] == "User name" and form["x"] == 1
     assert words["auth"]["login"]["errors"]["default"] == wording.WRONG_PASSWORD
     assert "LLM" not in words["chat"]["watermark"]
+
+
+def test_the_chats_sign_ins_are_on_the_audit_trail(directory, trail):
+    """The same entries as the voice page's (``SignInTrail``), with the client's address."""
+
+    def sign_in(request: Request) -> JSONResponse:
+        user = login.check(directory, trail, request.query_params["u"], request.query_params["p"])
+        return JSONResponse({"user": user.name if user else None})
+
+    def sign_out(request: Request) -> JSONResponse:
+        login.signed_out(trail, request.query_params["u"])
+        return JSONResponse({})
+
+    routes = [Route("/in", sign_in), Route("/out", sign_out)]
+    client = TestClient(login.ClientAddress(Starlette(routes=routes)))
+    assert client.get("/in", params={"u": "Alice", "p": "not-it"}).json() == {"user": None}
+    assert client.get("/in", params={"u": "alice", "p": "demo"}).json() == {"user": "alice"}
+    client.get("/out", params={"u": "alice"})
+
+    def recorded(kind: str) -> list:
+        return trail.newest(AuditFilter(kind=kind), 10)
+
+    [failed] = recorded("user.sign_in_failed")
+    [signed_in] = recorded("user.signed_in")
+    [signed_out] = recorded("user.signed_out")
+    assert (failed.actor, signed_in.actor, signed_out.actor) == ("alice", "alice", "alice")
+    for entry in (failed, signed_in, signed_out):
+        assert entry.arguments["channel"] == "web"
+        assert entry.arguments["client"] == "testclient"  # the address ClientAddress saw
+        assert entry.session_id == login.SESSION
+    assert signed_in.arguments["role"] == "agent"
+    assert trail.verify().ok

@@ -1,6 +1,9 @@
 """Swagger UI at ``/docs`` from files on local disk: FastAPI's own page loads its script and
 style from a CDN, so on a machine without internet it stays blank. The assets come from the
 ``swagger-ui-bundle-v2`` package (Swagger UI 5, which reads OpenAPI 3.1 as FastAPI writes it).
+
+Here, not in aios, because both serve it: the stub CRM/ERP servers (which must not import
+aios) and aios' HTTP API.
 """
 
 from __future__ import annotations
