@@ -15,19 +15,22 @@ import typer
 import uvicorn
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
+from rich.console import Console
 
 from aios import __version__, observability
 from aios.api.auth import KeyRates
 from aios.cli.tools import direct_user, open_direct_calls
 from aios.cli.users import directory
+from aios.db import open_database
 from aios.knowledge.embedder import load_embedder
 from aios.knowledge.index import open_catalog
 from aios.knowledge.retriever import Retriever
 from aios.knowledge.service import KnowledgeBase
 from aios.mcp import http
 from aios.mcp.calls import GovernedCalls
-from aios.mcp.confirmations import ConfirmationSeal
+from aios.mcp.confirmations import Confirmations
 from aios.mcp.documents import Documents
+from aios.mcp.pending import PendingCalls
 from aios.mcp.server import UserOf, build_server
 from aios.policy.masking import load_masker
 from aios.settings import Settings
@@ -37,7 +40,16 @@ CONFIRM_WITHIN = timedelta(minutes=10)
 """How long a confirmation id stays good."""
 
 
+app = typer.Typer(
+    help="aios as a governed MCP server, and the calls it holds for confirmation.",
+    invoke_without_command=True,
+)
+console = Console()
+
+
+@app.callback()
 def mcp(
+    ctx: typer.Context,
     user: str | None = typer.Option(
         None, "--user", help="Over stdio: who acts, a user of the directory (the person here)."
     ),
@@ -49,6 +61,8 @@ def mcp(
 ) -> None:
     """Serve the CRM and ERP operations and the documents to MCP clients, under the policy,
     approvals, masking and audit of a chat turn."""
+    if ctx.invoked_subcommand is not None:
+        return
     settings = Settings()
     if over_http == (user is not None):
         raise typer.BadParameter("give --user NAME (stdio) or --http, one of them")
@@ -74,7 +88,7 @@ def open_server(
 ) -> Server[Any, Any]:
     """The MCP server on ``settings``' systems, trail, policy and documents; ``retriever``
     searches the documents (default: the knowledge base, its model loaded on first use)."""
-    direct = open_direct_calls(settings)
+    pending = open_pending(settings)
     masker = load_masker(settings.masking_file)
     data_dir = settings.ensure_data_dir()
 
@@ -83,9 +97,15 @@ def open_server(
         return base.retriever
 
     documents = Documents(open_catalog(data_dir), retriever or knowledge, masker)
-    seal = ConfirmationSeal(CONFIRM_WITHIN, utc_now)
-    calls = GovernedCalls(direct, seal, documents, masker)
+    calls = GovernedCalls(pending, documents, masker)
     return build_server(calls, documents, user_of, transport, __version__)
+
+
+def open_pending(settings: Settings) -> PendingCalls:
+    """The direct-call path, and the calls held for confirmation in the state database."""
+    direct = open_direct_calls(settings)
+    held = Confirmations(open_database(settings, "state"), CONFIRM_WITHIN, utc_now)
+    return PendingCalls(direct, held)
 
 
 async def _serve_stdio(server: Server[Any, Any]) -> None:
