@@ -211,7 +211,11 @@ class GovernedCalls:
             # Someone else's request is not said to exist: ids are not for guessing.
             message = f"There is no approval request {query.approval_id} of yours."
             return Reply(status="refused", message=message, error=True)
-        view = self._approval_view(approval, user.role)
+        return self.standing(approval, user.role)
+
+    def standing(self, approval: Approval, role: str) -> Reply:
+        """Where ``approval`` stands, as its requester (of ``role``) is told it."""
+        view = self._approval_view(approval, role)
         message = f"Request {approval.id} is {approval.standing()}."
         if approval.outcome and approval.executed is not Execution.SUCCEEDED:
             message += f" {approval.outcome}"  # why it failed, or that nothing was changed
