@@ -3,9 +3,10 @@ tools for any AI assistant, under the rules a chat turn is under.
 
 The caller is a directory user (``--user`` over stdio, an API key over Streamable HTTP); every
 call goes through the direct-call path (``aios.direct``): the policy decides, CONFIRM asks the
-person (MCP elicitation, or a confirmation id for a second call or aios's terminal), APPROVE files a four-eyes
-request, DENY is refused in plain words; results are masked for the user's role, and every call
-is on the audit trail with the client that made it.
+person (MCP elicitation, or a confirmation id answered by a second call or in aios's terminal),
+APPROVE files a four-eyes request (the session is told of its decision), DENY is refused in
+plain words; results are masked for the user's role, and every call is on the audit trail with
+the client that made it.
 
     catalog.py        the tools, derived from the operations' declarations
     confirmations.py  calls held for confirmation, in the state database, answered once
