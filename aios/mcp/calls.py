@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from aios.approvals import Approval, ApprovalStatus, Execution
 from aios.audit import AuditUnavailable
-from aios.direct import Confirm, DirectCalls, Outcome, Status, Via, session_for
+from aios.direct import Confirm, Outcome, Status, Via, session_for
 from aios.identity import User
 from aios.knowledge.retriever import QuestionError
 from aios.mcp.catalog import (
@@ -30,8 +30,9 @@ from aios.mcp.catalog import (
     ApprovalQuery,
     DocumentQuery,
 )
-from aios.mcp.confirmations import ConfirmationRefused, ConfirmationSeal
+from aios.mcp.confirmations import ConfirmationRefused
 from aios.mcp.documents import EMPTY, Documents
+from aios.mcp.pending import PendingCalls
 from aios.policy.masking import Masker
 from aios.toolbox import Caller
 from connectors.errors import ConnectorError, SystemUnavailable
@@ -89,11 +90,9 @@ class Reply(BaseModel):
 
 
 class GovernedCalls:
-    def __init__(
-        self, direct: DirectCalls, seal: ConfirmationSeal, documents: Documents, masker: Masker
-    ) -> None:
-        self.direct = direct
-        self.seal = seal
+    def __init__(self, pending: PendingCalls, documents: Documents, masker: Masker) -> None:
+        self.pending = pending
+        self.direct = pending.direct
         self.documents = documents
         self.masker = masker
 
@@ -108,31 +107,38 @@ class GovernedCalls:
     def _operation(self, request: Request, confirm: Confirm | None) -> Reply:
         args = dict(request.arguments)
         confirmation = args.pop(CONFIRMATION, None)
-        user = request.user
         try:
-            nonce = None
             if confirmation is not None:
-                nonce = self.seal.check(str(confirmation), user.name, request.tool, args)
-        except ConfirmationRefused as refused:
-            self._received(request)
-            self._record(request, "confirmation.refused", args=args, reason=refused.message)
-            return Reply(status="refused", message=refused.message, error=True)
-        try:
+                return self._confirmed(request, str(confirmation), args)
             done = self.direct.call(
-                user,
+                request.user,
                 request.tool,
                 args,
-                confirmed=nonce is not None,
                 confirm=confirm,
-                idempotency_key=request.idempotency_key(nonce),
+                idempotency_key=request.idempotency_key(),
                 via=request.via,
             )
+        except ConfirmationRefused as refused:
+            return Reply(status="refused", message=refused.message, error=True)
         except ConnectorError as exc:
             status: ReplyStatus = "failed" if isinstance(exc, SystemUnavailable) else "refused"
             return Reply(status=status, message=f"{exc.code}: {exc.message}", error=True)
         except AuditUnavailable as exc:
             message = f"audit_unavailable: the audit trail cannot be written ({exc}); "
             return Reply(status="failed", message=message + "nothing was changed.", error=True)
+        return self._reply(request, args, done)
+
+    def _confirmed(self, request: Request, ident: str, args: dict[str, Any]) -> Reply:
+        """The call sent again with its confirmation id: the person agreed, once."""
+        _, done = self.pending.answer(
+            request.user,
+            ident,
+            "confirm",
+            request.via,
+            call=(request.tool, args),
+            refused_in=session_for(request.idempotency_key()),
+        )
+        assert done is not None
         return self._reply(request, args, done)
 
     def _reply(self, request: Request, args: dict[str, Any], done: Outcome) -> Reply:
@@ -144,18 +150,27 @@ class GovernedCalls:
             message = f"{request.user.name} did not confirm {tool}. Nothing was run."
             return Reply(status="declined", message=message)
         if done.status is Status.NEEDS_CONFIRMATION:
-            ident, expires = self.seal.issue(request.user.name, tool, args)
+            held = self.pending.confirmations.issue(
+                request.user.name,
+                tool,
+                args,
+                reason=reason,
+                client=request.client,
+                key_of=request.idempotency_key,
+            )
+            self._record(request, "confirmation.pending", confirmation_id=held.id, args=args)
             message = (
                 f"Needs the person's confirmation ({reason}). Nothing was run. Show them "
                 f"exactly {tool} {json.dumps(args, default=str)}; if they agree, call {tool} "
-                f'again with the same arguments and {CONFIRMATION} "{ident}" before '
-                f"{expires:%H:%M} UTC."
+                f'again with the same arguments and {CONFIRMATION} "{held.id}" before '
+                f"{held.expires_at:%H:%M} UTC (or they answer in aios: aios mcp confirm "
+                f"{held.id})."
             )
             return Reply(
                 status="needs_confirmation",
                 message=message,
-                confirmation_id=ident,
-                expires_at=expires,
+                confirmation_id=held.id,
+                expires_at=held.expires_at,
             )
         if done.status is Status.AWAITING_APPROVAL:
             assert done.approval is not None
@@ -196,7 +211,11 @@ class GovernedCalls:
             # Someone else's request is not said to exist: ids are not for guessing.
             message = f"There is no approval request {query.approval_id} of yours."
             return Reply(status="refused", message=message, error=True)
-        view = self._approval_view(approval, user.role)
+        return self.standing(approval, user.role)
+
+    def standing(self, approval: Approval, role: str) -> Reply:
+        """Where ``approval`` stands, as its requester (of ``role``) is told it."""
+        view = self._approval_view(approval, role)
         message = f"Request {approval.id} is {approval.standing()}."
         if approval.outcome and approval.executed is not Execution.SUCCEEDED:
             message += f" {approval.outcome}"  # why it failed, or that nothing was changed

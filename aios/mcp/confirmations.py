@@ -1,81 +1,224 @@
-"""Confirmation ids for clients that cannot ask the person themselves (no MCP elicitation).
+"""Pending confirmations, for clients that cannot ask the person themselves (no elicitation).
 
-A call the policy holds for confirmation answers with an id; the client shows the person the
-call and, when they agree, sends it again with exactly the same arguments and that id. The id
-names one pending call: the user, the tool and a hash of the arguments, under a MAC only this
-server can make, and when it expires. Nothing is stored: an id for other arguments, another
-tool or another user does not check out, and a replay of the same one runs the same write
-(its idempotency key comes from the id), so it runs once.
+A call the policy holds for confirmation answers with an id; the person agrees (the client
+sends the call again with exactly the same arguments and that id, or they answer in aios's own
+terminal) or declines. Each id names one pending call, kept in the state database: the user,
+the tool, its exact arguments, the idempotency key its write will carry, when it expires and
+where it stands. Any worker (and a restarted one) can take the answer, and only once: the
+answer is a conditional update from pending, so of two answers racing one wins and the other
+is told that the id was used.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import json
+import re
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import Engine, Text, update
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from aios.approvals import args_hash
 
 PREFIX = "CF-"
+_ID = re.compile(rf"^{PREFIX}[0-9a-f]{{32}}$")
+Answer = Literal["confirm", "decline"]
+
+
+class ConfirmationStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class ConfirmationRow(SQLModel, table=True):
+    __tablename__ = "mcp_confirmations"
+
+    id: str = Field(primary_key=True, max_length=40)
+    user_name: str = Field(index=True, max_length=64)
+    tool: str = Field(max_length=120)
+    arguments: str = Field(sa_type=Text)
+    args_hash: str = Field(max_length=64)
+    idempotency_key: str = Field(max_length=64)
+    reason: str = Field(sa_type=Text)
+    client: str = Field(default="", max_length=200)
+    created_at: datetime
+    expires_at: datetime
+    status: str = Field(index=True, max_length=16)
+    decided_at: datetime | None = None
+    decided_via: str | None = Field(default=None, max_length=32)
+    outcome: str | None = Field(default=None, sa_type=Text)
+
+
+class Confirmation(BaseModel):
+    """One call held for its user's confirmation."""
+
+    id: str
+    user: str
+    tool: str
+    arguments: dict[str, Any]
+    idempotency_key: str
+    """What the confirmed write carries: however often it is tried, it is booked once."""
+    reason: str
+    client: str
+    created_at: datetime
+    expires_at: datetime
+    status: ConfirmationStatus
+    decided_at: datetime | None = None
+    decided_via: str | None = None
+    outcome: str | None = None
+
+    @classmethod
+    def from_row(cls, row: ConfirmationRow) -> Confirmation:
+        return cls(
+            **row.model_dump(exclude={"user_name", "arguments", "args_hash", "status"}),
+            user=row.user_name,
+            arguments=json.loads(row.arguments),
+            status=ConfirmationStatus(row.status),
+        )
+
+    def expired(self, now: datetime) -> bool:
+        return self.status is ConfirmationStatus.PENDING and now >= self.expires_at
 
 
 class ConfirmationRefused(Exception):
-    """The id does not confirm this call; the message says why, in plain words."""
+    """The answer is not taken; the message says why, in plain words."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-class ConfirmationSeal:
-    """``key`` is the MAC key (a new one per process by default: ids die with the server);
-    ``ttl`` how long the person has to confirm."""
+class Confirmations:
+    """``ttl``: how long the person has to answer."""
 
-    def __init__(
-        self,
-        ttl: timedelta,
-        clock: Callable[[], datetime],
-        key: bytes | None = None,
-    ) -> None:
+    def __init__(self, engine: Engine, ttl: timedelta, clock: Callable[[], datetime]) -> None:
+        self.engine = engine
         self.ttl = ttl
         self.clock = clock
-        self._key = key or secrets.token_bytes(32)
 
-    def issue(self, user: str, tool: str, args: dict[str, Any]) -> tuple[str, datetime]:
-        """A confirmation id for exactly this call, and when it expires."""
-        nonce = secrets.token_hex(8)
-        expires = int((self.clock() + self.ttl).timestamp())
-        mac = self._mac(nonce, expires, user, tool, args)
-        return f"{PREFIX}{nonce}.{expires}.{mac}", datetime.fromtimestamp(expires, UTC)
+    def issue(
+        self,
+        user: str,
+        tool: str,
+        args: dict[str, Any],
+        *,
+        reason: str,
+        client: str,
+        key_of: Callable[[str], str],
+    ) -> Confirmation:
+        """A pending confirmation of exactly this call; ``key_of`` names its write's
+        idempotency key from the new id."""
+        ident = PREFIX + secrets.token_hex(16)
+        now = self.clock()
+        row = ConfirmationRow(
+            id=ident,
+            user_name=user,
+            tool=tool,
+            arguments=json.dumps(args, sort_keys=True, default=str),
+            args_hash=args_hash(args),
+            idempotency_key=key_of(ident),
+            reason=reason,
+            client=client,
+            created_at=now,
+            expires_at=now + self.ttl,
+            status=ConfirmationStatus.PENDING,
+        )
+        with Session(self.engine) as session:
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return Confirmation.from_row(row)
 
-    def check(self, ident: str, user: str, tool: str, args: dict[str, Any]) -> str:
-        """The id's nonce (what names the confirmed write) when ``ident`` confirms exactly this
-        call and has not expired; ConfirmationRefused otherwise."""
-        nonce, expires, mac = _parts(ident)
-        if not hmac.compare_digest(mac, self._mac(nonce, expires, user, tool, args)):
+    def get(self, ident: str) -> Confirmation | None:
+        with Session(self.engine) as session:
+            row = session.get(ConfirmationRow, ident)
+            return Confirmation.from_row(row) if row else None
+
+    def of(self, user: str, *, every: bool = False) -> list[Confirmation]:
+        """``user``'s confirmations still waiting for an answer (``every``: all of them),
+        oldest first."""
+        query = select(ConfirmationRow).where(ConfirmationRow.user_name == user)
+        if not every:
+            query = query.where(ConfirmationRow.status == ConfirmationStatus.PENDING)
+        with Session(self.engine) as session:
+            found = [Confirmation.from_row(r) for r in session.exec(query)]
+        now = self.clock()
+        kept = [c for c in found if every or not c.expired(now)]
+        return sorted(kept, key=lambda c: c.created_at)
+
+    def answer(
+        self,
+        ident: str,
+        user: str,
+        answer: Answer,
+        via: str,
+        call: tuple[str, dict[str, Any]] | None = None,
+    ) -> Confirmation:
+        """Take ``user``'s answer on ``ident``, once; ``call`` (tool, arguments) when the answer
+        comes with the call itself, which must be exactly the one held. ConfirmationRefused
+        says why an answer is not taken."""
+        if not _ID.match(ident):
+            raise ConfirmationRefused(f"{ident!r} is not a confirmation id. Nothing was run.")
+        found = self.get(ident)
+        if found is None or found.user != user or (call and not _same(found, *call)):
+            # Someone else's id is not said to exist: ids are not for guessing.
             raise ConfirmationRefused(
-                f"Confirmation {ident} was not given for this call: it confirms one call of one "
-                "user, with exactly the arguments it was given for. Nothing was run."
+                f"Confirmation {ident} was not given for this call: it confirms one call of "
+                "one user, with exactly the arguments it was given for. Nothing was run."
             )
-        if self.clock().timestamp() >= expires:
-            when = datetime.fromtimestamp(expires, UTC).strftime("%H:%M UTC")
+        if found.status is not ConfirmationStatus.PENDING:
+            raise ConfirmationRefused(used(found))
+        now = self.clock()
+        if found.expired(now):
             raise ConfirmationRefused(
-                f"Confirmation {ident} expired at {when}. Nothing was run; call again without "
-                "it to be given a new one."
+                f"Confirmation {ident} expired at {found.expires_at:%H:%M} UTC. Nothing was "
+                "run; call again without it to be given a new one."
             )
-        return nonce
+        status = (
+            ConfirmationStatus.CONFIRMED if answer == "confirm" else ConfirmationStatus.DECLINED
+        )
+        with Session(self.engine) as session:
+            won = session.execute(
+                update(ConfirmationRow)
+                .where(
+                    col(ConfirmationRow.id) == ident,
+                    col(ConfirmationRow.status) == ConfirmationStatus.PENDING,
+                )
+                .values(status=status, decided_at=now, decided_via=via)
+            )
+            session.commit()
+        taken = self.get(ident)
+        assert taken is not None
+        if not won.rowcount:  # type: ignore[attr-defined]
+            raise ConfirmationRefused(used(taken))  # another worker took an answer first
+        return taken
 
-    def _mac(self, nonce: str, expires: int, user: str, tool: str, args: dict[str, Any]) -> str:
-        sealed = "\n".join((nonce, str(expires), user, tool, args_hash(args)))
-        return hmac.new(self._key, sealed.encode(), hashlib.sha256).hexdigest()[:32]
+    def record_outcome(self, ident: str, outcome: str) -> None:
+        with Session(self.engine) as session:
+            session.execute(
+                update(ConfirmationRow)
+                .where(col(ConfirmationRow.id) == ident)
+                .values(outcome=outcome)
+            )
+            session.commit()
 
 
-def _parts(ident: str) -> tuple[str, int, str]:
-    nonce, _, rest = ident.removeprefix(PREFIX).partition(".")
-    expires, _, mac = rest.partition(".")
-    if not (ident.startswith(PREFIX) and nonce and expires.isdigit() and mac):
-        raise ConfirmationRefused(f"{ident!r} is not a confirmation id. Nothing was run.")
-    return nonce, int(expires), mac
+def used(confirmation: Confirmation) -> str:
+    """What a second answer on an answered confirmation is told."""
+    when = f"{confirmation.decided_at:%H:%M} UTC" if confirmation.decided_at else "earlier"
+    where = f" in {confirmation.decided_via}" if confirmation.decided_via else ""
+    came = f" {confirmation.outcome}" if confirmation.outcome else ""
+    return (
+        f"Confirmation {confirmation.id} was already {confirmation.status.value}{where} at "
+        f"{when}.{came} Nothing more was done."
+    )
+
+
+def _same(found: Confirmation, tool: str, args: dict[str, Any]) -> bool:
+    return found.tool == tool and args_hash(found.arguments) == args_hash(args)

@@ -15,6 +15,7 @@ def tables(database: str) -> list[Table]:
     from aios.approvals.models import ApprovalRow
     from aios.audit.table import AuditRow, AuditStartRow
     from aios.learning.tables import ExampleRow, ObservationRow, SkillRunRow
+    from aios.mcp.confirmations import ConfirmationRow
     from aios.slack.store import SlackApprovalPost, SlackDelivery, SlackThread
     from aios.users.slack import SlackLinkRow
     from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, SignInFailureRow, UserRow
@@ -40,6 +41,7 @@ def tables(database: str) -> list[Table]:
             ExampleRow,
             SkillRunRow,
             ObservationRow,
+            ConfirmationRow,
         ],
         "crm": [*crm.TABLES, IdempotencyRecord],
         "erp": [*erp.TABLES, IdempotencyRecord],

@@ -63,14 +63,21 @@ async def over_stdio(user: str, elicit: Any = None) -> AsyncIterator[ClientSessi
 
 @asynccontextmanager
 async def over_http(
-    url: str, token: str | None, elicit: Any = None, ids: list[str] | None = None
+    url: str,
+    token: str | None,
+    elicit: Any = None,
+    ids: list[str] | None = None,
+    logging: Any = None,
 ) -> AsyncIterator[ClientSession]:
-    """A client of the server at ``url`` with the key ``token``; ``ids`` gets its MCP session id."""
+    """A client of the server at ``url`` with the key ``token``; ``ids`` gets its MCP session id,
+    ``logging`` the log messages the server sends it."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with (
         httpx.AsyncClient(headers=headers, timeout=60) as http,
         streamable_http_client(url, http_client=http) as (read, write, session_id),
-        ClientSession(read, write, elicitation_callback=elicit, client_info=CLIENT) as session,
+        ClientSession(
+            read, write, elicitation_callback=elicit, logging_callback=logging, client_info=CLIENT
+        ) as session,
     ):
         await session.initialize()
         if ids is not None:

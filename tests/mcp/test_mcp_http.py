@@ -85,44 +85,49 @@ def _post(url: str, token: str, session: str, body: dict[str, Any]) -> httpx.Res
     return httpx.post(url, json=body, headers=headers)
 
 
-def test_a_confirmation_id_confirms_exactly_one_call(mcp_server, keys, rows, demo_settings):
+def test_a_confirmation_id_confirms_exactly_one_call_on_any_worker(
+    mcp_server, keys, rows, demo_settings
+):
     alice, bob = keys("alice"), keys("bob")
 
-    async def calls() -> list[Any]:
-        async with over_http(url, alice) as client:  # no elicitation: it cannot ask
+    async def calls(one: str, other: str) -> list[Any]:
+        # Held by one worker, confirmed on another (as behind a load balancer), once.
+        async with over_http(one, alice) as client:  # no elicitation: it cannot ask
             pending = await client.call_tool("erp.create_refund", REFUND)
-            ident = data(pending)["confirmation_id"]
-            other = await client.call_tool(
-                "erp.create_refund", {**REFUND, "amount": "450.00", "confirmation_id": ident}
+        ident = data(pending)["confirmation_id"]
+        confirmed_args = {**REFUND, "confirmation_id": ident}
+        async with over_http(other, alice) as client:
+            changed = await client.call_tool(
+                "erp.create_refund", {**confirmed_args, "amount": "450.00"}
             )
-            confirmed = await client.call_tool(
-                "erp.create_refund", {**REFUND, "confirmation_id": ident}
-            )
-            again = await client.call_tool(
-                "erp.create_refund", {**REFUND, "confirmation_id": ident}
-            )
-        async with over_http(url, bob) as client:
-            bobs = await client.call_tool("erp.create_refund", {**REFUND, "confirmation_id": ident})
-        return [pending, other, confirmed, again, bobs]
+            confirmed = await client.call_tool("erp.create_refund", confirmed_args)
+        async with over_http(one, alice) as client:
+            again = await client.call_tool("erp.create_refund", confirmed_args)
+        async with over_http(other, bob) as client:
+            bobs = await client.call_tool("erp.create_refund", confirmed_args)
+        return [pending, changed, confirmed, again, bobs]
 
-    with mcp_server() as url:
-        pending, other, confirmed, again, bobs = anyio.run(calls)
+    with mcp_server() as one, mcp_server() as other:
+        pending, changed, confirmed, again, bobs = anyio.run(calls, one, other)
 
     assert data(pending)["status"] == "needs_confirmation" and not pending.isError
-    assert data(pending)["confirmation_id"] in text(pending)
-    for refused in (other, bobs):  # other arguments; another user
+    ident = data(pending)["confirmation_id"]
+    assert ident in text(pending) and f"aios mcp confirm {ident}" in text(pending)
+    for refused in (changed, bobs):  # other arguments; another user
         assert refused.isError and data(refused)["status"] == "refused"
         assert "not given for this call" in text(refused)
     assert _refunds(rows, planted.DAMAGED_INVOICE, 45000) == []
     assert data(confirmed)["status"] == "done", text(confirmed)
-    # Sent again (a retry, a replay): the same write, the system's first answer.
-    assert data(again)["result"] == data(confirmed)["result"]
+    # Sent again (a retry, a replay): nothing more runs, and the client is told why.
+    assert again.isError and "already confirmed in mcp" in text(again)
+    assert "It ran once. Nothing more was done." in text(again)
     assert [r.id for r in _refunds(rows, planted.DAMAGED_INVOICE, 4500)] == [
         data(confirmed)["result"]["id"]
     ]
     kinds = [r.kind for r in open_trail(demo_settings).records()]
-    assert kinds.count("confirmation.refused") == 2
-    assert kinds.count("tool.succeeded") == 2  # the replay is answered by the system, once booked
+    assert kinds.count("confirmation.pending") == 1
+    assert kinds.count("confirmation.refused") == 3
+    assert kinds.count("tool.succeeded") == 1
     assert len(received(demo_settings)) == 5
     _chain_intact()
 
