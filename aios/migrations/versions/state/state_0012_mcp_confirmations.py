@@ -2,7 +2,7 @@
 can take the answer, once.
 
 Revision ID: state_0012
-Revises: state_0010
+Revises: state_0011
 Create Date: 2026-12-07 16:00:00.000000
 
 """
@@ -15,8 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "state_0012"
-# Re-point at state_0011 when that lands (it is being written beside this one).
-down_revision: str | Sequence[str] | None = "state_0010"
+down_revision: str | Sequence[str] | None = "state_0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
