@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 from rich.console import Console
@@ -12,7 +12,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from aios.approvals import Approval, ApprovalRefused, ApprovalStatus, open_ledger
-from aios.assistant.factory import build_runtime
 from aios.audit import AuditUnavailable
 from aios.cli.chat import render
 from aios.cli.tools import direct_user, open_direct_calls
@@ -23,6 +22,9 @@ from aios.policy import load_policy
 from aios.settings import Settings
 from connectors.clock import utc_now
 from connectors.errors import ConnectorError
+
+if TYPE_CHECKING:
+    from aios.assistant.factory import Runtime
 
 app = typer.Typer(help="Four-eyes approval requests.", no_args_is_help=True)
 console = Console()
@@ -88,17 +90,18 @@ def decide(
         )
     settings = Settings()
     answer: Literal["approve", "reject"] = "reject" if reject else "approve"
-    if is_direct(approval_id_session(settings, approval_id)):
+    session_id = approval_id_session(settings, approval_id)
+    if not session_id:  # said before the assistant is loaded: a mistyped id costs no wait
+        raise typer.BadParameter(f"unknown approval request {approval_id!r}")
+    if is_direct(session_id):
         _decide_direct(settings, approval_id, user, answer, reason)
         return
-    with console.status("Loading the assistant…"):
-        runtime = build_runtime(settings)
+    runtime = _assistant(settings)
     me = runtime.users.get(user)
     if me is None:
         raise typer.BadParameter(f"unknown user {user!r}")
     approval = runtime.ledger.get(approval_id)
-    if approval is None:
-        raise typer.BadParameter(f"unknown approval request {approval_id!r}")
+    assert approval is not None  # found above; requests are never deleted
     failed = False
     decided = runtime.assistant.resume(
         approval.session_id, me, answer, reason, expected=approval_id
@@ -114,12 +117,20 @@ def decide(
 def sweep() -> None:
     """Escalate overdue requests, expire those at the top of the ladder, and finish decided
     ones a crash left undone. Run it every few minutes (cron, a systemd timer)."""
-    with console.status("Loading the assistant…"):
-        runtime = build_runtime(Settings())
+    runtime = _assistant(Settings())
     changed = runtime.assistant.sweep()
     for approval in changed:
         console.print(f"{approval.id}: {approval.status.value}, now {approval.required_role}")
     console.print(f"{len(changed)} request(s) escalated or expired")
+
+
+def _assistant(settings: Settings) -> Runtime:
+    """The whole assistant, imported and built only by the commands that resume a conversation
+    (listing and deciding a direct call start without it)."""
+    from aios.assistant.factory import build_runtime
+
+    with console.status("Loading the assistant…"):
+        return build_runtime(settings)
 
 
 def approval_id_session(settings: Settings, approval_id: str) -> str:

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from aios.api.bench import Backend, run_api_bench
-from aios.assistant.bench import run_turn_bench
-from aios.audit.bench import bench_audit
+from aios.api.bench import Backend
 from aios.cli.knowledge import KnowledgeDeps
-from aios.knowledge.bench import QuestionSet, RetrievalBench, run_retrieval_bench
-from aios.knowledge.bench_answers import AnswerSet, run_answer_bench
-from aios.knowledge.bench_scale import ScaleBench, Store, run_scale_benches
-from aios.learning.bench import LearningSet, run_learning_bench
-from aios.planner.bench import run_intent_bench
-from aios.planner.skills import load_skills
-from aios.safety.bench import run_safety_bench
 from aios.settings import Settings
-from aios.voice.bench import run_voice_bench
-from connectors.registry import default_registry
+
+# Each bench imports what it measures when it runs (the assistant, Chroma, the planner, the
+# speech models): ``aios --help`` and the other commands start without any of it.
+if TYPE_CHECKING:
+    from aios.knowledge.bench import RetrievalBench
+    from aios.knowledge.bench_scale import ScaleBench
 
 app = typer.Typer(help="Benchmarks of aios.", no_args_is_help=True)
 
@@ -31,6 +28,14 @@ DEFAULT_ANSWERS = Path("tests/knowledge_questions/answers.yaml")
 DEFAULT_INJECTIONS = Path("tests/governance/injections.yaml")
 DEFAULT_LEARNING = Path("tests/learning/stream.yaml")
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+class StoreChoice(StrEnum):
+    """The values of ``aios.knowledge.bench_scale.Store``, named again here because that module
+    brings Chroma with it (a test holds the two equal)."""
+
+    EMBEDDED = "embedded"
+    SERVER = "server"
 
 
 @app.callback()
@@ -49,8 +54,8 @@ def retrieval(
     scale: list[int] = typer.Option(
         [], min=100, help="Also time queries on a synthetic collection of this many chunks."
     ),
-    store: list[Store] = typer.Option(
-        list(Store),
+    store: list[StoreChoice] = typer.Option(
+        list(StoreChoice),
         "--store",
         help="Where the scale run keeps the vectors: embedded, and/or on a Chroma server "
         "(AIOS_CHROMA_URL, in a collection of the run's own, else one started for the run).",
@@ -59,6 +64,9 @@ def retrieval(
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Recall@1/5 and MRR (dense, lexical, hybrid), latency, ingestion throughput."""
+    from aios.knowledge.bench import QuestionSet, run_retrieval_bench
+    from aios.knowledge.bench_scale import Store, run_scale_benches
+
     if not questions.is_file():
         Console(stderr=True).print(f"[red]No questions file at {questions}[/red]")
         raise typer.Exit(2)
@@ -67,7 +75,11 @@ def retrieval(
     knowledge_dir = knowledge_dir or deps.settings.knowledge_dir
     result = run_retrieval_bench(embedder, knowledge_dir, QuestionSet.load(questions), split=split)
     at_scale = run_scale_benches(
-        embedder, scale, store, chroma_url=deps.settings.chroma_url, queries=queries
+        embedder,
+        scale,
+        [Store(s.value) for s in store],
+        chroma_url=deps.settings.chroma_url,
+        queries=queries,
     )
     if as_json:
         payload = {"retrieval": result.model_dump(), "scale": [s.model_dump() for s in at_scale]}
@@ -88,6 +100,8 @@ def answers(
 ) -> None:
     """Share of answers whose first sentence states the labelled fact (dev and held-out test
     halves), anywhere in the reply, with the right citation; unanswerable questions declined."""
+    from aios.knowledge.bench_answers import AnswerSet, run_answer_bench
+
     if not labelled.is_file():
         Console(stderr=True).print(f"[red]No labelled answers at {labelled}[/red]")
         raise typer.Exit(2)
@@ -127,6 +141,8 @@ def turn(
     runs: int = typer.Option(30, min=3, help="Timed turns of each kind."),
 ) -> None:
     """Turn latency (a lookup, a confirmed write) next to the floor measured in the same run."""
+    from aios.assistant.bench import run_turn_bench
+
     deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
     result = run_turn_bench(deps.settings, deps.get_embedder(), runs=runs)
     typer.echo(result.model_dump_json(indent=2))
@@ -153,6 +169,8 @@ def api(
 ) -> None:
     """Turns/s and p50/p95 latency of real API worker processes with that many clients at
     once, per backend and number of workers, and each worker's memory, as JSON."""
+    from aios.api.bench import run_api_bench
+
     deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
     result = run_api_bench(
         deps.settings,
@@ -167,12 +185,35 @@ def api(
 
 
 @app.command()
+def startup(
+    runs: int = typer.Option(5, min=3, help="Starts of each command; the median is reported."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Seconds and peak memory of commands that need no model (and of --help), next to a bare
+    Python start measured in the same run, on a throw-away copy of the demo data."""
+    from aios.cli.startup_bench import run_startup_bench
+
+    result = run_startup_bench(Settings(), runs=runs)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    table = Table(title=f"Start-up, median of {runs} ({result.floor_s} s for a bare Python)")
+    for column in ("command", "seconds", "times bare Python", "peak MiB"):
+        table.add_column(column)
+    for row in result.commands:
+        table.add_row(row.command, f"{row.median_s}", f"{row.ratio}", f"{row.peak_rss_mib}")
+    Console().print(table)
+
+
+@app.command()
 def audit(
     rows: int = typer.Option(100_000, min=1_000, help="Rows of the chain verify reads."),
     appends: int = typer.Option(1_000, min=10, help="Timed appends, single and threaded."),
     threads: int = typer.Option(4, min=2, help="Threads appending at once."),
 ) -> None:
     """Audit appends/s (one writer, several at once) and verify's rows/s, on SQLite."""
+    from aios.audit.bench import bench_audit
+
     typer.echo(_json(bench_audit(rows=rows, appends=appends, threads=threads)))
 
 
@@ -186,6 +227,8 @@ def safety(
 ) -> None:
     """Tampering detected, approvals misused, PII leaked, injections obeyed, crashes survived:
     every drill on throw-away demo data, as JSON. Every count of harm must be 0."""
+    from aios.safety.bench import run_safety_bench
+
     deps = ctx.find_object(KnowledgeDeps) or KnowledgeDeps(settings=Settings())
     err = Console(stderr=True)
     report = run_safety_bench(
@@ -206,6 +249,8 @@ def voice(
 ) -> None:
     """Word error rate of both speech-to-text engines on operator requests piper speaks, and
     the real-time factor of every engine, as JSON (loads every model: minutes on two cores)."""
+    from aios.voice.bench import run_voice_bench
+
     typer.echo(run_voice_bench(Settings(), limit=limit).model_dump_json(indent=2))
 
 
@@ -217,6 +262,8 @@ def learning(
     """Planner accuracy on held-out requests before and after the learning loop took in a
     stream of corrected conversations (an owner accepting every correction and rejection), as
     JSON."""
+    from aios.learning.bench import LearningSet, run_learning_bench
+
     if not data.is_file():
         Console(stderr=True).print(f"[red]No learning set at {data}[/red]")
         raise typer.Exit(2)
@@ -239,6 +286,11 @@ def intents(
 ) -> None:
     """Intent accuracy of the nearest examples, the trained model and their blend (the
     default), on the skills' examples (cross-validated) and on held-out requests, as JSON."""
+    from aios.learning.bench import LearningSet
+    from aios.planner.bench import run_intent_bench
+    from aios.planner.skills import load_skills
+    from connectors.registry import default_registry
+
     if not data.is_file():
         Console(stderr=True).print(f"[red]No held-out requests at {data}[/red]")
         raise typer.Exit(2)

@@ -12,7 +12,6 @@ from rich.markup import escape
 
 from aios import observability
 from aios.assistant.events import ConfirmationRequired, Event
-from aios.assistant.factory import build_runtime
 from aios.assistant.phrases import sentence, understood_beyond_steps
 from aios.settings import Settings
 
@@ -74,6 +73,8 @@ def chat(
     session: str | None = typer.Option(None, help="Continue this session id."),
 ) -> None:
     """Chat with the assistant in the terminal (reads lines from stdin when piped)."""
+    from aios.assistant.factory import build_runtime  # the whole stack: only when chatting
+
     observability.configure(Settings(), server=False)
     with console.status("Loading the assistant…"):
         runtime = build_runtime(Settings())

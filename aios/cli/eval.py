@@ -12,9 +12,7 @@ from rich.markup import escape
 
 from aios.config_files import ConfigFileError
 from aios.eval.metrics import summarize
-from aios.eval.runner import Runner
 from aios.eval.scenarios import load_scenarios
-from aios.knowledge.embedder import load_embedder
 
 app = typer.Typer(help="Scripted evaluation of the assistant.", no_args_is_help=True)
 console = Console()
@@ -36,6 +34,10 @@ def run(
     verbose: bool = typer.Option(False, "--verbose", help="Show the assistant's own logs."),
 ) -> None:
     """Run scenarios, each on a fresh copy of the demo data; exit 1 if any fails."""
+    # The whole assistant and its model: imported here, not when the CLI starts.
+    from aios.eval.runner import Runner
+    from aios.knowledge.embedder import load_embedder
+
     if not verbose:
         # A failed turn is reported as the scenario's problem; its traceback is noise here.
         logging.getLogger("aios").setLevel(logging.CRITICAL)

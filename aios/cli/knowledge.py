@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,13 +16,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from aios.knowledge.embedder import Embedder, load_embedder
-from aios.knowledge.index import IngestBusy
 from aios.knowledge.models import Answer, Hit, IngestReport
 from aios.knowledge.reply import answer_markdown
-from aios.knowledge.retriever import QuestionError
-from aios.knowledge.service import KnowledgeBase
 from aios.settings import Settings
+
+# The index, the retriever and the model bring Chroma and torch: each command imports them when
+# it runs, so that ``aios --help`` and the commands that embed nothing start without them.
+if TYPE_CHECKING:
+    from aios.knowledge.embedder import Embedder
+    from aios.knowledge.service import KnowledgeBase
 
 app = typer.Typer(help="Ingest, search and ask the knowledge base.", no_args_is_help=True)
 
@@ -40,6 +42,8 @@ class KnowledgeDeps:
 
     def get_embedder(self) -> Embedder:
         if self.embedder is None:
+            from aios.knowledge.embedder import load_embedder
+
             self.embedder = load_embedder()
         return self.embedder
 
@@ -54,6 +58,8 @@ def _deps(ctx: typer.Context) -> KnowledgeDeps:
 
 @contextmanager
 def _knowledge(ctx: typer.Context) -> Iterator[KnowledgeBase]:
+    from aios.knowledge.service import KnowledgeBase
+
     deps = _deps(ctx)
     settings = deps.settings
     base = KnowledgeBase.open(
@@ -79,6 +85,8 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Bring the index in line with the documents: new and changed files in, deleted out."""
+    from aios.knowledge.index import IngestBusy
+
     console = Console(stderr=True)
     knowledge_dir = knowledge_dir or _deps(ctx).settings.knowledge_dir
     if not knowledge_dir.is_dir():
@@ -150,6 +158,8 @@ def ask(
 
 def _guard(call: Callable[[], T]) -> T:
     """Run ``call``; a question we cannot search for ends the command with exit code 2."""
+    from aios.knowledge.retriever import QuestionError
+
     try:
         return call()
     except QuestionError as error:

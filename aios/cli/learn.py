@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from aios.assistant.factory import Runtime, build_runtime
 from aios.identity import User
 from aios.learning.models import Example, Status
-from aios.learning.review import ReviewRefused
-from aios.learning.store import open_learning
 from aios.settings import Settings
+
+# The assistant and the planner's skills are imported by the commands that use them, not when
+# the CLI starts.
+if TYPE_CHECKING:
+    from aios.assistant.factory import Runtime
 
 _STATUSES: dict[str, Status] = {s: s for s in ("candidate", "accepted", "dismissed")}
 app = typer.Typer(help="The learning loop's candidate examples.", no_args_is_help=True)
@@ -30,6 +33,8 @@ def list_examples(
     """Examples, the most telling first: corrections, rejections, then unsure confirmations."""
     if status not in _STATUSES:
         raise typer.BadParameter(f"status is one of {', '.join(_STATUSES)}")
+    from aios.learning.store import open_learning
+
     found = open_learning(Settings()).examples(status=_STATUSES[status], skill=skill)
     if as_json:
         typer.echo(json.dumps([e.model_dump(mode="json") for e in found], indent=2))
@@ -91,6 +96,8 @@ def _decide_all(ids: list[str], user: str, *, accept: bool) -> None:
 
 
 def _decide(runtime: Runtime, ident: str, user: User, *, accept: bool) -> bool:
+    from aios.learning.review import ReviewRefused
+
     try:
         if accept:
             done = runtime.reviews.accept(ident, user)
@@ -125,6 +132,8 @@ def _table(examples: list[Example]) -> None:
 
 
 def _runtime() -> Runtime:
+    from aios.assistant.factory import build_runtime
+
     with console.status("Loading the assistant…"):
         return build_runtime(Settings())
 

@@ -8,43 +8,20 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
-from datetime import timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING
 
-import anyio
 import typer
-import uvicorn
-from mcp.server.lowlevel import Server
-from mcp.server.stdio import stdio_server
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from aios import __version__, observability
-from aios.api.auth import KeyRates
-from aios.audit import AuditUnavailable
-from aios.cli.tools import direct_user, open_direct_calls
-from aios.cli.users import directory
-from aios.db import open_database
-from aios.direct import Via
-from aios.knowledge.embedder import load_embedder
-from aios.knowledge.index import open_catalog
-from aios.knowledge.retriever import Retriever
-from aios.knowledge.service import KnowledgeBase
-from aios.mcp import http
-from aios.mcp.calls import GovernedCalls
-from aios.mcp.confirmations import Answer, ConfirmationRefused, Confirmations
-from aios.mcp.documents import Documents
-from aios.mcp.pending import PendingCalls
-from aios.mcp.server import UserOf, build_server
-from aios.policy.masking import load_masker
 from aios.settings import Settings
 from connectors.clock import utc_now
 from connectors.errors import ConnectorError
 
-CONFIRM_WITHIN = timedelta(minutes=10)
-"""How long a confirmation id stays good."""
+if TYPE_CHECKING:
+    from aios.mcp.confirmations import Answer
 
 
 app = typer.Typer(
@@ -75,49 +52,14 @@ def mcp(
         raise typer.BadParameter("give --user NAME (stdio) or --http, one of them")
     # stdout carries the protocol over stdio: logs go to stderr, as for every server.
     observability.configure(settings, server=over_http)
-    if user is not None:
-        me = direct_user(settings, user)
-        server = open_server(settings, lambda _: me, "stdio")
-        anyio.run(_serve_stdio, server)
-        return
-    rates = KeyRates(settings.api_rate_limit)
-    server = open_server(settings, http.user_of, "http")
-    app = http.http_app(server, directory(settings), rates)
-    typer.echo(f"MCP over Streamable HTTP at http://{host}:{port}{http.PATH}", err=True)
-    uvicorn.run(app, host=host, port=port, log_config=None)
+    # The MCP server, the API's key checks and the knowledge base: loaded to serve, not when
+    # the CLI starts.
+    from aios.cli.mcp_server import serve_http, serve_stdio
 
-
-def open_server(
-    settings: Settings,
-    user_of: UserOf,
-    transport: Literal["stdio", "http"],
-    retriever: Callable[[], Retriever] | None = None,
-) -> Server[Any, Any]:
-    """The MCP server on ``settings``' systems, trail, policy and documents; ``retriever``
-    searches the documents (default: the knowledge base, its model loaded on first use)."""
-    pending = open_pending(settings)
-    masker = load_masker(settings.masking_file)
-    data_dir = settings.ensure_data_dir()
-
-    def knowledge() -> Retriever:
-        base = KnowledgeBase.open(data_dir, load_embedder(), chroma_url=settings.chroma_url)
-        return base.retriever
-
-    documents = Documents(open_catalog(data_dir), retriever or knowledge, masker)
-    calls = GovernedCalls(pending, documents, masker)
-    return build_server(calls, documents, user_of, transport, __version__)
-
-
-def open_pending(settings: Settings) -> PendingCalls:
-    """The direct-call path, and the calls held for confirmation in the state database."""
-    direct = open_direct_calls(settings)
-    held = Confirmations(open_database(settings, "state"), CONFIRM_WITHIN, utc_now)
-    return PendingCalls(direct, held)
-
-
-async def _serve_stdio(server: Server[Any, Any]) -> None:
-    async with stdio_server() as (read, write):
-        await server.run(read, write, server.create_initialization_options())
+    if user is None:
+        serve_http(settings, host, port)
+    else:
+        serve_stdio(settings, user)
 
 
 @app.command("confirmations")
@@ -127,6 +69,9 @@ def confirmations(
     as_json: bool = typer.Option(False, "--json", help="Print them as JSON."),
 ) -> None:
     """The calls an MCP client made for USER that wait for their confirmation, oldest first."""
+    from aios.cli.mcp_server import open_pending
+    from aios.cli.tools import direct_user
+
     settings = Settings()
     me = direct_user(settings, user)
     pending = open_pending(settings)
@@ -172,6 +117,12 @@ def decline(
 
 
 def _answer(ident: str, user: str, answer: Answer) -> None:
+    from aios.audit import AuditUnavailable
+    from aios.cli.mcp_server import open_pending
+    from aios.cli.tools import direct_user
+    from aios.direct import Via
+    from aios.mcp.confirmations import ConfirmationRefused
+
     settings = Settings()
     me = direct_user(settings, user)
     pending = open_pending(settings)

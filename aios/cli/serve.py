@@ -12,19 +12,19 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from fastapi import FastAPI
 
 from aios import observability
-from aios.api.app import create_app
-from aios.api.store import open_api_store
 from aios.api.workers import ServerSpec
 from aios.cli.api import WORKERS_HELP, serve_workers
 from aios.cli.users import directory
 from aios.settings import Settings
 from aios.web.login import DemoLoginExposed, refuse_exposed_demo
-from aios.web.process import process_runtime
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 CHAT_PATH = "/chat"
 
@@ -68,10 +68,15 @@ def serve(
 
 def chat_and_api() -> FastAPI:
     """The app of one worker process: the API with the chat mounted under /chat."""
-    # Chainlit configures itself when imported, from the working directory.
+    # Chainlit configures itself when imported, from the working directory; it and the
+    # assistant load in the worker, not when the CLI starts.
     from chainlit.config import config
     from chainlit.server import app as chainlit_app
     from chainlit.utils import mount_chainlit
+
+    from aios.api.app import create_app
+    from aios.api.store import open_api_store
+    from aios.web.process import process_runtime
 
     runtime = process_runtime()
     app = create_app(runtime, open_api_store(runtime.settings))

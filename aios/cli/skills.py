@@ -8,9 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from aios.planner.skills import read_skills
 from aios.settings import Settings
-from connectors.registry import default_registry
 
 app = typer.Typer(help="The skill files the planner works from.", no_args_is_help=True)
 console = Console()
@@ -28,6 +26,10 @@ def check(
     ),
 ) -> None:
     """Check every skill file and list every problem, with file and line; exit 1 if any."""
+    # The planner's skill reader and the operations' registry: loaded by this command only.
+    from aios.planner.skills import read_skills
+    from connectors.registry import default_registry
+
     folder = folder or Settings().skills_dir
     found, problems = read_skills(folder, default_registry())
     for problem in problems:

@@ -5,12 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 import typer
-import uvicorn
 
 from aios import observability
-from aios.assistant.factory import build_runtime
 from aios.settings import Settings
-from aios.slack.serve import EVENTS_PATH, SlackNotConfigured, build_bot, credentials
 
 
 class Mode(StrEnum):
@@ -24,6 +21,12 @@ def slack(
     port: int = typer.Option(3000, help="HTTP mode: port to listen on."),
 ) -> None:
     """Run the Slack bot. Link people first: `aios users link-slack U0123ABCD alice`."""
+    # The bot and the assistant behind it: imported to run, not when the CLI starts.
+    import uvicorn
+
+    from aios.assistant.factory import build_runtime
+    from aios.slack.serve import EVENTS_PATH, SlackNotConfigured, build_bot, credentials
+
     settings = Settings()
     log_config = observability.configure(settings, server=True)
     app_token = settings.slack_app_token

@@ -6,12 +6,9 @@ import asyncio
 from urllib.parse import urlsplit
 
 import typer
-import uvicorn
 from rich.console import Console
 
 from aios.settings import Settings
-from aios.wiring import open_systems
-from connectors.server import create_app
 
 app = typer.Typer(help="The stub CRM and ERP systems aios works on.", no_args_is_help=True)
 console = Console()
@@ -27,6 +24,12 @@ def serve(
     log_level: str = typer.Option("warning", help="uvicorn log level."),
 ) -> None:
     """Serve the CRM and ERP APIs at AIOS_CRM_BASE_URL and AIOS_ERP_BASE_URL (loopback)."""
+    # The web servers and the systems' stores: imported to serve, not when the CLI starts.
+    import uvicorn
+
+    from aios.wiring import open_systems
+    from connectors.server import create_app
+
     settings = Settings()
     systems = open_systems(settings)
     servers = []

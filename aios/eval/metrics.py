@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from math import comb
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from aios.eval.runner import RunResult
+if TYPE_CHECKING:  # the runner brings the whole assistant; scoring needs none of it
+    from aios.eval.runner import RunResult
 
 
 def pass_hat_k(passed: int, total: int, k: int) -> float:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 import uuid
@@ -23,7 +24,6 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 
-from langgraph.errors import GraphInterrupt
 from opentelemetry import trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -136,14 +136,22 @@ def _recorded(tracer: Tracer, name: str, attributes: Attributes) -> Iterator[Spa
     ) as span:
         try:
             yield span
-        except GraphInterrupt:
-            span.set_attribute(OUTCOME, "paused")
-            raise
         except Exception as exc:
+            if _paused(exc):
+                span.set_attribute(OUTCOME, "paused")
+                raise
             span.set_attributes({OUTCOME: "failed", ERROR_TYPE: _code(exc)})
             span.set_status(StatusCode.ERROR)
             raise
         span.set_attribute(OUTCOME, "ok")
+
+
+def _paused(exc: Exception) -> bool:
+    """Whether ``exc`` is a LangGraph interrupt: the turn waits for an answer, it did not fail.
+    Only a process that has loaded LangGraph can raise one, so this asks without importing it
+    (commands that never run the graph start without it)."""
+    errors = sys.modules.get("langgraph.errors")
+    return errors is not None and isinstance(exc, errors.GraphInterrupt)
 
 
 def _turn_ids() -> dict[str, str]:

@@ -18,7 +18,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from aios.api.auth import KeyRates
 from aios.audit import open_trail
-from aios.cli.mcp import open_server
+from aios.cli.mcp_server import open_server
 from aios.cli.users import directory
 from aios.knowledge.retriever import Retriever
 from aios.loopback import serve

@@ -1,0 +1,84 @@
+"""The MCP server behind ``aios mcp``, kept apart so that the CLI starts without loading it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Literal
+
+import anyio
+import typer
+import uvicorn
+from mcp.server.lowlevel import Server
+from mcp.server.stdio import stdio_server
+
+from aios import __version__
+from aios.api.auth import KeyRates
+from aios.cli.tools import direct_user, open_direct_calls
+from aios.cli.users import directory
+from aios.db import open_database
+from aios.knowledge.embedder import load_embedder
+from aios.knowledge.index import open_catalog
+from aios.knowledge.retriever import Retriever
+from aios.knowledge.service import KnowledgeBase
+from aios.mcp import http
+from aios.mcp.calls import GovernedCalls
+from aios.mcp.confirmations import Confirmations
+from aios.mcp.documents import Documents
+from aios.mcp.pending import PendingCalls
+from aios.mcp.server import UserOf, build_server
+from aios.policy.masking import load_masker
+from aios.settings import Settings
+from connectors.clock import utc_now
+
+CONFIRM_WITHIN = timedelta(minutes=10)
+"""How long a confirmation id stays good."""
+
+
+def serve_stdio(settings: Settings, user: str) -> None:
+    """Serve over stdio, every call made as ``user`` (the person at the desktop)."""
+    me = direct_user(settings, user)
+    server = open_server(settings, lambda _: me, "stdio")
+    anyio.run(_serve_stdio, server)
+
+
+def serve_http(settings: Settings, host: str, port: int) -> None:
+    """Serve Streamable HTTP on ``host``:``port``; each request's API key names its user."""
+    rates = KeyRates(settings.api_rate_limit)
+    server = open_server(settings, http.user_of, "http")
+    app = http.http_app(server, directory(settings), rates)
+    typer.echo(f"MCP over Streamable HTTP at http://{host}:{port}{http.PATH}", err=True)
+    uvicorn.run(app, host=host, port=port, log_config=None)
+
+
+def open_server(
+    settings: Settings,
+    user_of: UserOf,
+    transport: Literal["stdio", "http"],
+    retriever: Callable[[], Retriever] | None = None,
+) -> Server[Any, Any]:
+    """The MCP server on ``settings``' systems, trail, policy and documents; ``retriever``
+    searches the documents (default: the knowledge base, its model loaded on first use)."""
+    pending = open_pending(settings)
+    masker = load_masker(settings.masking_file)
+    data_dir = settings.ensure_data_dir()
+
+    def knowledge() -> Retriever:
+        base = KnowledgeBase.open(data_dir, load_embedder(), chroma_url=settings.chroma_url)
+        return base.retriever
+
+    documents = Documents(open_catalog(data_dir), retriever or knowledge, masker)
+    calls = GovernedCalls(pending, documents, masker)
+    return build_server(calls, documents, user_of, transport, __version__)
+
+
+def open_pending(settings: Settings) -> PendingCalls:
+    """The direct-call path, and the calls held for confirmation in the state database."""
+    direct = open_direct_calls(settings)
+    held = Confirmations(open_database(settings, "state"), CONFIRM_WITHIN, utc_now)
+    return PendingCalls(direct, held)
+
+
+async def _serve_stdio(server: Server[Any, Any]) -> None:
+    async with stdio_server() as (read, write):
+        await server.run(read, write, server.create_initialization_options())
