@@ -36,9 +36,7 @@ _HOW_TO = re.compile(
     r"|when\s+(?:do|does|can|should|may|must)\s+(?:we|i|you|agents|a|an)\b"
     r"|who\s+(?:can|may|must|should|approves|signs|(?:has|have|needs?)\s+to)\b)"
     r"|\b(?:what|how)\s+(?:do|should|can|must)\s+(?:i|we|u)\s+(?:do|handle|say)\b"
-    r"|\bwho\s+(?:has|have|needs?)\s+to\s+(?:approve|sign|ok|okay)\b"
-    r"|\b(?:need|needs|require|requires)\s+(?:an?\s+)?"
-    r"(?:approval|sign[- ]?off|someone(?: else)?'?s?\s+ok)\b",
+    r"|\bwho\s+(?:has|have|needs?)\s+to\s+(?:approve|sign|ok|okay)\b",
     re.I,
 )
 # "open tickets for acme", "unpaid invoices of northwind": a list named by its records, asked

@@ -19,7 +19,10 @@ from connectors.record_kinds import RECORD_KINDS
 ID_PREFIXES = {kind.prefix: kind.name for kind in RECORD_KINDS}
 # "SO-1042", "so 1042", "SO1042"; and "order 1042", "invoice #2001", "case 1007".
 _ID = re.compile(rf"\b({'|'.join(ID_PREFIXES)})[-\s]?(\d{{3,7}})\b", re.IGNORECASE)
-_WORD_PREFIX = {kind.noun: kind.prefix for kind in RECORD_KINDS if kind.named_by_noun}
+# "order 1042", "ticket 1022", "bill 2038": any word a kind is called by, and its number.
+_WORD_PREFIX = {
+    word: kind.prefix for kind in RECORD_KINDS if kind.named_by_noun for word in kind.words
+}
 _WORD_ID = re.compile(
     rf"\b({'|'.join(_WORD_PREFIX)})\s+(?:no\.?\s*|number\s+|#\s*)?(\d{{4,7}})\b", re.I
 )

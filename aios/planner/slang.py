@@ -26,6 +26,10 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
          "nudge"),
         # What a customer buys is an order ("their purchases", "what did they purchase").
         (r"\bpurchase(s|d)?\b(?!\s+orders?\b)", r"order\1"),
+        # Shorthand verbs.
+        (r"\bcxl\b|\bcncl\b|\bcanx\b", "cancel"),
+        (r"\besc\b(?=\s+(?:cs|case|ticket|it|this|that)\b)", "escalate"),
+        (r"\bdbl\b", "double"),
         # Shorthand nouns.
         (r"\btix\b|\btkts?\b", "tickets"),
         (r"\baccts?\b", "account"),
