@@ -82,6 +82,12 @@ _MAKING = {"open", "create", "new", "raise", "log", "file", "start", "make", "ad
            "write", "leave", "issue", "do", "book", "process"}  # fmt: skip
 _ARTICLES = {"a", "an", "the", "new", "another", "this", "that", "their", "its", "his", "her"}
 GROUNDING_MARGIN = 0.15
+# A command to change something: its verb first ("update me on …" asks to be told).
+_CHANGE = re.compile(
+    _LEAD.pattern + r"(?:change|set|update|edit|modify|adjust|increase|decrease|lower|delete|"
+    r"remove|erase|wipe|purge)\b(?!\s+(?:me|us)\b)",
+    re.I,
+)
 # What a customer has: asked of "them", it is their data, not a rule of the documents.
 _DATA_OF_THEIRS = re.compile(
     r"\b(?:balance|owe|owes|owing|credit|limit|invoices?|bills?|orders?|cases?|tickets?|"
@@ -363,6 +369,7 @@ class EmbeddedPlanner:
             # cue words ("nudge them", "chase the last one") is enough when nothing else is close.
             top = IntentScore(skill=top.skill, score=self.threshold)
         top = self._imperative(text, ranked, top)
+        top = self._changing(text, ranked, top)
         top = self._with_amount(text, ranked, top, memory)
         said = extract(text)
         names = {k for k, v in said.ids.items() if v} | newest_named(text)
@@ -401,8 +408,11 @@ class EmbeddedPlanner:
                 return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
         if top.skill not in self.writes or not asks:
             pointed = set(memory.refs) if _points_back(text, memory) else set()
+            grounded = self._grounded(top, ranked, names, known)
+            if not asks:
+                return grounded
             referred = names | pointed | ({"account"} if theirs else set())
-            return self._lifted(self._grounded(top, ranked, names, known), referred)
+            return self._lifted(grounded, referred)
         if asks_about_data and not asks_how(text, names_record=asks_about_data):
             reads = [
                 s
@@ -417,7 +427,7 @@ class EmbeddedPlanner:
         return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
 
     def _lifted(self, top: IntentScore, named: set[str]) -> IntentScore:
-        """A lookup made for what the text names ("how much is a pallet jack?" names a
+        """A lookup made for what a question names ("how much is a pallet jack?" names a
         product) is what it asks for, though its wording is far from the lookup's examples."""
         skill = self.skills[top.skill]
         if (
@@ -465,6 +475,25 @@ class EmbeddedPlanner:
             if cued:
                 _, chosen = min(cued, key=lambda found: found[0])
                 return IntentScore(skill=chosen.skill, score=max(chosen.score, self.threshold))
+        return top
+
+    def _changing(self, text: str, ranked: list[IntentScore], top: IntentScore) -> IntentScore:
+        """A command to change something ("change the price of pallet wrap to $12") is never
+        answered by a lookup, however alike their words: by the closest change, or by the
+        skill that says what aios does not do, if either is near."""
+        skill = self.skills[top.skill]
+        if top.skill in self.writes or not skill.steps or not _CHANGE.match(text):
+            return top
+        if is_question(text):
+            return top
+        others = [
+            s
+            for s in ranked
+            if s.skill in self.writes
+            or not (self.skills[s.skill].steps or self.skills[s.skill].answer_from_knowledge)
+        ]
+        if others and others[0].score >= self.threshold - 2 * CUE_MARGIN:
+            return IntentScore(skill=others[0].skill, score=max(others[0].score, self.threshold))
         return top
 
     def _cues(self, skill: str) -> list[str]:

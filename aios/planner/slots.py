@@ -393,7 +393,7 @@ class SlotFiller:
             return unknown
         if refers_back and "account" in memory.refs:
             return self._fetch("account", memory.refs["account"])
-        if THEIR.search(text) and not memory.refs:
+        if THEIR.search(text) and not memory.refs and not memory.shown:
             # "what's their balance?" with nobody talked about yet: whose is asked, not guessed.
             return Question("account", "Which customer do you mean?")
         return None
