@@ -411,7 +411,9 @@ class EmbeddedPlanner:
             grounded = self._grounded(top, ranked, names, known)
             if not asks:
                 return grounded
-            referred = names | pointed | ({"account"} if theirs else set())
+            # A customer matched by name is too loose a sign ("ap@kestrel.example" is no
+            # question about Kestrel): records named, products and what is pointed back at.
+            referred = (names - {"account"}) | pointed | ({"account"} if theirs else set())
             return self._lifted(grounded, referred)
         if asks_about_data and not asks_how(text, names_record=asks_about_data):
             reads = [
