@@ -25,8 +25,17 @@ def _logging_as_it_was() -> Iterator[None]:
     the next test must not inherit its level and handlers."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    # A command's set-up also sets its own loggers' levels ("aios" at WARNING on a terminal).
+    levels = {
+        name: logger.level
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
     yield
     root.handlers[:], root.level = handlers, level
+    for name, logger in logging.root.manager.loggerDict.items():
+        if isinstance(logger, logging.Logger):
+            logger.setLevel(levels.get(name, logging.NOTSET))
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import re
-import select
+import selectors
 import signal
 import subprocess
 import sys
@@ -34,13 +34,16 @@ def on_terminal(*args: str, until: str | None = None, timeout: float = 180, **en
     os.close(child)
     read = b""
     deadline = time.monotonic() + timeout
+    # Not select.select: late in a long run the terminal's descriptor may be above 1023.
+    ready = selectors.DefaultSelector()
+    ready.register(main, selectors.EVENT_READ)
     try:
         while time.monotonic() < deadline:
             if until is not None and until in _plain(read):
                 process.send_signal(signal.SIGINT)
                 until = None  # then read what it says on the way out
                 deadline = time.monotonic() + 30
-            if select.select([main], [], [], 0.2)[0]:
+            if ready.select(0.2):
                 try:
                     chunk = os.read(main, 65536)
                 except OSError:  # the command exited and closed the terminal
@@ -56,6 +59,7 @@ def on_terminal(*args: str, until: str | None = None, timeout: float = 180, **en
         if process.poll() is None:
             process.kill()
         process.wait(timeout=30)
+        ready.close()
         os.close(main)
     return _plain(read)
 

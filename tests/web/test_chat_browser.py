@@ -267,7 +267,8 @@ def test_a_large_refund_waits_for_finance_and_another_user_approves_it(
 
     dave = _sign_in(browser, app, offline, "dave")
     _say(dave, "/approvals")
-    expect(_said(dave, r"^alice asks for your approval as finance: Refund \$900")).to_be_visible()
+    asks = r"^alice asks for your approval as finance \(request AP-\w+\): Refund \$900"
+    expect(_said(dave, asks)).to_be_visible()
     dave.get_by_role("button", name="Approve").click()
     expect(_said(dave, r"^Refunded \$900\.00 to Kestrel")).to_be_visible()
 
