@@ -4,7 +4,7 @@ connections over them; a second server on a port in use is refused in one clear 
 from __future__ import annotations
 
 import os
-import select
+import selectors
 import socket
 import subprocess
 import sys
@@ -21,15 +21,19 @@ def test_connections_spread_over_the_sockets_of_one_port() -> None:
     listeners = [listening_socket("127.0.0.1", port) for _ in range(2)]
     accepted = [0, 0]
     clients = []
+    # Not select.select: late in a long run the descriptors may be above 1023.
+    waiting = selectors.DefaultSelector()
+    for index, sock in enumerate(listeners):
+        waiting.register(sock, selectors.EVENT_READ, index)
     try:
         for _ in range(64):
             clients.append(socket.create_connection(("127.0.0.1", port)))
-            ready, _, _ = select.select(listeners, [], [], 5)
-            for sock in ready:
-                conn, _ = sock.accept()
+            for key, _ in waiting.select(5):
+                conn, _ = listeners[key.data].accept()
                 conn.close()
-                accepted[listeners.index(sock)] += 1
+                accepted[key.data] += 1
     finally:
+        waiting.close()
         for sock in [*clients, *listeners]:
             sock.close()
     assert sum(accepted) == 64
