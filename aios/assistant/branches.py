@@ -25,6 +25,7 @@ from aios.graph.state import TurnContext, TurnState
 
 Graph = CompiledStateGraph[TurnState, TurnContext, TurnState, TurnState]
 SEPARATOR = "~"
+States = list[tuple[str, StateSnapshot]]
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,11 @@ class Branches:
 
     def of(self, session_id: str) -> list[str]:
         """Every thread of the conversation, oldest first: the last is where it goes on."""
-        return [thread for thread, _ in self._states(session_id)]
+        return [thread for thread, _ in self.states(session_id)]
 
-    def _states(self, session_id: str) -> list[tuple[str, StateSnapshot]]:
+    def states(self, session_id: str) -> States:
+        """Every thread of the conversation with its state, oldest first. A turn reads them
+        once and hands them on: each read loads and decodes a checkpoint."""
         found = [(session_id, self.state(session_id))]
         while (state := self.state(name := f"{session_id}{SEPARATOR}{len(found)}")).created_at:
             found.append((name, state))
@@ -52,16 +55,16 @@ class Branches:
     def state(self, thread: str) -> StateSnapshot:
         return self.graph.get_state(config(thread))
 
-    def waiting(self, session_id: str) -> Iterator[Waiting]:
-        """The threads paused on a decision, newest first."""
-        for thread, state in reversed(self._states(session_id)):
+    def waiting(self, session_id: str, states: States | None = None) -> Iterator[Waiting]:
+        """The threads paused on a decision, newest first (of ``states``, when read already)."""
+        for thread, state in reversed(self.states(session_id) if states is None else states):
             if state.interrupts:
                 confirmation = ConfirmationRequired.model_validate(state.interrupts[0].value)
                 yield Waiting(thread, confirmation)
 
     def carrying(self, session_id: str, approval_id: str) -> str:
         """The thread that filed ``approval_id`` (it waits for it, or was carrying it out)."""
-        for thread, state in self._states(session_id):
+        for thread, state in self.states(session_id):
             if state.values.get("approval") == approval_id:
                 return thread
         return session_id

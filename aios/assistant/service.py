@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
 from langgraph.graph.state import CompiledStateGraph
@@ -26,7 +27,7 @@ from langgraph.types import Command, StateSnapshot
 from aios import observability
 from aios.approvals import Approval, ApprovalLedger, ApprovalRefused, ApprovalStatus
 from aios.approvals.summary import notice_text
-from aios.assistant.branches import Branches
+from aios.assistant.branches import Branches, States
 from aios.assistant.branches import config as branch_config
 from aios.assistant.decisions import ALREADY_DECIDED, Shown, refusal
 from aios.assistant.events import (
@@ -101,16 +102,18 @@ class Assistant:
         return self._locked(session_id, lambda: self._handle(session_id, user, text))
 
     def _handle(self, session_id: str, user: User, text: str) -> Iterator[Event]:
-        recovered = list(self._recovered(session_id))
+        states = self.branches.states(session_id)
+        recovered = list(self._recovered(session_id, states))
         yield from recovered
+        if recovered:
+            states = self.branches.states(session_id)
         yield from self.notices(session_id, user)
-        threads = self.branches.of(session_id)
-        active = threads[-1]
-        state = self.branches.state(active)
+        threads = [thread for thread, _ in states]
+        active, state = states[-1]
         if _failed(state):
             yield from self._after_failure(state, session_id, active, user, text)
             return
-        waiting = next(self.branches.waiting(session_id), None)
+        waiting = next(self.branches.waiting(session_id, states), None)
         if waiting is None:
             if (_YES.match(text) or _NO.match(text)) and state.values.get("asked"):
                 # The confirmation this answers was decided (by another tab, worker, or a
@@ -129,14 +132,15 @@ class Assistant:
         # A typed answer is bound to what waits now, read under the session's lock.
         shown = Shown.of(pending)
         waiting_on_others = pending.approval_id is not None and user.name == pending.requester
+        decide = partial(self._decide, session_id, thread, user, shown=shown, waiting=pending)
         if _YES.match(text):
-            yield from self._decide(session_id, thread, user, "approve", shown=shown)
+            yield from decide("approve")
         elif (
             _NO.match(text) or calls_off(text) or (waiting_on_others and _withdraws(pending, text))
         ):
-            yield from self._decide(session_id, thread, user, "reject", shown=shown)
+            yield from decide("reject")
         elif not waiting_on_others or (_CHANGE.match(text) and _about(pending, text)):
-            yield from self._decide(session_id, thread, user, "change", text, shown=shown)
+            yield from decide("change", text)
         elif thread != active:
             yield from self._run({"text": text}, session_id, active, user)
         else:
@@ -204,10 +208,16 @@ class Assistant:
         *,
         shown: Shown | None = None,
         expected: str | None = None,
+        waiting: ConfirmationRequired | None = None,
     ) -> Iterator[Event]:
-        recovered = list(self._recovered(session_id))
-        yield from recovered
-        pending = self._pending_on(thread)
+        """``waiting`` is what waits on ``thread`` when the caller read it under the session's
+        lock, after recovery (a typed answer); without it, both are done here."""
+        if waiting is None:
+            recovered = list(self._recovered(session_id))
+            yield from recovered
+            pending = self._pending_on(thread)
+        else:
+            recovered, pending = [], waiting
         if shown is not None and (refused := refusal(pending, shown)) is not None:
             yield ErrorEvent(code=refused.code, message=refused.message)
             yield DoneEvent(status="awaiting_confirmation" if pending else "completed")
@@ -283,10 +293,8 @@ class Assistant:
         return self._with_approver(waiting.confirmation) if waiting else None
 
     def _pending_on(self, thread: str) -> ConfirmationRequired | None:
-        state = self.branches.state(thread)
-        if not state.interrupts:
-            return None
-        return self._with_approver(ConfirmationRequired.model_validate(state.interrupts[0].value))
+        waiting = _waiting_in(self.branches.state(thread))
+        return self._with_approver(waiting) if waiting else None
 
     def _with_approver(self, pending: ConfirmationRequired) -> ConfirmationRequired:
         approval = self.ledger.get(pending.approval_id) if pending.approval_id else None
@@ -294,19 +302,20 @@ class Assistant:
             return pending.model_copy(update={"approver_role": approval.required_role})
         return pending
 
-    def recover(self, session_id: str) -> Iterator[Event]:
+    def recover(self, session_id: str, states: States | None = None) -> Iterator[Event]:
         """Finish what a crash or another process left half done in ``session_id``.
 
         A run cut short between its steps continues from its last checkpoint, as the person
         whose decision it was carrying out (a write that did reach the system is not repeated:
         its idempotency key is the same). A pause whose approval the ledger already decided
-        resumes with that decision.
+        resumes with that decision. ``states``: the conversation's threads, when read already.
         """
-        for thread in self.branches.of(session_id):
-            yield from self._recover_thread(session_id, thread)
+        for thread, state in self.branches.states(session_id) if states is None else states:
+            yield from self._recover_thread(session_id, thread, state)
 
-    def _recover_thread(self, session_id: str, thread: str) -> Iterator[Event]:
-        state = self.branches.state(thread)
+    def _recover_thread(
+        self, session_id: str, thread: str, state: StateSnapshot
+    ) -> Iterator[Event]:
         values = state.values
         if _failed(state):
             return  # it stopped on an error: the person is asked, not replayed to
@@ -319,7 +328,7 @@ class Assistant:
             run = self._run(None, session_id, thread, User(name=name, role=role))
             yield from self._reported(run, session_id, values.get("approval"))
             return
-        pending = self._pending_on(thread)
+        pending = _waiting_in(state)
         approval = self.ledger.get(pending.approval_id) if pending and pending.approval_id else None
         if approval is None or approval.status is ApprovalStatus.PENDING:
             return
@@ -328,9 +337,9 @@ class Assistant:
             self._resumed(session_id, thread, user, decision), session_id, approval.id
         )
 
-    def _recovered(self, session_id: str) -> Iterator[Event]:
+    def _recovered(self, session_id: str, states: States | None = None) -> Iterator[Event]:
         """What recovery did, inside another turn's stream (which ends with its own done)."""
-        return (e for e in self.recover(session_id) if not isinstance(e, DoneEvent))
+        return (e for e in self.recover(session_id, states) if not isinstance(e, DoneEvent))
 
     def sweep(self) -> list[Approval]:
         """Escalate overdue approvals, expire those past the top of the ladder, and carry out
@@ -530,6 +539,13 @@ def _about(pending: ConfirmationRequired, text: str) -> bool:
         or any(len(value) > 3 and value.lower() in said for value in named)
         or bool(kind & words)
     )
+
+
+def _waiting_in(state: StateSnapshot) -> ConfirmationRequired | None:
+    """The confirmation or approval a thread is paused on, as it was asked."""
+    if not state.interrupts:
+        return None
+    return ConfirmationRequired.model_validate(state.interrupts[0].value)
 
 
 def _failed(state: StateSnapshot) -> bool:
