@@ -69,7 +69,8 @@ def confirmations(
     every: bool = typer.Option(False, "--all", help="Answered and expired ones too."),
     as_json: bool = typer.Option(False, "--json", help="Print them as JSON."),
 ) -> None:
-    """The calls an MCP client made for USER that wait for their confirmation, oldest first."""
+    """The calls an MCP client made for USER that wait for their confirmation, oldest first
+    (the web chat shows them too, and the HTTP API lists them)."""
     from aios.cli.tools import direct_user
 
     settings = Settings()
@@ -103,7 +104,8 @@ def confirm(
     confirmation_id: str = typer.Argument(help="The held call, e.g. CF-0a1b…"),
     user: str = typer.Option(..., "--as", help="Who confirms: the user the call was made for."),
 ) -> None:
-    """Confirm a call an MCP client made for you: it runs now, exactly as it was held, once."""
+    """Confirm a call an MCP client made for you: it runs now, exactly as it was held, once
+    (refused if it was answered already, here, in the chat or over the API)."""
     _answer(confirmation_id, user, "confirm")
 
 

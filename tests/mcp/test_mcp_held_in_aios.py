@@ -5,8 +5,6 @@ holds the calls; the API on loopback answers them; judged by the ERP's rows and 
 
 from __future__ import annotations
 
-from typing import Any
-
 import anyio
 import httpx
 import pytest
@@ -22,8 +20,9 @@ from aios.mcp.pending import open_pending
 from aios.web import held
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
-from tests.mcp.conftest import data, over_http, text
+from tests.mcp.conftest import hold, send_again, text
 
+TOOL = "erp.create_refund"
 REFUND = {"invoice_id": planted.DAMAGED_INVOICE, "amount": "45.00", "reason": "damaged"}
 DROPPED = {**REFUND, "amount": "30.00"}
 PATH = "/v1/mcp/confirmations"
@@ -45,18 +44,9 @@ def test_a_held_call_is_answered_in_the_api_once_and_no_other_channel_runs_it(
 ):
     alice_key = keys("alice")
 
-    async def hold(url: str) -> list[str]:
-        async with over_http(url, alice_key) as client:  # no elicitation: the calls are held
-            held = [await client.call_tool("erp.create_refund", a) for a in (REFUND, DROPPED)]
-        return [data(h)["confirmation_id"] for h in held]
-
-    async def send_again(url: str, args: dict[str, Any], ident: str) -> Any:
-        async with over_http(url, alice_key) as client:
-            return await client.call_tool("erp.create_refund", {**args, "confirmation_id": ident})
-
     alice, bob = _as(runtime, "alice"), _as(runtime, "bob")
     with mcp_server() as url:
-        kept, dropped = anyio.run(hold, url)
+        kept, dropped = anyio.run(hold, url, alice_key, TOOL, REFUND, DROPPED)
 
         listed = alice.get(api + PATH)
         assert listed.status_code == 200
@@ -91,12 +81,12 @@ def test_a_held_call_is_answered_in_the_api_once_and_no_other_channel_runs_it(
         click = {"id": kept, "answer": "confirm"}
         web = held.answer(pending, runtime.users.get("alice"), click, "web-1")
         assert "already confirmed in api" in web.text and web.buttons == []
-        late = anyio.run(send_again, url, REFUND, kept)
+        late = anyio.run(send_again, url, alice_key, TOOL, REFUND, kept)
 
         declined = alice.post(f"{api}{PATH}/{dropped}/decision", json={"answer": "decline"})
         assert declined.status_code == 200 and declined.json()["result"] is None
         assert declined.json()["confirmation"]["status"] == "declined"
-        late_declined = anyio.run(send_again, url, DROPPED, dropped)
+        late_declined = anyio.run(send_again, url, alice_key, TOOL, DROPPED, dropped)
         assert alice.get(api + PATH).json() == []
         every = alice.get(api + PATH, params={"all": "true"}).json()
         assert [c["status"] for c in every] == ["confirmed", "declined"]
