@@ -229,7 +229,7 @@ class Confirmations:
             )
         values: dict[str, Any] = {"decided_at": now, "decided_via": via}
         if answer == "confirm":
-            values |= self._leased(now, ConfirmationStatus.CONFIRMED)
+            values |= self._leased(now)
         else:
             values["status"] = ConfirmationStatus.DECLINED
         return self._won(found, values, col(ConfirmationRow.status) == ConfirmationStatus.PENDING)
@@ -242,10 +242,15 @@ class Confirmations:
             col(ConfirmationRow.outcome).is_(None),
             col(ConfirmationRow.lease_until) <= now,
         )
-        return self._won(found, self._leased(now, ConfirmationStatus.CONFIRMED), dead)
+        return self._won(found, self._leased(now), dead)
 
-    def _leased(self, now: datetime, status: ConfirmationStatus) -> dict[str, Any]:
-        return {"status": status, "taken_by": self.worker, "lease_until": now + self.lease}
+    def _leased(self, now: datetime) -> dict[str, Any]:
+        """Confirmed, and carried out by this worker until the lease runs out."""
+        return {
+            "status": ConfirmationStatus.CONFIRMED,
+            "taken_by": self.worker,
+            "lease_until": now + self.lease,
+        }
 
     def _won(self, found: Confirmation, values: dict[str, Any], only_if: Any) -> Confirmation:
         """``found`` updated with ``values`` if it still stands as ``only_if`` says; refused
