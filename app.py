@@ -48,11 +48,12 @@ from aios.assistant.threads import iterate_in_thread
 from aios.audit import AuditUnavailable
 from aios.direct import DirectCalls
 from aios.identity import User
+from aios.mcp.pending import PendingCalls, open_pending
 from aios.voice.audio import AudioError, Speech
 from aios.voice.dialogue import Dialogue, Say, readout
 from aios.voice.engines import text_to_speech
 from aios.voice.listen import hear
-from aios.web import commands, login, render, wording
+from aios.web import commands, held, login, render, wording
 from aios.web.offline import strip_external
 from aios.web.process import process_runtime
 
@@ -103,11 +104,21 @@ def assistant() -> Assistant:
 
 
 @functools.cache
+def direct() -> DirectCalls:
+    made = runtime()
+    return DirectCalls(made.toolbox, made.policy, made.ledger, made.masker)
+
+
+@functools.cache
 def related() -> Related:
     """What an approver sees beside a request, read as the approver (``aios.approvals.related``)."""
-    made = runtime()
-    direct = DirectCalls(made.toolbox, made.policy, made.ledger, made.masker)
-    return Related(direct, made.masker)
+    return Related(direct(), runtime().masker)
+
+
+@functools.cache
+def pending_calls() -> PendingCalls:
+    """The calls MCP clients made that wait for their user's confirmation (``aios.web.held``)."""
+    return open_pending(runtime().settings, direct())
 
 
 @cl.on_app_startup
@@ -133,8 +144,10 @@ async def _sweep_forever() -> None:
 
 @cl.on_chat_start
 async def start_listening() -> None:
-    """Tell the requester in their chat, as soon as it happens, what an approver decided."""
+    """Tell the requester in their chat, as soon as it happens, what an approver decided; and
+    show the calls AI assistants made for them that wait for their confirmation."""
     cl.user_session.set("notices", asyncio.create_task(_notices_forever(_session(), _me())))
+    await _show_held(_me(), quiet=True)
 
 
 @cl.on_chat_end
@@ -191,6 +204,8 @@ async def on_message(message: cl.Message) -> None:
         await _show_pending(command.session or session, me)
     elif isinstance(command, commands.Approvals):
         await _show_approvals(me)
+    elif isinstance(command, commands.HeldCalls):
+        await _show_held(me)
     elif isinstance(command, commands.Unknown):
         await cl.Message(f"There is no `/{command.name}` command. {commands.HELP}").send()
     else:
@@ -214,6 +229,27 @@ async def on_decide(action: cl.Action) -> None:
         # What waits for this approver changed with their decision: the count says so.
         summary.content = await _approvals_summary(me)
         await summary.update()
+
+
+@cl.action_callback(held.ANSWER)
+async def on_answer_held(action: cl.Action) -> None:
+    me = _me()
+    await _clear_buttons()
+    await _said(me, action.label)
+    answered = await asyncio.to_thread(held.answer, pending_calls(), me, action.payload, _session())
+    await _send(answered)
+
+
+async def _show_held(me: User, *, quiet: bool = False) -> None:
+    """A card for each call held for ``me``; ``quiet``: nothing said when there is none."""
+    waiting = await asyncio.to_thread(pending_calls().confirmations.of, me.name)
+    if not waiting and quiet:
+        return
+    await _clear_buttons()
+    for call in waiting:
+        await _send(held.card(call))
+    if not waiting:
+        await cl.Message(held.NONE_WAITING).send()
 
 
 async def _why_rejected(session: str) -> str | None:

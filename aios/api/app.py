@@ -24,6 +24,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException
 
 from aios.api.auth import Caller, KeyRates
+from aios.api.confirmations import confirmations_router
 from aios.api.errors import ApiError, code_of, problem
 from aios.api.idempotency import LEASE_S, Idempotency, Replay, recovered
 from aios.api.metrics import ApiMetrics
@@ -331,6 +332,7 @@ def create_app(
     app.include_router(
         calls_router(runtime, Sessions(open=open_session, owned=owned, turn=turns.take))
     )
+    app.include_router(confirmations_router(runtime))
     app.include_router(ops_router(runtime))
     app.include_router(learning_router(runtime))
     return app

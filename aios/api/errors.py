@@ -23,6 +23,7 @@ _TITLES = {
     422: "Invalid request",
     429: "Too many requests",
     500: "Internal error",
+    502: "Bad gateway",
     503: "Not ready",
 }
 
@@ -36,6 +37,11 @@ CODES: dict[str, str] = {
     "idempotency_conflict": "the Idempotency-Key was used before with another request (422)",
     "in_progress": "a request with this Idempotency-Key is still running (409)",
     "already_reviewed": "the learnt example was accepted or dismissed already (409)",
+    "already_answered": "the MCP call held for confirmation was answered already, in any "
+    "channel, or is being carried out (409)",
+    "expired": "the MCP call held for confirmation expired before it was answered (409)",
+    "call_failed": "a confirmed MCP call was refused or failed by its system, or the audit "
+    "trail could not be written; nothing was changed (502)",
     "unknown_skill": "the learnt example's skill no longer exists (409)",
     "never_matches": "the example would never be planned by its skill (422)",
     "too_large": "the body is over its limit (413)",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from aios.approvals import Approval
 from aios.assistant.events import Event
 from aios.limits import MAX_MESSAGE_CHARS, MAX_REASON_CHARS
+from aios.mcp.confirmations import Answer, Confirmation
 
 MAX_TEXT = MAX_MESSAGE_CHARS  # the assistant's own limit: the API accepts what it can handle
 
@@ -49,6 +50,20 @@ class ApprovalDecisionIn(BaseModel):
         if self.answer == "approve" and self.reason:
             raise ValueError("reason is for reject only")
         return self
+
+
+class HeldAnswerIn(BaseModel):
+    answer: Answer = Field(
+        description="confirm: the held call runs now, exactly as held, once; decline: nothing "
+        "runs, and the id is used up."
+    )
+
+
+class HeldAnswerOut(BaseModel):
+    confirmation: Confirmation = Field(description="The held call as it now stands.")
+    result: Any = Field(
+        None, description="What the confirmed call returned, masked for the caller's role."
+    )
 
 
 class SessionOut(BaseModel):

@@ -22,6 +22,7 @@ from connectors.errors import ConnectorError
 
 if TYPE_CHECKING:
     from aios.mcp.confirmations import Answer
+    from aios.mcp.pending import PendingCalls
 
 
 app = typer.Typer(
@@ -68,13 +69,13 @@ def confirmations(
     every: bool = typer.Option(False, "--all", help="Answered and expired ones too."),
     as_json: bool = typer.Option(False, "--json", help="Print them as JSON."),
 ) -> None:
-    """The calls an MCP client made for USER that wait for their confirmation, oldest first."""
-    from aios.cli.mcp_server import open_pending
+    """The calls an MCP client made for USER that wait for their confirmation, oldest first
+    (the web chat shows them too, and the HTTP API lists them)."""
     from aios.cli.tools import direct_user
 
     settings = Settings()
     me = direct_user(settings, user)
-    pending = open_pending(settings)
+    pending = _pending(settings)
     found = pending.confirmations.of(me.name, every=every)
     if as_json:
         typer.echo(json.dumps([c.model_dump(mode="json") for c in found], indent=2))
@@ -103,7 +104,8 @@ def confirm(
     confirmation_id: str = typer.Argument(help="The held call, e.g. CF-0a1b…"),
     user: str = typer.Option(..., "--as", help="Who confirms: the user the call was made for."),
 ) -> None:
-    """Confirm a call an MCP client made for you: it runs now, exactly as it was held, once."""
+    """Confirm a call an MCP client made for you: it runs now, exactly as it was held, once
+    (refused if it was answered already, here, in the chat or over the API)."""
     _answer(confirmation_id, user, "confirm")
 
 
@@ -118,14 +120,13 @@ def decline(
 
 def _answer(ident: str, user: str, answer: Answer) -> None:
     from aios.audit import AuditUnavailable
-    from aios.cli.mcp_server import open_pending
     from aios.cli.tools import direct_user
     from aios.direct import Via
     from aios.mcp.confirmations import ConfirmationRefused
 
     settings = Settings()
     me = direct_user(settings, user)
-    pending = open_pending(settings)
+    pending = _pending(settings)
     via = Via("terminal", f"aios {__version__}", "terminal", f"pid-{os.getpid()}", ident)
     try:
         held, done = pending.answer(me, ident, answer, via)
@@ -144,7 +145,14 @@ def _answer(ident: str, user: str, answer: Answer) -> None:
         console.print(f"{ident} declined by {me.name}: {held.tool} was not run.")
         return
     console.print(f"{ident} confirmed by {me.name}: {escape(held.tool)}. {held.outcome or ''}")
-    masker = pending.direct.masker
-    if done.result is not None:
-        shown = masker.shown(done.result, me.role) if masker else done.result
+    shown = pending.shown(done, me)
+    if shown is not None:
         typer.echo(json.dumps(shown, indent=2, default=str))
+
+
+def _pending(settings: Settings) -> PendingCalls:
+    """The calls held for confirmation, and the direct-call path that carries them out."""
+    from aios.cli.tools import open_direct_calls
+    from aios.mcp.pending import open_pending
+
+    return open_pending(settings, open_direct_calls(settings))

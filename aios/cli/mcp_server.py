@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, Literal
 
 import anyio
@@ -16,23 +15,17 @@ from aios import __version__
 from aios.api.auth import KeyRates
 from aios.cli.tools import direct_user, open_direct_calls
 from aios.cli.users import directory
-from aios.db import open_database
 from aios.knowledge.embedder import load_embedder
 from aios.knowledge.index import open_catalog
 from aios.knowledge.retriever import Retriever
 from aios.knowledge.service import KnowledgeBase
 from aios.mcp import http
 from aios.mcp.calls import GovernedCalls
-from aios.mcp.confirmations import Confirmations
 from aios.mcp.documents import Documents
-from aios.mcp.pending import PendingCalls
+from aios.mcp.pending import open_pending
 from aios.mcp.server import UserOf, build_server
 from aios.policy.masking import load_masker
 from aios.settings import Settings
-from connectors.clock import utc_now
-
-CONFIRM_WITHIN = timedelta(minutes=10)
-"""How long a confirmation id stays good."""
 
 
 def serve_stdio(settings: Settings, user: str) -> None:
@@ -59,7 +52,7 @@ def open_server(
 ) -> Server[Any, Any]:
     """The MCP server on ``settings``' systems, trail, policy and documents; ``retriever``
     searches the documents (default: the knowledge base, its model loaded on first use)."""
-    pending = open_pending(settings)
+    pending = open_pending(settings, open_direct_calls(settings))
     masker = load_masker(settings.masking_file)
     data_dir = settings.ensure_data_dir()
 
@@ -70,13 +63,6 @@ def open_server(
     documents = Documents(open_catalog(data_dir), retriever or knowledge, masker)
     calls = GovernedCalls(pending, documents, masker)
     return build_server(calls, documents, user_of, transport, __version__)
-
-
-def open_pending(settings: Settings) -> PendingCalls:
-    """The direct-call path, and the calls held for confirmation in the state database."""
-    direct = open_direct_calls(settings)
-    held = Confirmations(open_database(settings, "state"), CONFIRM_WITHIN, utc_now)
-    return PendingCalls(direct, held)
 
 
 async def _serve_stdio(server: Server[Any, Any]) -> None:

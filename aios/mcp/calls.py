@@ -163,8 +163,8 @@ class GovernedCalls:
                 f"Needs the person's confirmation ({reason}). Nothing was run. Show them "
                 f"exactly {tool} {json.dumps(args, default=str)}; if they agree, call {tool} "
                 f'again with the same arguments and {CONFIRMATION} "{held.id}" before '
-                f"{held.expires_at:%H:%M} UTC (or they answer in aios: aios mcp confirm "
-                f"{held.id})."
+                f"{held.expires_at:%H:%M} UTC (or they answer in aios: in its chat, or aios mcp "
+                f"confirm {held.id})."
             )
             return Reply(
                 status="needs_confirmation",

@@ -7,20 +7,28 @@ the tool, its exact arguments, the idempotency key its write will carry, when it
 where it stands. Any worker (and a restarted one) can take the answer, and only once: the
 answer is a conditional update from pending, so of two answers racing one wins and the other
 is told that the id was used.
+
+A confirmed call is carried out under a lease (which worker took it, until when), ended by
+its outcome. A worker that dies between the answer and the write leaves the lease to run out;
+the next confirmation of that id then takes it over and runs the call again with the same
+idempotency key, so the write is booked once whether or not the dead worker got to it. While
+the lease holds, another answer is told the call is being carried out.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
+import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, Text, update
+from sqlalchemy import Engine, Text, and_, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from aios.approvals import args_hash
@@ -28,6 +36,10 @@ from aios.approvals import args_hash
 PREFIX = "CF-"
 _ID = re.compile(rf"^{PREFIX}[0-9a-f]{{32}}$")
 Answer = Literal["confirm", "decline"]
+Refusal = Literal["invalid", "unknown", "answered", "running", "expired"]
+LEASE = timedelta(minutes=2)
+"""How long a worker has to carry out a confirmed call before another may take it over: far
+longer than a connector's write, which times out sooner."""
 
 
 class ConfirmationStatus(StrEnum):
@@ -53,6 +65,8 @@ class ConfirmationRow(SQLModel, table=True):
     decided_at: datetime | None = None
     decided_via: str | None = Field(default=None, max_length=32)
     outcome: str | None = Field(default=None, sa_type=Text)
+    taken_by: str | None = Field(default=None, max_length=120)
+    lease_until: datetime | None = None
 
 
 class Confirmation(BaseModel):
@@ -72,6 +86,10 @@ class Confirmation(BaseModel):
     decided_at: datetime | None = None
     decided_via: str | None = None
     outcome: str | None = None
+    taken_by: str | None = None
+    """The worker carrying out (or that carried out) the confirmed call."""
+    lease_until: datetime | None = None
+    """Until when ``taken_by`` holds it; None once it has an outcome."""
 
     @classmethod
     def from_row(cls, row: ConfirmationRow) -> Confirmation:
@@ -85,22 +103,44 @@ class Confirmation(BaseModel):
     def expired(self, now: datetime) -> bool:
         return self.status is ConfirmationStatus.PENDING and now >= self.expires_at
 
+    def abandoned(self, now: datetime) -> bool:
+        """Confirmed, without an outcome, and its worker's lease ran out: it died on the way."""
+        return (
+            self.status is ConfirmationStatus.CONFIRMED
+            and self.outcome is None
+            and self.lease_until is not None
+            and now >= self.lease_until
+        )
+
 
 class ConfirmationRefused(Exception):
-    """The answer is not taken; the message says why, in plain words."""
+    """The answer is not taken; the message says why, in plain words, and ``refusal`` what
+    kind of refusal it is (a front end maps it to its own codes)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, refusal: Refusal) -> None:
         super().__init__(message)
         self.message = message
+        self.refusal = refusal
 
 
 class Confirmations:
-    """``ttl``: how long the person has to answer."""
+    """``ttl``: how long the person has to answer; ``worker`` names this process on the
+    leases it takes (default: host and process id)."""
 
-    def __init__(self, engine: Engine, ttl: timedelta, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        ttl: timedelta,
+        clock: Callable[[], datetime],
+        *,
+        lease: timedelta = LEASE,
+        worker: str | None = None,
+    ) -> None:
         self.engine = engine
         self.ttl = ttl
         self.clock = clock
+        self.lease = lease
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
 
     def issue(
         self,
@@ -161,50 +201,80 @@ class Confirmations:
         call: tuple[str, dict[str, Any]] | None = None,
     ) -> Confirmation:
         """Take ``user``'s answer on ``ident``, once; ``call`` (tool, arguments) when the answer
-        comes with the call itself, which must be exactly the one held. ConfirmationRefused
-        says why an answer is not taken."""
+        comes with the call itself, which must be exactly the one held. A confirmation is
+        taken under this worker's lease (a confirmed call abandoned by a dead worker is taken
+        over). ConfirmationRefused says why an answer is not taken."""
         if not _ID.match(ident):
-            raise ConfirmationRefused(f"{ident!r} is not a confirmation id. Nothing was run.")
+            raise ConfirmationRefused(
+                f"{ident!r} is not a confirmation id. Nothing was run.", "invalid"
+            )
         found = self.get(ident)
         if found is None or found.user != user or (call and not _same(found, *call)):
             # Someone else's id is not said to exist: ids are not for guessing.
             raise ConfirmationRefused(
                 f"Confirmation {ident} was not given for this call: it confirms one call of "
-                "one user, with exactly the arguments it was given for. Nothing was run."
+                "one user, with exactly the arguments it was given for. Nothing was run.",
+                "unknown",
             )
-        if found.status is not ConfirmationStatus.PENDING:
-            raise ConfirmationRefused(used(found))
         now = self.clock()
+        if answer == "confirm" and found.abandoned(now):
+            return self._take_over(found, now)
+        if found.status is not ConfirmationStatus.PENDING:
+            raise ConfirmationRefused(used(found), _standing(found))
         if found.expired(now):
             raise ConfirmationRefused(
                 f"Confirmation {ident} expired at {found.expires_at:%H:%M} UTC. Nothing was "
-                "run; call again without it to be given a new one."
+                "run; call again without it to be given a new one.",
+                "expired",
             )
-        status = (
-            ConfirmationStatus.CONFIRMED if answer == "confirm" else ConfirmationStatus.DECLINED
+        values: dict[str, Any] = {"decided_at": now, "decided_via": via}
+        if answer == "confirm":
+            values |= self._leased(now)
+        else:
+            values["status"] = ConfirmationStatus.DECLINED
+        return self._won(found, values, col(ConfirmationRow.status) == ConfirmationStatus.PENDING)
+
+    def _take_over(self, found: Confirmation, now: datetime) -> Confirmation:
+        """The confirmed call whose worker's lease ran out, taken by this worker; of two
+        workers taking it over at once, one wins."""
+        dead = and_(
+            col(ConfirmationRow.status) == ConfirmationStatus.CONFIRMED,
+            col(ConfirmationRow.outcome).is_(None),
+            col(ConfirmationRow.lease_until) <= now,
         )
+        return self._won(found, self._leased(now), dead)
+
+    def _leased(self, now: datetime) -> dict[str, Any]:
+        """Confirmed, and carried out by this worker until the lease runs out."""
+        return {
+            "status": ConfirmationStatus.CONFIRMED,
+            "taken_by": self.worker,
+            "lease_until": now + self.lease,
+        }
+
+    def _won(self, found: Confirmation, values: dict[str, Any], only_if: Any) -> Confirmation:
+        """``found`` updated with ``values`` if it still stands as ``only_if`` says; refused
+        as used when another worker changed it first."""
         with Session(self.engine) as session:
             won = session.execute(
                 update(ConfirmationRow)
-                .where(
-                    col(ConfirmationRow.id) == ident,
-                    col(ConfirmationRow.status) == ConfirmationStatus.PENDING,
-                )
-                .values(status=status, decided_at=now, decided_via=via)
+                .where(col(ConfirmationRow.id) == found.id, only_if)
+                .values(**values)
             )
             session.commit()
-        taken = self.get(ident)
+        taken = self.get(found.id)
         assert taken is not None
         if not won.rowcount:  # type: ignore[attr-defined]
-            raise ConfirmationRefused(used(taken))  # another worker took an answer first
+            raise ConfirmationRefused(used(taken), _standing(taken))  # another worker was first
         return taken
 
     def record_outcome(self, ident: str, outcome: str) -> None:
+        """What came of the answer; it ends the lease."""
         with Session(self.engine) as session:
             session.execute(
                 update(ConfirmationRow)
                 .where(col(ConfirmationRow.id) == ident)
-                .values(outcome=outcome)
+                .values(outcome=outcome, lease_until=None)
             )
             session.commit()
 
@@ -214,10 +284,22 @@ def used(confirmation: Confirmation) -> str:
     when = f"{confirmation.decided_at:%H:%M} UTC" if confirmation.decided_at else "earlier"
     where = f" in {confirmation.decided_via}" if confirmation.decided_via else ""
     came = f" {confirmation.outcome}" if confirmation.outcome else ""
+    if _standing(confirmation) == "running":
+        assert confirmation.lease_until is not None
+        came = (
+            " It is being carried out now; if that worker stops, confirming again after "
+            f"{confirmation.lease_until:%H:%M:%S} UTC finishes it, once."
+        )
     return (
         f"Confirmation {confirmation.id} was already {confirmation.status.value}{where} at "
         f"{when}.{came} Nothing more was done."
     )
+
+
+def _standing(confirmation: Confirmation) -> Refusal:
+    """Why an answer on a confirmation no longer pending is refused."""
+    running = confirmation.status is ConfirmationStatus.CONFIRMED and confirmation.outcome is None
+    return "running" if running and confirmation.lease_until is not None else "answered"
 
 
 def _same(found: Confirmation, tool: str, args: dict[str, Any]) -> bool:

@@ -1,15 +1,18 @@
 """Calls held for their user's confirmation, and the person's answer on one of them, wherever it
-comes from (the MCP client's second call, ``aios mcp confirm`` in a terminal): the answer is
-taken once, audited, and a confirmed call runs through the direct-call path with the
-idempotency key it was given when it was held, so it is written once.
+comes from (the MCP client's second call, ``aios mcp confirm`` in a terminal, the web chat's
+buttons, the HTTP API): the answer is taken once, audited with its channel, and a confirmed
+call runs through the direct-call path with the idempotency key it was given when it was held,
+so it is written once. Every front end answers through ``PendingCalls.answer``.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from aios.audit import AuditUnavailable
+from aios.db import open_database
 from aios.direct import DirectCalls, Outcome, Status, Via, session_for
 from aios.identity import User
 from aios.mcp.confirmations import (
@@ -18,8 +21,20 @@ from aios.mcp.confirmations import (
     ConfirmationRefused,
     Confirmations,
 )
+from aios.settings import Settings
 from aios.toolbox import Caller
+from connectors.clock import utc_now
 from connectors.errors import ConnectorError
+
+CONFIRM_WITHIN = timedelta(minutes=10)
+"""How long a confirmation id stays good."""
+
+
+def open_pending(settings: Settings, direct: DirectCalls) -> PendingCalls:
+    """The calls held for confirmation in ``settings``' state database, carried out by
+    ``direct``."""
+    held = Confirmations(open_database(settings, "state"), CONFIRM_WITHIN, utc_now)
+    return PendingCalls(direct, held)
 
 
 class PendingCalls:
@@ -85,6 +100,14 @@ class PendingCalls:
             raise
         self.confirmations.record_outcome(ident, _outcome(done))
         return self.confirmations.get(ident) or taken, done
+
+    def shown(self, done: Outcome | None, user: User) -> Any:
+        """A confirmed call's result as ``user`` may see it (masked for their role); None
+        when there is none."""
+        if done is None or done.result is None:
+            return None
+        masker = self.direct.masker
+        return masker.shown(done.result, user.role) if masker else done.result
 
 
 def _outcome(done: Outcome) -> str:

@@ -46,16 +46,21 @@ class Person:
 
 
 @asynccontextmanager
-async def over_stdio(user: str, elicit: Any = None) -> AsyncIterator[ClientSession]:
+async def over_stdio(
+    user: str, elicit: Any = None, logging: Any = None
+) -> AsyncIterator[ClientSession]:
     """``aios mcp --user USER`` as a desktop client starts it, on this test's data directory
-    (the environment's AIOS_DATA_DIR) and this checkout's skills and policies."""
+    (the environment's AIOS_DATA_DIR) and this checkout's skills and policies; ``logging`` gets
+    the log messages the server sends."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "aios.cli", "mcp", "--user", user], env=env, cwd=REPO
     )
     async with (
         stdio_client(params) as (read, write),
-        ClientSession(read, write, elicitation_callback=elicit, client_info=CLIENT) as session,
+        ClientSession(
+            read, write, elicitation_callback=elicit, logging_callback=logging, client_info=CLIENT
+        ) as session,
     ):
         await session.initialize()
         yield session
@@ -83,6 +88,22 @@ async def over_http(
         if ids is not None:
             ids.append(session_id() or "")
         yield session
+
+
+async def hold(url: str, token: str, tool: str, *calls: dict[str, Any]) -> list[str]:
+    """The confirmation ids of ``calls`` of ``tool``, made by a client that cannot ask the
+    person (no elicitation), so that each is held."""
+    async with over_http(url, token) as client:
+        held = [await client.call_tool(tool, args) for args in calls]
+    return [data(h)["confirmation_id"] for h in held]
+
+
+async def send_again(
+    url: str, token: str, tool: str, args: dict[str, Any], ident: str
+) -> types.CallToolResult:
+    """``tool`` with ``args`` sent again with the confirmation id ``ident``."""
+    async with over_http(url, token) as client:
+        return await client.call_tool(tool, {**args, "confirmation_id": ident})
 
 
 @pytest.fixture

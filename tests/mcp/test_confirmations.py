@@ -1,5 +1,6 @@
 """Pending confirmations in the state database: one user, one tool, exactly its arguments,
-until they expire; answered once, whichever process takes the answer."""
+until they expire; answered once, whichever process takes the answer; a confirmed one carried
+out under a lease that another worker takes over once it runs out."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from aios.db import open_database
-from aios.mcp.confirmations import ConfirmationRefused, Confirmations, ConfirmationStatus
+from aios.mcp.confirmations import LEASE, ConfirmationRefused, Confirmations, ConfirmationStatus
 from tests.settings import checkout_settings
 
 ARGS = {"invoice_id": "INV-2038", "amount": "45.00", "reason": "damaged"}
@@ -29,8 +30,10 @@ def two(tmp_path) -> tuple[Clock, Confirmations, Confirmations]:
     settings = checkout_settings(tmp_path / "data")
     clock = Clock()
     stores = [
-        Confirmations(open_database(settings, "state"), timedelta(minutes=10), clock)
-        for _ in range(2)
+        Confirmations(
+            open_database(settings, "state"), timedelta(minutes=10), clock, worker=f"worker-{i}"
+        )
+        for i in (1, 2)
     ]
     return clock, stores[0], stores[1]
 
@@ -92,3 +95,35 @@ def test_an_unknown_or_malformed_id_is_refused(two):
     for malformed in (held.id.upper(), "yes please"):
         with pytest.raises(ConfirmationRefused, match="is not a confirmation id"):
             first.answer(malformed, "alice", "confirm", "mcp")
+
+
+def test_a_confirmed_call_is_leased_and_taken_over_once_its_worker_is_gone(two):
+    clock, first, second = two
+    held = _issue(first)
+    taken = first.answer(held.id, "alice", "confirm", "web")
+    assert (taken.taken_by, taken.lease_until) == ("worker-1", clock.now + LEASE)
+    # worker-1 dies here, before the write: its lease holds the call meanwhile.
+    for answer in ("confirm", "decline"):
+        with pytest.raises(ConfirmationRefused, match="being carried out now") as refused:
+            second.answer(held.id, "alice", answer, "terminal")  # type: ignore[arg-type]
+        assert refused.value.refusal == "running"
+
+    clock.now += LEASE
+    with pytest.raises(ConfirmationRefused, match="being carried out now"):
+        second.answer(held.id, "alice", "decline", "terminal")  # confirmed: too late to drop
+    with pytest.raises(ConfirmationRefused, match="not given for this call"):
+        second.answer(held.id, "bob", "confirm", "terminal")
+    retaken = second.answer(held.id, "alice", "confirm", "terminal")
+    assert (retaken.taken_by, retaken.lease_until) == ("worker-2", clock.now + LEASE)
+    assert retaken.idempotency_key == held.idempotency_key  # the write is the same write
+    assert (retaken.decided_via, retaken.decided_at) == ("web", taken.decided_at)
+    with pytest.raises(ConfirmationRefused, match="being carried out now"):
+        first.answer(held.id, "alice", "confirm", "mcp")  # worker-2's lease holds now
+
+    second.record_outcome(held.id, "It ran once.")
+    done = first.get(held.id)
+    assert done is not None and done.lease_until is None and not done.abandoned(clock.now)
+    clock.now += LEASE
+    with pytest.raises(ConfirmationRefused, match=r"It ran once\. Nothing more") as refused:
+        first.answer(held.id, "alice", "confirm", "mcp")
+    assert refused.value.refusal == "answered"

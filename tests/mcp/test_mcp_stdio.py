@@ -1,6 +1,7 @@
 """``aios mcp --user`` over stdio, driven by the SDK's own client as a desktop client drives
 it: tools from the declarations, a lookup, a confirmation accepted and one declined (MCP
-elicitation), a denied tool, every call on the audit trail with the client's name.
+elicitation), a denied tool, every call on the audit trail with the client's name; a four-eyes
+request decided in aios, told to the desktop as a log message.
 
 Judged by the systems' rows and the audit trail, not only by what the client was told."""
 
@@ -15,6 +16,7 @@ from aios.cli.main import app
 from connectors.demo import _planted as planted
 from connectors.erp.models import Customer, Refund
 from tests.mcp.conftest import Person, data, over_stdio, received, text
+from tests.mcp.test_mcp_notices import Inbox
 
 pytestmark = pytest.mark.slow  # starts `aios mcp` as a child process
 
@@ -82,6 +84,42 @@ def test_a_desktop_session(demo_settings, rows):
     verified = CliRunner().invoke(app, ["audit", "verify"])
     assert verified.exit_code == 0, verified.output
     assert "chain intact" in verified.output
+
+
+def test_a_decision_reaches_the_desktop_as_a_log_message(demo_settings, rows):
+    goodwill = {
+        "invoice_id": planted.PLATINUM_PAID_INVOICE,
+        "amount": "600.00",
+        "reason": "goodwill",
+    }
+    inbox = Inbox()
+
+    def decide(ident: str) -> None:
+        decided = CliRunner().invoke(app, ["approvals", "decide", ident, "--as", "dave"])
+        assert decided.exit_code == 0, decided.output
+
+    async def session() -> str:
+        async with over_stdio("alice", logging=inbox) as client:
+            filed = await client.call_tool("erp.create_refund", goodwill)
+            assert "approval" in data(filed), text(filed)
+            ident: str = data(filed)["approval"]["id"]
+            await anyio.to_thread.run_sync(decide, ident)
+            with anyio.fail_after(60):
+                await inbox.arrived.wait()
+        return ident
+
+    ident = anyio.run(session)
+
+    [told] = inbox.messages
+    assert told.logger == "aios.approvals" and told.level == "info"
+    assert told.data["approval"]["id"] == ident
+    assert (told.data["approval"]["status"], told.data["approval"]["executed"]) == (
+        "approved",
+        "succeeded",
+    )
+    assert f"Request {ident} is approved by dave and carried out." in told.data["message"]
+    refunds = [r for r in rows("erp", Refund) if r.invoice_id == goodwill["invoice_id"]]
+    assert [r.amount_cents for r in refunds] == [60000]
 
 
 def test_over_stdio_only_a_user_of_the_directory_is_served(demo_settings):

@@ -14,8 +14,9 @@ from aios.audit import open_trail
 from aios.cli.main import app
 from connectors.demo import _planted as planted
 from connectors.erp.models import Refund
-from tests.mcp.conftest import data, over_http, text
+from tests.mcp.conftest import hold, send_again, text
 
+TOOL = "erp.create_refund"
 REFUND = {"invoice_id": planted.DAMAGED_INVOICE, "amount": "45.00", "reason": "damaged"}
 
 
@@ -34,17 +35,8 @@ def test_a_held_call_is_confirmed_or_declined_in_the_terminal_once(
     alice = keys("alice")
     declined_args = {**REFUND, "amount": "30.00"}
 
-    async def hold(url: str) -> list[str]:
-        async with over_http(url, alice) as client:  # no elicitation: the call is held
-            held = [await client.call_tool("erp.create_refund", a) for a in (REFUND, declined_args)]
-        return [data(h)["confirmation_id"] for h in held]
-
-    async def send_again(url: str, args: dict[str, Any], ident: str) -> Any:
-        async with over_http(url, alice) as client:
-            return await client.call_tool("erp.create_refund", {**args, "confirmation_id": ident})
-
     with mcp_server() as url:
-        kept, dropped = anyio.run(hold, url)
+        kept, dropped = anyio.run(hold, url, alice, TOOL, REFUND, declined_args)
         listed = _aios("mcp", "confirmations", "--as", "alice", "--json")
         assert listed.exit_code == 0, listed.output
         assert [c["id"] for c in json.loads(listed.output)] == [kept, dropped]
@@ -63,8 +55,8 @@ def test_a_held_call_is_confirmed_or_declined_in_the_terminal_once(
 
         declined = _aios("mcp", "decline", dropped, "--as", "alice")
         assert declined.exit_code == 0 and "was not run" in _said(declined)
-        late = anyio.run(send_again, url, REFUND, kept)
-        late_declined = anyio.run(send_again, url, declined_args, dropped)
+        late = anyio.run(send_again, url, alice, TOOL, REFUND, kept)
+        late_declined = anyio.run(send_again, url, alice, TOOL, declined_args, dropped)
 
     assert late.isError and "already confirmed in terminal" in text(late)
     assert late_declined.isError and "already declined in terminal" in text(late_declined)

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,11 +27,14 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from aios.assistant.arguments import shown_arguments
 from aios.audit import open_trail
+from aios.db import open_database
 from aios.demo import seed_demo
 from aios.loopback import free_port
+from aios.mcp.confirmations import Confirmations
 from aios.policy import load_policy
 from aios.settings import Settings
 from aios.users import open_directory
+from connectors.clock import utc_now
 from connectors.demo import _planted
 from connectors.registry import default_registry
 
@@ -386,4 +390,43 @@ def test_the_approver_sees_the_whole_picture_and_a_rejection_reaches_the_request
     expect(alice.get_by_role("article").filter(has_text=told)).to_have_count(1)
     expect(alice.get_by_text(re.compile("Rejected by dave", re.I))).to_have_count(1)
     assert _count(erp, "SELECT count(*) FROM refunds WHERE amount_cents = 70000") == 0
+    assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)
+
+
+def test_a_call_an_ai_assistant_made_is_confirmed_in_the_chat(app: App, browser: Browser) -> None:
+    # bob: no other test signs in as him, so his chats open on nothing but this card.
+    erp = app.data_dir / "erp.db"
+    refunds = "SELECT count(*) FROM refunds WHERE invoice_id = ? AND amount_cents = 1200"
+    args = {"invoice_id": _planted.DAMAGED_INVOICE, "amount": "12.00", "reason": "damaged"}
+    held = Confirmations(
+        open_database(Settings(data_dir=app.data_dir), "state"), timedelta(minutes=10), utc_now
+    ).issue(
+        "bob", "erp.create_refund", args, reason="default for write operations",
+        client="desk-agent 2.1", key_of=lambda ident: "browser-" + ident.removeprefix("CF-"),
+    )  # fmt: skip
+    offline = Offline()
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.route("**/*", offline.route)
+    page = context.new_page()
+    page.set_default_timeout(TURN_MS)
+    page.goto(app.url)
+    page.get_by_label("User name").fill("bob")
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    # Shown as the chat opens: who asks, exactly what runs.
+    card = _message(_said(page, r"^desk-agent 2\.1 asks to run erp\.create_refund for you"))
+    expect(card).to_be_visible()
+    for name, value in args.items():
+        expect(card).to_contain_text(f"{name}: {value}")
+    expect(card).to_contain_text(held.id)
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(_said(page, r"^Confirmed: erp\.create_refund\. It ran once\.")).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
+    assert _count(erp, refunds, _planted.DAMAGED_INVOICE) == 1
+
+    # Asked for in words afterwards: nothing waits any more.
+    _say(page, "my pending confirmations")
+    expect(page.get_by_text("No calls from an AI assistant are waiting")).to_be_visible()
+    assert _count(erp, refunds, _planted.DAMAGED_INVOICE) == 1
     assert offline.blocked == [], "the page asked other hosts for:\n" + "\n".join(offline.blocked)
