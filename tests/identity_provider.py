@@ -5,9 +5,7 @@ groups through its admin API as a company's IT would in theirs."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from aios.loopback import free_port
+from tests.serving import serving
 
 AUDIENCE = "aios-api"
 CLIENT, SECRET = "aios-tests", "aios-tests-secret"
-PASSWORD = "correct horse battery"
 STARTUP_S = 60
+PASSWORD = "correct horse battery"
 
 _SETTINGS = """\
 config_version: 1
@@ -112,35 +110,9 @@ def running_provider(config: Path) -> Iterator[IdentityProvider]:
         _SETTINGS.format(port=port, issuer=issuer, audience=AUDIENCE, client=CLIENT, secret=SECRET)
     )
     (config / "users.yaml").write_text(_USERS)
-    log = config / "nanoidp.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "nanoidp", "--config", str(config), "--port", str(port)],
-            cwd=config,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_serving(issuer, server, log)
+    argv = [sys.executable, "-m", "nanoidp", "--config", str(config), "--port", str(port)]
+    ready = f"{issuer}/.well-known/openid-configuration"
+    with serving(
+        argv, config / "nanoidp.log", ready, name="nanoidp", startup_s=STARTUP_S, cwd=config
+    ):
         yield IdentityProvider(issuer, port)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_until_serving(issuer: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"nanoidp exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=2).is_success:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"nanoidp did not start within {STARTUP_S} s:\n{log.read_text()}")
