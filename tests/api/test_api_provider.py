@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from aios.api.app import create_app
 from aios.api.store import open_api_store
 from aios.assistant.factory import build_runtime
+from aios.loopback import free_port
 from aios.users.oidc.provider import open_provider
 from aios.users.tables import ProviderIdentityRow, UserRow
 from connectors.demo import _planted as planted
@@ -64,15 +65,19 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def api(demo_settings, embedder, idp, mapping, clock):
+def _api(demo_settings, embedder, issuer, mapping, clock):
     settings = demo_settings.model_copy(
-        update={"oidc_issuer": idp.issuer, "oidc_audience": AUDIENCE, "identity_file": mapping}
+        update={"oidc_issuer": issuer, "oidc_audience": AUDIENCE, "identity_file": mapping}
     )
     runtime = build_runtime(settings, embedder=embedder)
     trail = runtime.toolbox.trail
     provider = open_provider(settings, runtime.users, runtime.policy, trail, "api", clock=clock)
     return TestClient(create_app(runtime, open_api_store(settings), provider=provider))
+
+
+@pytest.fixture
+def api(demo_settings, embedder, idp, mapping, clock):
+    return _api(demo_settings, embedder, idp.issuer, mapping, clock)
 
 
 def _bearer(token):
@@ -215,3 +220,24 @@ def test_groups_whose_roles_include_none_of_the_others_are_refused(api, idp):
     idp.add_person("uma", ["aios-finance", "aios-senior-agents"])
     detail = _refused(api, idp.token("uma"), 403)
     assert "finance and senior_agent" in detail
+
+
+def test_a_provider_that_does_not_answer_is_503_and_api_keys_still_work(
+    demo_settings, embedder, idp, mapping, clock, caplog
+):
+    nobody = f"http://127.0.0.1:{free_port()}"
+    api = _api(demo_settings, embedder, nobody, mapping, clock)
+    idp.add_person("vic", ["aios-agents"])
+    token = idp.token("vic")
+    for _ in range(2):
+        down = api.get("/v1/me", headers=_bearer(token))
+        assert (down.status_code, down.json()["code"]) == (503, "provider_unavailable")
+        assert "use an API key" in down.json()["detail"]
+    failed = [r.getMessage() for r in caplog.records if "identity provider failed" in r.message]
+    # The second request is answered without asking the provider again.
+    assert [("cannot read" in m, "trying again within 30 s" in m) for m in failed] == [
+        (True, False),
+        (False, True),
+    ]
+    key = api.app.state.runtime.users.add_key("alice", "a script")[1]
+    assert api.get("/v1/me", headers=_bearer(key)).json()["name"] == "alice"

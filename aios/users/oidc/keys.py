@@ -4,8 +4,9 @@ fetched again when they are old or a token names a key the cache does not hold.
 A provider rotates its keys: a new key appears in its JWKS before tokens are signed with it,
 and an old one is dropped once its tokens have expired. So an unknown ``kid`` is a reason to
 look again (a key rotated in), but at most once per ``min_refetch_s``, so that tokens naming
-made-up keys cannot make aios hammer the provider; and the whole set is read again after
-``max_age_s`` even when every ``kid`` is known, so that a key rotated out stops working.
+made-up keys cannot make aios hammer the provider (nor can a provider that is down: failed
+reads count); and the whole set is read again after ``max_age_s`` even when every ``kid`` is
+known, so that a key rotated out stops working.
 """
 
 from __future__ import annotations
@@ -50,17 +51,27 @@ class ProviderKeys:
         self._jwks_uri: str | None = None
         self._keys: dict[str, PyJWK] = {}
         self._fetched_at: float | None = None
+        self._tried_at: float | None = None
         self._lock = threading.Lock()
 
     def key(self, kid: str) -> PyJWK | None:
-        """The published key ``kid`` (one whose algorithm is allowed), or None."""
+        """The published key ``kid`` (one whose algorithm is allowed), or None.
+        ProviderUnavailable when the keys are due to be read and cannot be."""
         with self._lock:
             now = self.clock()
-            if self._fetched_at is None or now - self._fetched_at >= self.max_age_s:
+            stale = self._fetched_at is None or now - self._fetched_at >= self.max_age_s
+            # Failed reads count too: a provider that is down is not asked at every request.
+            may_read = self._tried_at is None or now - self._tried_at >= self.min_refetch_s
+            if (stale or kid not in self._keys) and may_read:
+                if not stale:
+                    log.info("token names key %s, not published when last read: reading", kid)
+                self._tried_at = now
                 self._fetch(now)
-            elif kid not in self._keys and now - self._fetched_at >= self.min_refetch_s:
-                log.info("token names key %s, not published when last read: reading again", kid)
-                self._fetch(now)
+            elif stale:
+                raise ProviderUnavailable(
+                    f"the keys of {self.issuer} could not be read; trying again within "
+                    f"{self.min_refetch_s:.0f} s"
+                )
             return self._keys.get(kid)
 
     def _fetch(self, now: float) -> None:
