@@ -6,10 +6,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from aios.users.oidc.algorithms import ASYMMETRIC
 from aios.users.scopes import checked_rate, origin_of
 
 
@@ -144,6 +145,26 @@ class Settings(BaseSettings):
         "the demo password (a shared demo server; never in production).",
     )
 
+    oidc_issuer: str | None = Field(
+        None,
+        description="The company's identity provider (OpenID Connect), by its issuer URL: its "
+        "discovery document and keys are found from it. Unset: no provider (demo mode).",
+    )
+    oidc_audience: str | None = Field(
+        None,
+        description="The audience (aud) the provider's access tokens for the aios API carry; "
+        "needed with AIOS_OIDC_ISSUER.",
+    )
+    oidc_algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["RS256", "PS256", "ES256"],
+        description="Signature algorithms accepted on the provider's tokens, comma-separated; "
+        "asymmetric ones only (never none, never HS*).",
+    )
+    identity_file: Path = Field(
+        Path("policies/identity.yaml"),
+        description="The provider's groups -> aios roles, and the claims that carry them.",
+    )
+
     slack_bot_token: SecretStr | None = Field(
         None, description="The Slack app's bot token (xoxb-…), for `aios slack`."
     )
@@ -177,6 +198,23 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             value = [part for part in value.split(",") if part.strip()]
         return [origin_of(o) for o in value] if isinstance(value, list) else value
+
+    @field_validator("oidc_algorithms", mode="before")
+    @classmethod
+    def _algorithms(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and (wrong := [a for a in value if a not in ASYMMETRIC]):
+            raise ValueError(
+                f"oidc_algorithms may name only {', '.join(sorted(ASYMMETRIC))}, not {wrong}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _provider_audience(self) -> Settings:
+        if self.oidc_issuer is not None and not self.oidc_audience:
+            raise ValueError("AIOS_OIDC_ISSUER needs AIOS_OIDC_AUDIENCE (the API's audience)")
+        return self
 
     @field_validator("checkpoint_url")
     @classmethod

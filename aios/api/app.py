@@ -1,7 +1,8 @@
 """The HTTP API over the one assistant: sessions, messages (JSON or Server-Sent Events),
 decisions, approvals, transcripts, knowledge search and audit under ``/v1``. Every route but
 health and readiness needs an API key (``Authorization: Bearer aios_…``, from
-``aios users add-key``); the key's user and role drive everything the policy decides. Errors
+``aios users add-key``) or, with a provider configured, an access token of the company's
+identity provider; the caller's user and role drive everything the policy decides. Errors
 are RFC 9457 problem+json with stable codes. ``/widget.js`` is the embeddable chat panel.
 """
 
@@ -52,6 +53,7 @@ from aios.knowledge.retriever import QuestionError
 from aios.learning.routes import learning_router
 from aios.ops.queries import masked_for
 from aios.ops.routes import ops_router
+from aios.users.oidc.provider import Provider, open_provider
 from aios.voice.calls import Sessions, calls_router
 from aios.voice.routes import voice_router
 from connectors.docs import serve_docs
@@ -61,8 +63,14 @@ log = logging.getLogger(__name__)
 
 
 def create_app(
-    runtime: Runtime, store: ApiStore, *, idempotency_lease_s: float = LEASE_S
+    runtime: Runtime,
+    store: ApiStore,
+    *,
+    idempotency_lease_s: float = LEASE_S,
+    provider: Provider | None = None,
 ) -> FastAPI:
+    """The API over ``runtime``; ``provider``, when given, replaces the identity provider the
+    settings name (tests pass one with their own clock)."""
     app = FastAPI(
         title="aios API",
         version="1.0.0",
@@ -75,6 +83,9 @@ def create_app(
     serve_docs(app)
     app.state.runtime = runtime
     app.state.rates = KeyRates(runtime.settings.api_rate_limit)
+    app.state.provider = provider or open_provider(
+        runtime.settings, runtime.users, runtime.policy, runtime.toolbox.trail, "api"
+    )
     metrics = ApiMetrics(runtime.ledger)
     masker = runtime.masker
 

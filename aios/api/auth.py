@@ -1,4 +1,5 @@
-"""Who is calling: the API key in ``Authorization: Bearer aios_…`` maps to a user and role.
+"""Who is calling: the API key in ``Authorization: Bearer aios_…`` maps to a user and role,
+and so does an access token of the company's identity provider (a JWT), when one is configured.
 
 A key scoped to origins (a widget's key, visible in its page) works only from a browser on
 those pages; every key is rate limited, by its own limit or the API's default. ``admit`` does
@@ -7,6 +8,7 @@ these checks for HTTP routes and for calls over a WebSocket alike.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from typing import Annotated
@@ -18,9 +20,17 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.requests import HTTPConnection
 
 from aios.api.errors import ApiError
+from aios.config_files import ConfigFileError
 from aios.identity import User
 from aios.users import UserDirectory
 from aios.users.directory import ApiKey
+from aios.users.oidc.groups import NoRole
+from aios.users.oidc.keys import ProviderUnavailable
+from aios.users.oidc.people import NotLetIn
+from aios.users.oidc.provider import Provider
+from aios.users.oidc.tokens import TokenRefused, looks_like_jwt
+
+log = logging.getLogger(__name__)
 
 
 class KeyRates:
@@ -32,10 +42,15 @@ class KeyRates:
 
     def spend(self, key: ApiKey) -> None:
         """Count one request of ``key``; 429 with Retry-After once its window is full."""
-        rate = limits.parse(key.rate_limit) if key.rate_limit else self.default
-        if self.limiter.hit(rate, key.id):
+        self.spend_as(key.id, key.rate_limit)
+
+    def spend_as(self, caller: str, limit: str | None) -> None:
+        """Count one request of ``caller`` (a key's id, a provider's user) against ``limit``,
+        or the API's default."""
+        rate = limits.parse(limit) if limit else self.default
+        if self.limiter.hit(rate, caller):
             return
-        reset_at = self.limiter.get_window_stats(rate, key.id).reset_time
+        reset_at = self.limiter.get_window_stats(rate, caller).reset_time
         wait = max(1, math.ceil(reset_at - time.time()))
         raise ApiError(
             429,
@@ -83,12 +98,41 @@ def spend(connection: HTTPConnection, key: ApiKey) -> None:
     rates.spend(key)
 
 
+def signed_in(connection: HTTPConnection, provider: Provider, token: str) -> User:
+    """The user the provider's access token ``token`` stands for, with the role their groups
+    give now; 401 for a token aios does not take, 403 for a person it does not let in."""
+    client = connection.client.host if connection.client else None
+    try:
+        user = provider.user(token, client)
+    except TokenRefused as refused:
+        raise ApiError(401, "unauthorized", str(refused)) from None
+    except NoRole as refused:
+        raise ApiError(403, "no_role", str(refused)) from None
+    except NotLetIn as refused:
+        raise ApiError(403, "not_allowed", str(refused)) from None
+    except (ProviderUnavailable, ConfigFileError) as broken:
+        log.error("signing in through the identity provider failed: %s", broken)
+        raise ApiError(
+            503,
+            "provider_unavailable",
+            "Signing in through the identity provider is not possible right now; try again, "
+            "or use an API key.",
+        ) from None
+    rates: KeyRates = connection.app.state.rates
+    rates.spend_as(f"user:{user.name}", None)
+    return user
+
+
 def _caller(
     request: Request,
     authorization: Annotated[str | None, Header()] = None,
     origin: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> User:
-    return admit(request, bearer(authorization), origin)[1]
+    token = bearer(authorization)
+    provider: Provider | None = request.app.state.provider
+    if token is not None and provider is not None and looks_like_jwt(token):
+        return signed_in(request, provider, token)
+    return admit(request, token, origin)[1]
 
 
 Caller = Annotated[User, Depends(_caller)]

@@ -28,9 +28,11 @@ _TITLES = {
 }
 
 CODES: dict[str, str] = {
-    "unauthorized": "no valid API key, or a wrong user name or password at sign-in (401)",
+    "unauthorized": "no valid API key or access token, or a wrong user name or password at "
+    "sign-in (401)",
     "origin_not_allowed": "the key may not be used from this page's origin (403)",
     "not_allowed": "the caller may not do this, e.g. approve their own request (403)",
+    "no_role": "the identity provider's token is valid, but its groups give no aios role (403)",
     "not_found": "no such session, approval, example or route (404)",
     "method_not_allowed": "the route exists, not with this method; see Allow (405)",
     "invalid_input": "the request is malformed: a bad field, a bad query, bad JSON (400, 422)",
@@ -59,6 +61,8 @@ CODES: dict[str, str] = {
     "rate_limited": "over the key's request rate, or too many failed sign-ins; see "
     "Retry-After (429)",
     "internal": "something failed on our side; nothing was lost (500)",
+    "provider_unavailable": "the identity provider (or its group mapping) cannot be used right "
+    "now; an API key still works (503)",
 }
 """Every ``code`` an error of the API carries, and what it means: the one documented set
 (README, "Errors"). A test keeps the code, this list and the README's table in step."""

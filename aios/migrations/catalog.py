@@ -18,7 +18,13 @@ def tables(database: str) -> list[Table]:
     from aios.mcp.confirmations import ConfirmationRow
     from aios.slack.store import SlackApprovalPost, SlackDelivery, SlackThread
     from aios.users.slack import SlackLinkRow
-    from aios.users.tables import ApiKeyRow, ApiKeyScopeRow, SignInFailureRow, UserRow
+    from aios.users.tables import (
+        ApiKeyRow,
+        ApiKeyScopeRow,
+        ProviderIdentityRow,
+        SignInFailureRow,
+        UserRow,
+    )
     from connectors import crm, erp
     from connectors.idempotency import IdempotencyRecord
 
@@ -29,6 +35,7 @@ def tables(database: str) -> list[Table]:
             ApiKeyScopeRow,
             SignInFailureRow,
             SlackLinkRow,
+            ProviderIdentityRow,
             ApprovalRow,
             AuditRow,
             AuditStartRow,

@@ -69,6 +69,11 @@ class UserDirectory:
         self.hasher = hasher or PasswordHasher()
         self._decoy: str | None = None
 
+    @staticmethod
+    def valid_name(name: str) -> bool:
+        """Whether ``name`` may name a user: lower-case letters, digits, . _ -."""
+        return bool(_NAME.match(name))
+
     def create_tables(self) -> None:
         """Bring the state database, these tables among its others, to its newest schema."""
         upgrade(self.engine, "state")
@@ -88,7 +93,7 @@ class UserDirectory:
         """Create ``name`` or change its role; UnknownRole unless the policy file has ``role``."""
         if role not in self.roles:
             raise UnknownRole(f"unknown role {role!r}; the policy file has {sorted(self.roles)}")
-        if not _NAME.match(name):
+        if not self.valid_name(name):
             raise ValueError(f"invalid username {name!r}: lower-case letters, digits, . _ -")
         with Session(self.engine) as session:
             row = session.get(UserRow, name) or UserRow(

@@ -60,3 +60,15 @@ class SignInFailureRow(SQLModel, table=True):
     failures: int = 0
     last_failure_at: datetime
     locked_until: datetime | None = None
+
+
+class ProviderIdentityRow(SQLModel, table=True):
+    """Which user of the directory a person of the identity provider is: the provider's
+    issuer and its subject (``sub``, unique and never reassigned within an issuer)."""
+
+    __tablename__ = "provider_identities"
+
+    issuer: str = Field(primary_key=True, max_length=255)
+    subject: str = Field(primary_key=True, max_length=255)
+    user_name: str = Field(foreign_key="users.name", index=True)
+    linked_at: datetime

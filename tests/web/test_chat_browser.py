@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -37,6 +36,7 @@ from aios.users import open_directory
 from connectors.clock import utc_now
 from connectors.demo import _planted
 from connectors.registry import default_registry
+from tests.serving import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -111,36 +111,13 @@ def _launch(
         "CHAINLIT_AUTH_SECRET": "browser-test-secret-" + "x" * 32,
         "AIOS_DEMO_PASSWORD": PASSWORD,
     }
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            command(str(port)), cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
     base = f"http://127.0.0.1:{port}"
     url = base + chat_path
-    try:
-        _wait_until_serving(url, server, log)
+    argv = command(str(port))
+    with serving(
+        argv, log, f"{url}/health", name="the chat", startup_s=STARTUP_S, cwd=REPO, env=env
+    ):
         yield App(url, data_dir, log, base)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the chat exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"the chat did not start within {STARTUP_S} s:\n{log.read_text()}")
 
 
 def _sign_in(
