@@ -1,8 +1,8 @@
 """People of the company's identity provider linked to users of the directory, by the
 provider's issuer and subject.
 
-Revision ID: state_0013
-Revises: state_0012
+Revision ID: state_0014
+Revises: state_0013
 Create Date: 2026-12-07 18:00:00.000000
 
 """
@@ -14,8 +14,8 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "state_0013"
-down_revision: str | Sequence[str] | None = "state_0012"
+revision: str = "state_0014"
+down_revision: str | Sequence[str] | None = "state_0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
