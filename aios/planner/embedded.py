@@ -185,6 +185,11 @@ class EmbeddedPlanner:
         # Skills that change something: a question is never answered with one of them.
         self.writes = {s.name for s in skills if any(step.tool in write_tools for step in s.steps)}
         self.verbs = frozenset(request_verbs(skills))
+        self._leads = {s.name: _leads(s) for s in skills if s.steps}
+        changing = {w for name, ws in self._leads.items() if name in self.writes for w in ws}
+        looking = {w for name, ws in self._leads.items() if name not in self.writes for w in ws}
+        # Verbs that start only lookups ("show me …", "pull up …"): what they lead is a read.
+        self.read_verbs = frozenset((looking - changing) & set(_VERBS))
         self._split = splitter(sorted(self.verbs))
         words = [w for s in skills for w in [*s.examples, s.description, *s.requires]]
         words += [w for s in skills for slot in s.slots for ws in slot.choices.values() for w in ws]
@@ -370,6 +375,7 @@ class EmbeddedPlanner:
             top = IntentScore(skill=top.skill, score=self.threshold)
         top = self._imperative(text, ranked, top)
         top = self._changing(text, ranked, top)
+        top = self._reading(text, ranked, top)
         top = self._with_amount(text, ranked, top, memory)
         said = extract(text)
         names = {k for k, v in said.ids.items() if v} | newest_named(text)
@@ -386,7 +392,9 @@ class EmbeddedPlanner:
             if doing and doing[0].score >= max(self.threshold, top.score - CUE_MARGIN):
                 top = doing[0]
         known = names | set(memory.refs)
-        asks = is_question(text, names_record=bool(names - {"account"}) or bool(said.amounts))
+        asks = is_question(
+            text, names_record=bool(names - {"account"}) or bool(said.amounts)
+        ) or self._names_only(text, top)
         # "their balance", "what they owe": a customer's data, whoever they turn out to be.
         theirs = bool(THEIR.search(text)) and bool(_DATA_OF_THEIRS.search(text))
         asks_about_data = (
@@ -497,6 +505,49 @@ class EmbeddedPlanner:
         if others and others[0].score >= self.threshold - 2 * CUE_MARGIN:
             return IntentScore(skill=others[0].skill, score=max(others[0].score, self.threshold))
         return top
+
+    def _reading(self, text: str, ranked: list[IntentScore], top: IntentScore) -> IntentScore:
+        """A request led by a verb only lookups start with ("show me on-hold accounts", "pull
+        up kestrel's limit") asks to see, however alike a change's words are."""
+        words = re.findall(r"[a-z]+", _LEAD.sub("", text.lower()))
+        if top.skill not in self.writes or not words or words[0] not in self.read_verbs:
+            return top
+        reads = [s for s in ranked if s.skill not in self.writes and self.skills[s.skill].steps]
+        if reads and reads[0].score >= self.threshold - 2 * CUE_MARGIN:
+            return IntentScore(skill=reads[0].skill, score=max(reads[0].score, self.threshold))
+        return top
+
+    def _names_only(self, text: str, top: IntentScore) -> bool:
+        """Whether ``text`` only names what a change would set ("kestrel credit limit pls",
+        "credit position of kestrel"): no verb of that change, none of its acts ("refund",
+        "escalate" ask for the thing itself) and no new value. That asks to see it."""
+        skill = self.skills[top.skill]
+        if top.skill not in self.writes or _CHANGE.match(text):
+            return False
+        leads = self._leads[top.skill]
+        words = re.findall(r"[a-z]+", _LEAD.sub("", text.lower()))
+        acts = [
+            c
+            for c in self._cues(top.skill)
+            if any(c.startswith(w) or w.startswith(c) for w in leads)
+        ]
+        if not words or words[0] in leads | _MAKING:
+            return False
+        if any(word.startswith(act) for word in words for act in acts):
+            return False
+        said = extract(text)
+        given = {
+            "money": said.amounts,
+            "email": said.emails,
+            "phone": said.phones,
+            "address": said.addresses,
+            "text": said.quoted,
+        }
+        rivals = [s for s in skill.slots if s.type == "choice"]
+        return not any(
+            given.get(slot.type) or (slot.type == "choice" and chosen(slot, text, rivals))
+            for slot in skill.slots
+        )
 
     def _cues(self, skill: str) -> list[str]:
         return [c for c in self.skills[skill].requires if len(c) >= 3 and " " not in c]
@@ -647,6 +698,8 @@ class EmbeddedPlanner:
             else (f"{pending.text} {text}")
         )
         given = {**pending.slots, pending.missing: value}
+        if not by_place and slot is not None and slot.type != "text":
+            given = self._named_in_answer(skill, text, given, filler)
         if slot is not None and slot.type == "text":
             # Words asked for are data, but "…, make it high priority" still says a choice.
             rivals = [s for s in skill.slots if s.type == "choice"]
@@ -655,6 +708,29 @@ class EmbeddedPlanner:
                     given[choice.name] = picked
         request = _Request(skill, said, 1.0, given)
         return self._build([request], pending.message, memory, filler, values)
+
+    @staticmethod
+    def _named_in_answer(
+        skill: Skill, text: str, given: dict[str, Any], filler: SlotFiller
+    ) -> dict[str, Any]:
+        """``given``, with the customer or records the answer names itself: "lower bayside's
+        limit to 8000", answering "what should the new limit be?" about Kestrel, is about
+        Bayside. A named entity always beats the one the question was about; another
+        customer's records are then found again."""
+        said = extract(text)
+        named = dict(given)
+        for slot in skill.slots:
+            if slot.type != "account" and slot.type not in RECORD_KINDS:
+                continue
+            new = filler.correction(slot, text, said, given.get(slot.name))
+            if isinstance(new, dict) and new.get("id") != _id_of(given.get(slot.name)):
+                named[slot.name] = new
+        moved = {s.type for s in skill.slots if named.get(s.name) is not given.get(s.name)}
+        if "account" in moved:
+            for slot in skill.slots:
+                if slot.type in RECORD_KINDS and slot.type not in moved:
+                    named.pop(slot.name, None)
+        return named
 
     def _moved_on(self, text: str, pending: Pending, filler: SlotFiller) -> bool:
         """A sentence that clearly asks for something else is not an answer, even if it
@@ -893,6 +969,15 @@ def _each_record(request: _Request) -> list[_Request]:
             for n, record_id in enumerate(ids)
         ]
     return [request]
+
+
+def _leads(skill: Skill) -> set[str]:
+    """The words ``skill``'s examples start with: its verbs, mostly."""
+    return {e.split()[0].lower().strip(",.:") for e in skill.examples} - _NOT_VERBS
+
+
+def _id_of(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else value
 
 
 def _same_id(found: str, record_id: str) -> bool:
