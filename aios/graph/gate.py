@@ -270,7 +270,9 @@ class Gate:
             actor = {"actor": answer.get("user"), "actor_role": answer.get("role")}
             return Command(goto="act", update={"confirmed_by": answer.get("user"), **actor})
         if answer.get("answer") == "change" and answer.get("text"):
-            return Command(goto="understand", update={"text": answer["text"]})
+            # Said at the confirmation: a plain sentence there is about the waiting request.
+            memory = {**(state.get("memory") or {}), "confirming": True}
+            return Command(goto="understand", update={"text": answer["text"], "memory": memory})
         emit(MessageEvent(text=_not_done(answer, state.get("requester"))))
         outcome = "expired" if answer.get("expired") else "cancelled"
         return finish(self.deps, state, runtime, {"outcome": outcome})

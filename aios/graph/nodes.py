@@ -79,7 +79,10 @@ class Nodes:
             return Command(goto=END, update=fail(exc, fresh))
         if result.route is not None:
             _record_route(self.deps, reader, result.route)
-        fresh["memory"] = result.memory.model_dump(mode="json")
+        # Whatever planner answered, the next message is not said at this confirmation.
+        fresh["memory"] = result.memory.model_copy(update={"confirming": False}).model_dump(
+            mode="json"
+        )
         output = result.output
         if output.kind == "plan":
             output = with_actor(output, user.name, self.deps.toolbox.connectors.registry)

@@ -16,7 +16,7 @@ from typing import Any
 from aios.limits import MAX_MESSAGE_CHARS
 from aios.planner.acts import asks_how, calls_off, is_polite, is_question
 from aios.planner.choices import choose, position
-from aios.planner.entities import extract, mask_ids
+from aios.planner.entities import extract, listed_records, mask_ids
 from aios.planner.intents import IntentClassifier, IntentScore
 from aios.planner.normalise import Normaliser, lexicon_of
 from aios.planner.payload import split_payload
@@ -203,6 +203,7 @@ class EmbeddedPlanner:
         raw = request.text.strip()
         memory = request.memory.model_copy(deep=True)
         memory.heard = None
+        confirming, memory.confirming = memory.confirming, False
         if not raw.strip(" ?!.,"):
             return PlanResult(output=Clarify(question="What can I do for you?"), memory=memory)
         if len(raw) > MAX_TEXT:
@@ -244,6 +245,8 @@ class EmbeddedPlanner:
             corrected = self._correct(text, memory, filler, values)
             if corrected is not None:
                 return corrected
+        if confirming and (why := self._why(text, raw, memory, filler, values)) is not None:
+            return why
         return self._new_request(text, said.body, message, memory, filler, values)
 
     def _request_in(self, text: str, filler: SlotFiller) -> str:
@@ -323,6 +326,10 @@ class EmbeddedPlanner:
                 whole = IntentScore(
                     skill=takers[0].skill, score=max(takers[0].score, self.threshold)
                 )
+        if len(clauses) == 1 and whole.skill not in self.writes and listed_records(text):
+            # "show me CS-1019 and invoice INV-2094": each record by the lookup made for it.
+            clauses = listed_records(text)
+            ranked = [ranked[0], *self.classifier.rank_many([filler.masked(c) for c in clauses])]
         parts = [(text, whole)]
         if len(clauses) > 1:
             tops = [
@@ -789,6 +796,39 @@ class EmbeddedPlanner:
                 for slot in request.skill.slots:
                     if slot.type == "account":
                         request.given.pop(slot.name, None)
+        return self._build(requests, memory.last[0].message, memory, filler, values)
+
+    def _why(
+        self, text: str, raw: str, memory: Memory, filler: SlotFiller, values: dict[str, Any]
+    ) -> PlanResult | None:
+        """At a confirmation, a plain sentence that asks for nothing and names no record,
+        customer or amount ("customer doesn't need the gloves anymore") says why: it is the
+        waiting request's own words (its reason), where those were only its wording."""
+        if is_question(text) or _CHANGE.match(text) or self._commands(text):
+            return None
+        said = extract(text)
+        if (
+            any(said.ids.values())
+            or said.amounts
+            or name_candidates(text, filler.records.accounts())
+        ):
+            return None
+        requests: list[_Request] = []
+        told = False
+        for last in memory.last:
+            skill = self.skills.get(last.skill)
+            if skill is None:
+                return None
+            given = dict(last.slots)
+            words = [
+                s for s in skill.slots if s.type == "text" and s.name not in given and s.default
+            ]
+            if words and not told:
+                given[words[0].name] = raw.strip()
+                told = True
+            requests.append(_Request(skill, last.text, 1.0, given))
+        if not told:
+            return None
         return self._build(requests, memory.last[0].message, memory, filler, values)
 
     # -- planning ------------------------------------------------------------------------

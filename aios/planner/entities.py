@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from price_parser import Price
 from pydantic import BaseModel, Field
@@ -136,6 +137,31 @@ def _parse_money(raw: str) -> Decimal | None:
         return (price.amount * multiplier).quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
+
+
+_JOINED = re.compile(r"(?:\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&|plus)\s+)(?:also\s+)?", re.I)
+
+
+def listed_records(text: str) -> list[str]:
+    """ "show me CS-1019 and invoice INV-2094": the ask once for each record it lists, when
+    they are of more than one kind (else ``[]``: records of one kind are one request's)."""
+    found = sorted(
+        (m.start(), m.end(), ID_PREFIXES[_WORD_PREFIX.get(m.group(1).lower(), m.group(1)).upper()])
+        for pattern in (_ID, _WORD_ID)
+        for m in pattern.finditer(text)
+    )
+    spans = [span for n, span in enumerate(found) if n == 0 or span[0] >= found[n - 1][1]]
+    if len({kind for *_, kind in spans}) < 2:
+        return []
+    lead, clauses, start = text[: spans[0][0]], [], 0
+    for (_, end, _), (begin, _, _) in pairwise(spans):
+        joints = list(_JOINED.finditer(text, end, begin))
+        if not joints:
+            return []  # "INV-2038 of SO-1042": one thing, said two ways
+        clauses.append(text[start : joints[-1].start()])
+        start = joints[-1].end()
+    clauses.append(text[start:])
+    return [clauses[0], *(lead + clause for clause in clauses[1:])]
 
 
 def extract(text: str, *, bare_numbers_are_money: bool = False) -> Entities:

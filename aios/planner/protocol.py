@@ -56,6 +56,9 @@ class Memory(BaseModel):
     heard: Heard | None = Field(
         None, description="This message, when it was answered rather than planned."
     )
+    confirming: bool = Field(
+        False, description="This message was typed while the last plan waited for a yes."
+    )
 
 
 class PlanRequest(BaseModel):
