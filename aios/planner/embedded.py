@@ -103,6 +103,14 @@ _SET_APART = re.compile(r"\[\[.*?\]\]|<!--.*?-->|\{\{.*?\}\}|<<.*?>>", re.S)
 CUE_LEAD = 0.05
 LONG_TEXT = 600
 OWN_LINE = 240
+# "same for INV-2209", "do the same with acme", "and for SO-1064 too": the last request again.
+_SAME_FOR = re.compile(
+    r"^\s*(?:(?:and|now|ok|okay|pls|please|then|also)[,\s]+)*(?:(?:do|same|ditto|likewise|"
+    r"again|that|the|thing)\s+)*(?:same|ditto|likewise|again)\s+(?:for|with|on)\b"
+    r"|^\s*(?:and\s+)?(?:for|with|on)\s+[\w-]+(?:\s+[\w&-]+){0,3}\s+(?:too|as well)\b",
+    re.I,
+)
+_EVERY = re.compile(r"\b(?:all|every|everything|each|both)\b", re.I)
 _THIS = re.compile(r"\b(?:this|it)(?:\s+(?:one|order|invoice|case))?\b", re.I)
 """Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
 in its first or last paragraph, or else in the sentence of it that asks most clearly."""
@@ -236,7 +244,9 @@ class EmbeddedPlanner:
             answered = self._answer_pending(text, raw, memory, memory.pending, filler, values)
             if answered is not None:
                 return answered
-        restated = memory.last and _restates(text, memory) and not self._asks_for(text)
+        restated = memory.last and (
+            (_restates(text, memory) and not self._asks_for(text)) or _SAME_FOR.match(text)
+        )
         if (
             memory.last
             and (is_correction(text) or restated)
@@ -844,7 +854,9 @@ class EmbeddedPlanner:
         context = extract(split_payload(message, self.cues).head)
         planned: list[PlanPart] = []
         last: list[LastRequest] = []
-        for request in requests:
+        queue = list(requests)
+        while queue:
+            request = queue.pop(0)
             skill = request.skill
             # Records settled by earlier requests carry over ("refund them and note it").
             before = planned[-1].values if planned else {}
@@ -863,6 +875,10 @@ class EmbeddedPlanner:
                 # Understood, and answered by what the records say ("already cancelled").
                 memory.heard = heard
                 return PlanResult(output=DirectReply(text=filling.problem), memory=memory)
+            if filling.question and (each := _for_each(skill, request, filling, filler)):
+                # "reminders for everything they owe": the request once for each of them.
+                queue[:0] = each
+                continue
             if filling.question:
                 memory.pending = Pending(
                     skill=skill.name,
@@ -1009,6 +1025,25 @@ def _each_record(request: _Request) -> list[_Request]:
             for n, record_id in enumerate(ids)
         ]
     return [request]
+
+
+def _for_each(
+    skill: Skill, request: _Request, filling: Filling, filler: SlotFiller
+) -> list[_Request]:
+    """The request once for each record a question would offer, when it asks for all of
+    them ("everything they owe", "both", "each of their open orders"); else none."""
+    question = filling.question
+    slot = skill.slot(question.slot) if question else None
+    if question is None or slot is None or slot.type not in RECORD_KINDS:
+        return []
+    if not question.options or not _EVERY.search(request.text):
+        return []
+    records = [filler.fetch(slot.type, record_id) for record_id in question.options]
+    return [
+        _Request(skill, request.text, request.score, {**request.given, slot.name: record})
+        for record in records
+        if record is not None
+    ]
 
 
 def _leads(skill: Skill) -> set[str]:
