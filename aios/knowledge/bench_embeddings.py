@@ -116,7 +116,7 @@ def _probe(backend: Backend, given: Path, out: Path, models_dir: Path) -> dict[s
 
 def _median(backend: Backend, runs: list[dict[str, Any]]) -> BackendFigures:
     numbers = {
-        key: statistics.median(float(run[key]) for run in runs)
+        key: round(statistics.median(float(run[key]) for run in runs), 2)
         for key in BackendFigures.model_fields
         if key not in ("backend", "torch_imported")
     }

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from aios.cli import bench
 from aios.knowledge.bench_embeddings import corpus_texts, skill_examples
 from aios.knowledge.embedder import Embedder, load_embedder, model_dir
 from aios.knowledge.embedder_onnx import OnnxEmbedder, exported, model_key
@@ -125,3 +127,20 @@ def test_embedding_imports_no_torch(embedder: Embedder, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout.splitlines()[-1]) == {"loaded": [], "dim": 384}
+
+
+def test_bench_embeddings_compares_the_backends_in_one_run(
+    embedder: Embedder, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIOS_KNOWLEDGE_DIR", str(corpus))
+    monkeypatch.setenv("AIOS_MODEL_CACHE_DIR", str(Settings().models_dir.resolve()))
+    result = CliRunner().invoke(bench.app, ["embeddings", "--runs", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["corpus_chunks"] > 5 and report["queries"] > 50
+    assert report["min_cosine"] >= 0.999
+    by_backend = {row["backend"]: row for row in report["backends"]}
+    assert by_backend["torch"]["torch_imported"] is True
+    assert by_backend["onnx"]["torch_imported"] is False
+    assert all(row["query_p50_ms"] > 0 and row["rss_loaded_mib"] > 0 for row in by_backend.values())
+    assert set(report["speedup"]) == {"query_p50", "corpus_throughput", "load", "rss_loaded"}
