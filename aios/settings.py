@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="A Chroma server for the knowledge vectors; unset: embedded."
     )
+    embedder: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="How the embedding model runs: onnx (onnxruntime, no torch in the process; "
+        "the model is exported once, on first use) or torch (sentence-transformers, the "
+        "reference the onnx vectors are tested against).",
+    )
+    model_cache_dir: Path | None = Field(
+        None, description="Where the exported embedding model is kept; unset: data_dir/models."
+    )
     planner_threshold: float = Field(
         0.45, ge=0, le=1, description="Least similarity for the embedded planner to act on."
     )
@@ -240,6 +249,11 @@ class Settings(BaseSettings):
         if explicit:
             return explicit
         return f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where derived model files (the ONNX export) are cached."""
+        return self.model_cache_dir or self.data_dir / "models"
 
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -66,7 +66,7 @@ def build_runtime(
     """``chat_model`` overrides the one ``AIOS_PLANNER=llm`` or ``auto`` would load (tests pass a
     fake; under ``auto`` it counts as a configured LLM)."""
     data_dir = settings.ensure_data_dir()
-    embedder = embedder or load_embedder()
+    embedder = embedder or load_embedder(settings)
     connectors = open_connectors(settings)
     policy = load_policy(settings.policy_file)
     masker = load_masker(settings.masking_file)

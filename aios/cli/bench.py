@@ -185,6 +185,33 @@ def api(
 
 
 @app.command()
+def embeddings(
+    ctx: typer.Context,
+    runs: int = typer.Option(2, min=1, help="Processes per backend; medians are reported."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """The embedding model on onnxruntime next to torch: a short message's latency, corpus
+    throughput, load time and memory, each backend in fresh processes of the same run."""
+    from aios.knowledge.bench_embeddings import run_embeddings_bench
+
+    settings = Settings()
+    result = run_embeddings_bench(
+        settings.knowledge_dir, settings.skills_dir, settings.models_dir, runs=runs
+    )
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    table = Table(title=f"Embeddings, median of {runs} (min cosine {result.min_cosine})")
+    for column in ("backend", "load s", "RSS MiB", "query p50 ms", "chunks/s"):
+        table.add_column(column)
+    for row in result.backends:
+        figures = (row.load_s, row.rss_loaded_mib, row.query_p50_ms, row.corpus_texts_per_s)
+        table.add_row(row.backend, *(str(f) for f in figures))
+    Console().print(table)
+    typer.echo(f"torch / onnx: {result.speedup}")
+
+
+@app.command()
 def startup(
     runs: int = typer.Option(5, min=3, help="Starts of each command; the median is reported."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),

@@ -44,7 +44,7 @@ class KnowledgeDeps:
         if self.embedder is None:
             from aios.knowledge.embedder import load_embedder
 
-            self.embedder = load_embedder()
+            self.embedder = load_embedder(self.settings)
         return self.embedder
 
 

@@ -57,7 +57,7 @@ def open_server(
     data_dir = settings.ensure_data_dir()
 
     def knowledge() -> Retriever:
-        base = KnowledgeBase.open(data_dir, load_embedder(), chroma_url=settings.chroma_url)
+        base = KnowledgeBase.open(data_dir, load_embedder(settings), chroma_url=settings.chroma_url)
         return base.retriever
 
     documents = Documents(open_catalog(data_dir), retriever or knowledge, masker)

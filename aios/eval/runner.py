@@ -61,14 +61,15 @@ class CachingEmbedder(Embedder):
         self._inner = inner
         self._cache: dict[str, Vectors] = {}
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
+    def _encode(self, texts: list[str]) -> Vectors:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
             for text, vector in zip(missing, self._inner.encode(missing), strict=True):
                 self._cache[text] = vector
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+    def vocabulary(self) -> frozenset[str]:
+        return self._inner.vocabulary()
 
 
 class Runner:

@@ -27,9 +27,10 @@ from pydantic import BaseModel, Field
 
 from aios.knowledge.bench import Latency
 from aios.knowledge.catalog import FileChange, FileRecord
+from aios.knowledge.chroma_embedding import ChromaEmbeddingFunction
 from aios.knowledge.chunking import chunk_id
 from aios.knowledge.dense import DenseIndex, chroma_client
-from aios.knowledge.embedder import ChromaEmbeddingFunction, Embedder
+from aios.knowledge.embedder import Embedder
 from aios.knowledge.index import KnowledgeIndex
 from aios.knowledge.models import Chunk
 from aios.knowledge.retriever import Retriever

@@ -20,7 +20,8 @@ from chromadb.api import ClientAPI
 from chromadb.api.types import Embeddable, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 
-from aios.knowledge.embedder import ChromaEmbeddingFunction, Vectors
+from aios.knowledge.chroma_embedding import ChromaEmbeddingFunction
+from aios.knowledge.embedder import Vectors
 from aios.knowledge.models import Chunk
 
 COLLECTION = "knowledge"

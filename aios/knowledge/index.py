@@ -21,9 +21,10 @@ from pydantic import BaseModel
 
 from aios.knowledge._scan import scan
 from aios.knowledge.catalog import Catalog, FileChange, FileRecord
+from aios.knowledge.chroma_embedding import ChromaEmbeddingFunction
 from aios.knowledge.chunking import ChunkingConfig, chunk_document
 from aios.knowledge.dense import DenseIndex
-from aios.knowledge.embedder import ChromaEmbeddingFunction, Embedder
+from aios.knowledge.embedder import Embedder
 from aios.knowledge.lexical import LexicalIndex, LexicalRow
 from aios.knowledge.loaders import DEFAULT_MAX_BYTES, SkipFile, load_file
 from aios.knowledge.loaders._read import read_bytes
