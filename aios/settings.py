@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -67,7 +68,9 @@ class Settings(BaseSettings):
         "reference the onnx vectors are tested against).",
     )
     model_cache_dir: Path | None = Field(
-        None, description="Where the exported embedding model is kept; unset: data_dir/models."
+        None,
+        description="Where the exported embedding model is kept; unset: the user's cache "
+        "($XDG_CACHE_HOME or ~/.cache)/aios/models, shared by every data directory.",
     )
     planner_threshold: float = Field(
         0.45, ge=0, le=1, description="Least similarity for the embedded planner to act on."
@@ -252,8 +255,12 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        """Where derived model files (the ONNX export) are cached."""
-        return self.model_cache_dir or self.data_dir / "models"
+        """Where derived model files (the ONNX export) are cached. Not under the data
+        directory: every data directory (a test's, an eval run's) would export it again."""
+        if self.model_cache_dir is not None:
+            return self.model_cache_dir
+        cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(cache) / "aios" / "models"
 
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)

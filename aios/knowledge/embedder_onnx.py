@@ -126,10 +126,6 @@ def _export(model: Path, target: Path) -> None:
             f"exporting {model} to ONNX failed (exit {done.returncode}); it needs torch, "
             f"transformers and onnx installed, as `make setup` does:\n{done.stderr[-2000:]}"
         )
-    # Exports of an earlier model or format are never read again.
-    for stale in target.parent.glob(f"{MODEL_NAME}-*.onnx"):
-        if stale != target:
-            stale.unlink(missing_ok=True)
 
 
 def _session(onnx_file: Path) -> ort.InferenceSession:

@@ -110,6 +110,7 @@ _SAME_FOR = re.compile(
     r"|^\s*(?:and\s+)?(?:for|with|on)\s+[\w-]+(?:\s+[\w&-]+){0,3}\s+(?:too|as well)\b",
     re.I,
 )
+_CONTACT_VALUES = {"email", "phone", "address"}
 _EVERY = re.compile(r"\b(?:all|every|everything|each|both)\b", re.I)
 _THIS = re.compile(r"\b(?:this|it)(?:\s+(?:one|order|invoice|case))?\b", re.I)
 """Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
@@ -552,7 +553,15 @@ class EmbeddedPlanner:
             return False
         if any(word.startswith(act) for word in words for act in acts):
             return False
-        said = extract(text)
+        values = [
+            s
+            for s in skill.slots
+            if s.type not in RECORD_KINDS
+            and ((s.required and not s.default) or s.type in _CONTACT_VALUES)
+        ]
+        if not values:
+            return False  # "kick CS-1007 upstairs": a change that needs no value is asked for
+        said = extract(text, bare_numbers_are_money=True)
         given = {
             "money": said.amounts,
             "email": said.emails,
@@ -563,7 +572,7 @@ class EmbeddedPlanner:
         rivals = [s for s in skill.slots if s.type == "choice"]
         return not any(
             given.get(slot.type) or (slot.type == "choice" and chosen(slot, text, rivals))
-            for slot in skill.slots
+            for slot in values
         )
 
     def _cues(self, skill: str) -> list[str]:
