@@ -31,7 +31,7 @@ LOOKUP_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("crm.find_accounts", {"limit": 200}),
     ("crm.get_account", {"account_id": "ACC-1004"}),
     ("erp.get_customer", {"account_id": "ACC-1004"}),
-    ("erp.find_invoices", {"account_id": "ACC-1004", "overdue": True}),
+    ("erp.find_invoices", {"account_id": "ACC-1004", "unpaid": True}),
 ]
 WRITE = "refund $1 on SO-1042"
 WRITE_CALLS: list[tuple[str, dict[str, Any]]] = [

@@ -50,6 +50,7 @@ from aios.planner.slots import (
     newest_named,
 )
 from aios.planner.templates import render, truthy
+from connectors.record_kinds import RECORD_KINDS as REGISTERED_KINDS
 
 # Words that start a request in the skills' examples ("refund …", "pull up …") besides these.
 _VERBS = re.findall(
@@ -111,6 +112,13 @@ _SAME_FOR = re.compile(
     re.I,
 )
 _CONTACT_VALUES = {"email", "phone", "address"}
+# "an order", "a customer", "a late invoice": any one of a kind, not one talked about.
+_ANY_ONE = re.compile(
+    r"\b(?:a|an)\s+(?:[a-z-]+\s+)?(?:customer|client|"
+    + "|".join(w for kind in REGISTERED_KINDS for w in kind.words)
+    + r")\b",
+    re.I,
+)
 _EVERY = re.compile(r"\b(?:all|every|everything|each|both)\b", re.I)
 _THIS = re.compile(r"\b(?:this|it)(?:\s+(?:one|order|invoice|case))?\b", re.I)
 """Past this (or past two paragraphs), a message is a pasted e-mail or thread: the request is
@@ -423,6 +431,10 @@ class EmbeddedPlanner:
             or (asks and bool(filler.records.contacts_named(text)))  # "maya fischer's email?"
         )
         knowledge = next((s for s in self.skills.values() if s.answer_from_knowledge), None)
+        if asks and knowledge is not None and not asks_about_data and _ANY_ONE.search(text):
+            # "by what time does an order need to be confirmed to ship the same day?": about
+            # any order, so a rule of the documents, not one record's data.
+            return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
         if asks and asks_how(text, names_record=asks_about_data) and knowledge is not None:
             # "how many days do platinum customers get to pay?": the rule, not a list.
             return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
