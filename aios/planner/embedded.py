@@ -410,7 +410,7 @@ class EmbeddedPlanner:
             names.add("account")  # named by name: "the credit limit on northwind traders"
         if not names and not customers and named_product(text, filler.records.products()):
             names.add("product")  # "how much is a pallet jack?": a record, not a rule
-        if top.score < self.threshold and not self._commands(text) and not is_question(text):
+        if top.score < self.threshold and not is_question(text) and self._shows(text):
             top = self._named_thing(text, ranked, top, names, filler)
         if self.skills[top.skill].answer_from_knowledge and not is_question(text):
             # "i need to do a refund" asks for something to be done, not what the rule is.
@@ -459,7 +459,9 @@ class EmbeddedPlanner:
                 for s in ranked
                 if s.skill not in self.writes and self.skills[s.skill].steps and s.score > 0
             ]
-            if reads and reads[0].score >= self.threshold - 0.15:
+            # "whats northfield's credit limit": what the change would set, asked about.
+            least = 0.0 if self._names_only(text, top) else self.threshold - 0.15
+            if reads and reads[0].score > least:
                 best = self._grounded(reads[0], reads, names, known)
                 return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
         if knowledge is None:
@@ -546,6 +548,11 @@ class EmbeddedPlanner:
         if reads and reads[0].score >= self.threshold - 2 * CUE_MARGIN:
             return IntentScore(skill=reads[0].skill, score=max(reads[0].score, self.threshold))
         return top
+
+    def _shows(self, text: str) -> bool:
+        """Whether ``text`` is no command, or one to show something ("pull up kestrel")."""
+        words = re.findall(r"[a-z]+", _LEAD.sub("", text.lower()))
+        return not self._commands(text) or (bool(words) and words[0] in self.read_verbs)
 
     def _names_only(self, text: str, top: IntentScore) -> bool:
         """Whether ``text`` only names what a change would set ("kestrel credit limit pls",
