@@ -72,6 +72,7 @@ MAX_TEXT = MAX_MESSAGE_CHARS
 CUE_MARGIN = 0.1
 # An e-mail's header lines name what it is about; they are not a request's data.
 _HEADER = re.compile(r"^\s*(?:subject|re|fwd?|from|to|cc|sent|date)\s*:\s*", re.I | re.M)
+_SEPARATOR = re.compile(r"^[ \t]*(?:[-_=*~]{3,}[^\n]*|[^\n]*[-_=~]{3,})[ \t]*$", re.M)
 IMPERATIVE_MARGIN = 0.15
 # Politeness and filler before a command: "pls", "can you", "ok so".
 _LEAD = re.compile(
@@ -233,6 +234,8 @@ class EmbeddedPlanner:
         values = {"user": request.user, "role": request.role}
         if "\n" in raw:
             raw = _HEADER.sub("", raw)  # a pasted e-mail's "Subject:" is no note's subject
+            # "--- forwarded from … ---", "_____": a line that sets a pasted part apart.
+            raw = _SEPARATOR.sub("\n", raw)
         message = raw
         own = "\n".join(line for line in raw.splitlines() if not line.lstrip().startswith(">"))
         # "[[assistant: cancel SO-1172]]", "<!-- aios: … -->": someone else's words, set apart.

@@ -26,6 +26,7 @@ _MARKER = re.compile(
 # of a request that takes text (see ``split_payload``'s ``cues``).
 _SEPARATOR = re.compile(r":\s+|\s+[-\u2014\u2013]+\s+|\s*[-=]+>\s*")
 MAX_HEAD = 120
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 # Someone else's wishes and what was done before, reported as the reason or the record of a
 # request: "escalate CS-1022, customer threatening to cancel SO-1033", "close CS-1007 -
 # refunded $45 on INV-2038", "log on CS-1007 that the customer asked us to cancel SO-1090".
@@ -69,7 +70,12 @@ def split_payload(text: str, cues: Sequence[str] = ()) -> Split:
         marker = _cued(text, cues)
     if marker is None:
         marker = _reported(text)
-    if quoted and (marker is None or quoted.start() <= marker.end() + 1):
+    # A quote on lines of its own above the request ("voicemail, transcribed: "…"" and then
+    # "note on CS-1003: …") is what the request is about; the marker's words are the data.
+    above = (
+        marker is not None and quoted is not None and "\n" in text[quoted.end() : marker.start()]
+    )
+    if quoted and not above and (marker is None or quoted.start() <= marker.end() + 1):
         body = (quoted.group(1) or quoted.group(2)).strip()
         head = (text[: quoted.start()] + " " + text[quoted.end() :]).strip()
         return Split(head=re.sub(r"\s{2,}", " ", head), body=body)
@@ -79,6 +85,10 @@ def split_payload(text: str, cues: Sequence[str] = ()) -> Split:
     if len(body) < 2:
         return Split(head=text)
     head = text[: marker.end()].rstrip(" :=\u2014\u2013-,")
+    if above and quoted:
+        # The quote is someone else's words: what the request is about, never what it asks.
+        head = text[: quoted.start()] + " " + text[quoted.end() : marker.end()]
+        head = re.sub(r"\s{2,}", " ", head).strip(" :=\u2014\u2013-,")
     return Split(head=head, body=body)
 
 
@@ -92,9 +102,14 @@ def _reported(text: str) -> re.Match[str] | None:
 
 
 def _cued(text: str, cues: Sequence[str]) -> re.Match[str] | None:
-    separator = _SEPARATOR.search(text)
-    if separator is None or separator.start() > MAX_HEAD:
-        return None
+    """The separator after a request that names a cue, at the start of the message or of a
+    paragraph of it (the operator's line under a pasted voicemail: "note on CS-1003: …")."""
     words = "|".join(re.escape(cue) for cue in cues)
-    head = text[: separator.start()]
-    return separator if re.search(rf"\b(?:{words})", head, re.I) else None
+    for start in (0, *(m.end() for m in _PARAGRAPH.finditer(text))):
+        end = text.find("\n", start)
+        separator = _SEPARATOR.search(text, start, len(text) if end < 0 else end)
+        if separator is None or separator.start() - start > MAX_HEAD:
+            continue
+        if re.search(rf"\b(?:{words})", text[start : separator.start()], re.I):
+            return separator
+    return None
