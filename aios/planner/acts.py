@@ -121,9 +121,20 @@ def is_polite(text: str) -> bool:
     return bool(_POLITE.search(text))
 
 
+# "is there a cap on card payments?", "is there a fee for returns?": a rule, unless about a
+# record or customer named ("is there a limit on acme's credit?").
+_ANY_RULE = re.compile(
+    r"\b(?:is|are)\s+there\s+(?:a|an|any)\s+(?:\w+\s+)?(?:limit|cap|maximum|max|minimum|min|"
+    r"fee|charge|surcharge|deadline|cut-?off|rule|policy)s?\b",
+    re.I,
+)
+
+
 def asks_how(text: str, *, names_record: bool = False) -> bool:
     """Whether ``text`` asks how something is done or what the rule is (the documents')."""
-    return bool(_HOW_TO.search(text)) or (not names_record and bool(_HOW_MUCH.match(text)))
+    if names_record:
+        return bool(_HOW_TO.search(text))
+    return bool(_HOW_TO.search(text) or _HOW_MUCH.match(text) or _ANY_RULE.search(text))
 
 
 def calls_off(text: str) -> bool:
