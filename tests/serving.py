@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from aios.loopback import stop
+
 
 @contextmanager
 def serving(
@@ -31,12 +33,7 @@ def serving(
         _wait_until_serving(ready_url, server, log, name, startup_s)
         yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, 20)
 
 
 def _wait_until_serving(

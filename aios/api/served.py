@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from aios.loopback import free_port
+from aios.loopback import free_port, stop
 
 # uvicorn logs this once per worker, when its app has been built and its lifespan started.
 _READY = "Application startup complete"
@@ -67,12 +67,7 @@ def served(
             _wait_ready(server, process, timeout_s)
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, 30)
 
 
 def _wait_ready(server: Served, process: subprocess.Popen[bytes], timeout_s: float) -> None:

@@ -23,7 +23,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from aios.assistant.factory import build_runtime
-from aios.loopback import free_port, serve
+from aios.loopback import free_port, serve, stop
 from aios.planner.chat_models import load_chat_model
 from aios.planner.tool_cards import tool_cards
 from aios.wiring import open_connectors
@@ -61,12 +61,7 @@ def llama_url(tmp_path_factory) -> Iterator[str]:
         yield url
     finally:
         # A request the client gave up on still runs in the server; it need not finish.
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, 10)
 
 
 def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
