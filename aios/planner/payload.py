@@ -66,8 +66,9 @@ def split_payload(text: str, cues: Sequence[str] = ()) -> Split:
     """
     quoted = _QUOTED.search(text)
     marker = _MARKER.search(text)
-    if marker is None and cues:
-        marker = _cued(text, cues)
+    start = 0  # where the request starts: a later paragraph's, under what it is about
+    if marker is None and cues and (cued := _cued(text, cues)) is not None:
+        start, marker = cued
     if marker is None:
         marker = _reported(text)
     # A quote on lines of its own above the request ("voicemail, transcribed: "…"" and then
@@ -84,8 +85,8 @@ def split_payload(text: str, cues: Sequence[str] = ()) -> Split:
     body = text[marker.end() :].strip().strip("\"'\u201c\u201d").strip()
     if len(body) < 2:
         return Split(head=text)
-    head = text[: marker.end()].rstrip(" :=\u2014\u2013-,")
-    if above and quoted:
+    head = text[start : marker.end()].rstrip(" :=\u2014\u2013-,")
+    if above and quoted and quoted.start() >= start:
         # The quote is someone else's words: what the request is about, never what it asks.
         head = text[: quoted.start()] + " " + text[quoted.end() : marker.end()]
         head = re.sub(r"\s{2,}", " ", head).strip(" :=\u2014\u2013-,")
@@ -101,15 +102,19 @@ def _reported(text: str) -> re.Match[str] | None:
     return found
 
 
-def _cued(text: str, cues: Sequence[str]) -> re.Match[str] | None:
-    """The separator after a request that names a cue, at the start of the message or of a
-    paragraph of it (the operator's line under a pasted voicemail: "note on CS-1003: …")."""
+def _cued(text: str, cues: Sequence[str]) -> tuple[int, re.Match[str]] | None:
+    """Where a request that names a cue starts, and the separator after it: at the start of
+    the message or of a paragraph of it (the operator's line under a pasted voicemail: "note
+    on CS-1003: …"; what stands above it is what the request is about)."""
     words = "|".join(re.escape(cue) for cue in cues)
     for start in (0, *(m.end() for m in _PARAGRAPH.finditer(text))):
         end = text.find("\n", start)
         separator = _SEPARATOR.search(text, start, len(text) if end < 0 else end)
         if separator is None or separator.start() - start > MAX_HEAD:
             continue
-        if re.search(rf"\b(?:{words})", text[start : separator.start()], re.I):
-            return separator
+        # A cue and its endings ("noted", "logging"), not a word it starts ("add" in "address").
+        if re.search(
+            rf"\b(?:{words})(?:[a-z]{{0,3}}|ging|ting)\b", text[start : separator.start()], re.I
+        ):
+            return start, separator
     return None
