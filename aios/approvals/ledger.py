@@ -23,6 +23,7 @@ from aios.approvals.models import Approval, ApprovalRow, ApprovalStatus, Executi
 from aios.audit import AuditEvent, AuditTrail, AuditUnavailable
 from aios.db import open_database
 from aios.identity import User
+from aios.limits import MAX_REASON_CHARS
 from aios.migrations import upgrade
 from aios.policy import PolicyEngine
 from aios.settings import Settings
@@ -205,6 +206,13 @@ class ApprovalLedger:
                 "The request changed after approval was asked for; nothing was approved.",
             )
         why = ((reason or "").strip() or None) if answer == "reject" else None
+        if why is not None and len(why) > MAX_REASON_CHARS:
+            # Every front end's reason lands here (the web chat's is a free reply).
+            raise ApprovalRefused(
+                "invalid_reason",
+                f"A reason may have at most {MAX_REASON_CHARS:,} characters; this one has "
+                f"{len(why):,}. Nothing was decided: shorten it and reject again.",
+            )
         self._transition(
             approval, _DECIDED[answer], decided_by=user.name, role=user.role, rejection_reason=why
         )

@@ -11,6 +11,7 @@ import pytest
 from aios.approvals import ApprovalLedger, ApprovalRefused, ApprovalStatus
 from aios.db import make_engine
 from aios.identity import User
+from aios.limits import MAX_REASON_CHARS
 from aios.policy import load_policy
 
 POLICY = Path(__file__).parents[2] / "policies" / "actions.yaml"
@@ -183,3 +184,13 @@ def test_withdrawing_what_an_approver_decided_first_is_refused(ledger):
     assert ledger.get(approval.id).status is ApprovalStatus.APPROVED
     with pytest.raises(ApprovalRefused):
         ledger.decide(approval.id, DAVE, "reject", ARGS)  # the same approver, the other answer
+
+
+def test_a_reason_longer_than_the_limit_decides_nothing(ledger):
+    approval, _ = _open(ledger)
+    with pytest.raises(ApprovalRefused) as refused:
+        ledger.decide(approval.id, DAVE, "reject", ARGS, "x" * (MAX_REASON_CHARS + 1))
+    assert refused.value.code == "invalid_reason"
+    assert ledger.get(approval.id).status is ApprovalStatus.PENDING
+    decided = ledger.decide(approval.id, DAVE, "reject", ARGS, "x" * MAX_REASON_CHARS)
+    assert decided.rejection_reason == "x" * MAX_REASON_CHARS
