@@ -43,7 +43,10 @@ _HOW_TO = re.compile(
 # for as a search box is typed ("open" here says which cases, not what to do).
 _LISTING = re.compile(
     _OPENER + r"(?:open|unpaid|overdue|pending|late|outstanding|recent|all|escalated|closed|"
-    r"cancelled|shipped)\s+(?:cases|tickets|orders|invoices|bills|notes)\b",
+    r"cancelled|shipped)\s+(?:cases|tickets|orders|invoices|bills|notes)\b"
+    # "cases assigned to me that aren't closed", "invoices of kestrel": records by their kind.
+    r"|" + _OPENER + r"(?:(?:my|our|all|the)\s+)?(?:cases|tickets|orders|invoices|bills|accounts|"
+    r"customers|contacts|refunds)\s+(?:assigned|owned|for|of|from|with|that|which|due|placed)\b",
     re.I,
 )
 # "up to what amount can finance…", "within how many days…": a question led by a preposition.

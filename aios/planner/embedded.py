@@ -467,9 +467,27 @@ class EmbeddedPlanner:
             if reads and reads[0].score > least:
                 best = self._grounded(reads[0], reads, names, known)
                 return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
+        # "cases assigned to me that aren't closed": a lookup's filter said ("assigned to me").
+        filtered = [
+            s
+            for s in ranked
+            if s.skill not in self.writes
+            and self.skills[s.skill].steps
+            and s.score >= self.threshold - 0.15
+            and self._filters(s.skill, text)
+        ]
+        if filtered:
+            return IntentScore(
+                skill=filtered[0].skill, score=max(filtered[0].score, self.threshold)
+            )
         if knowledge is None:
             return IntentScore(skill=top.skill, score=0.0)
         return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
+
+    def _filters(self, skill: str, text: str) -> bool:
+        """Whether ``text`` says a value of one of ``skill``'s choices (a list's filter)."""
+        rivals = [s for s in self.skills[skill].slots if s.type == "choice"]
+        return any(chosen(slot, text, rivals) for slot in rivals)
 
     def _lifted(self, top: IntentScore, named: set[str]) -> IntentScore:
         """A lookup made for what a question names ("how much is a pallet jack?" names a

@@ -82,7 +82,8 @@ def chosen(slot: Slot, text: str, rivals: Sequence[Slot]) -> str | None:
             (value, m.start(), m.end())
             for value, words in of.choices.items()
             for word in words
-            for m in re.finditer(rf"\b{re.escape(word.lower())}\b", lowered)
+            for m in re.finditer(_phrase(word), lowered)
+            if not _NEGATED.search(lowered[: m.start()])  # "that aren't closed"
         ]
 
     longer = [(a, b) for other in rivals if other.name != slot.name for _, a, b in spans(other)]
@@ -90,6 +91,17 @@ def chosen(slot: Slot, text: str, rivals: Sequence[Slot]) -> str | None:
         if not any(a <= start and end <= b and b - a > end - start for a, b in longer):
             return value
     return None
+
+
+# Up to two words may stand inside a choice's phrase ("my open cases" says "my cases", "waiting
+# on the customer"), but never a negation ("i don't own").
+_NEGATION = r"(?:not|no|never|don'?t|doesn'?t|isn'?t|aren'?t|haven'?t|hasn'?t)\b"
+_NEGATED = re.compile(rf"\b{_NEGATION}\s*(?:\w+\s+)?$")
+_GAP = rf"(?:\s+(?!{_NEGATION})[\w'&-]+){{0,2}}?\s+"
+
+
+def _phrase(words: str) -> str:
+    return r"\b" + _GAP.join(re.escape(w) for w in words.lower().split()) + r"\b"
 
 
 # Orders that have not shipped yet: they can still be cancelled or sent elsewhere.
