@@ -1,7 +1,8 @@
 """``aios mcp``: the connectors' operations as a governed MCP server, for AI assistants.
 
 Over stdio (a desktop client starts it) the person at that desktop is ``--user``; over
-Streamable HTTP (``--http``, for server-side agents) each request's API key names the user.
+Streamable HTTP (``--http``, for server-side agents) each request's API key (or identity
+provider token) names the user.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ def mcp(
         None, "--user", help="Over stdio: who acts, a user of the directory (the person here)."
     ),
     over_http: bool = typer.Option(
-        False, "--http", help="Serve Streamable HTTP at /mcp; each caller needs an API key."
+        False,
+        "--http",
+        help="Serve Streamable HTTP at /mcp; each caller needs an API key (or, where one is "
+        "configured, the identity provider's token).",
     ),
     host: str = typer.Option("127.0.0.1", help="Address to listen on, with --http."),
     port: int = typer.Option(8400, help="Port to listen on, with --http."),

@@ -26,6 +26,7 @@ from aios.mcp.pending import open_pending
 from aios.mcp.server import UserOf, build_server
 from aios.policy.masking import load_masker
 from aios.settings import Settings
+from aios.users.oidc.provider import open_provider
 
 
 def serve_stdio(settings: Settings, user: str) -> None:
@@ -36,10 +37,14 @@ def serve_stdio(settings: Settings, user: str) -> None:
 
 
 def serve_http(settings: Settings, host: str, port: int) -> None:
-    """Serve Streamable HTTP on ``host``:``port``; each request's API key names its user."""
+    """Serve Streamable HTTP on ``host``:``port``; each request's API key (or the identity
+    provider's access token, where one is configured) names its user."""
     rates = KeyRates(settings.api_rate_limit)
     server = open_server(settings, http.user_of, "http")
-    app = http.http_app(server, directory(settings), rates)
+    people = directory(settings)
+    calls = open_direct_calls(settings)
+    provider = open_provider(settings, people, calls.policy, calls.toolbox.trail, "mcp")
+    app = http.http_app(server, people, rates, provider)
     typer.echo(f"MCP over Streamable HTTP at http://{host}:{port}{http.PATH}", err=True)
     uvicorn.run(app, host=host, port=port, log_config=None)
 

@@ -2,8 +2,10 @@
 
 Every request must carry a key (``Authorization: Bearer aios_…``, made with ``aios users
 add-key``), checked as the API checks it: known and unrevoked, used from one of its pages if it
-names any, within its rate. The key's user is who calls. An MCP session belongs to the key that
-opened it: the SDK answers another key's requests on it as if it did not exist.
+names any, within its rate; or, where the company's identity provider is configured, one of its
+access tokens, checked as the API checks them (the person's role from their groups now). The
+key's user, or the token's person, is who calls. An MCP session belongs to the key or person
+that opened it: the SDK answers another's requests on it as if it did not exist.
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from starlette.applications import Starlette
 from starlette.authentication import AuthCredentials
 from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from aios.api.auth import KeyRates, admit_key, bearer
+from aios.api.auth import KeyRates, admit_key, bearer, signed_in
 from aios.api.errors import ApiError, problem
 from aios.identity import User
 from aios.mcp.server import Context
 from aios.users import UserDirectory
+from aios.users.oidc.provider import Provider
+from aios.users.oidc.tokens import looks_like_jwt
 
 PATH = "/mcp"
 
@@ -38,7 +43,14 @@ class KeyAccess(AccessToken):
     user: User
 
 
-def http_app(server: Server[Any, Any], directory: UserDirectory, rates: KeyRates) -> Starlette:
+def http_app(
+    server: Server[Any, Any],
+    directory: UserDirectory,
+    rates: KeyRates,
+    provider: Provider | None = None,
+) -> Starlette:
+    """``provider``: the company's identity provider, whose access tokens are taken beside
+    the keys (None: keys only)."""
     manager = StreamableHTTPSessionManager(server)
 
     @asynccontextmanager
@@ -46,8 +58,10 @@ def http_app(server: Server[Any, Any], directory: UserDirectory, rates: KeyRates
         async with manager.run():
             yield
 
-    gate = _KeyGate(manager, directory, rates)
-    return Starlette(routes=[Route(PATH, endpoint=gate)], lifespan=lifespan)
+    gate = _KeyGate(manager, directory, rates, provider)
+    app = Starlette(routes=[Route(PATH, endpoint=gate)], lifespan=lifespan)
+    app.state.rates = rates  # a provider's person is counted against the API's rate too
+    return app
 
 
 def user_of(ctx: Context) -> User:
@@ -61,19 +75,31 @@ def user_of(ctx: Context) -> User:
 
 class _KeyGate:
     def __init__(
-        self, manager: StreamableHTTPSessionManager, directory: UserDirectory, rates: KeyRates
+        self,
+        manager: StreamableHTTPSessionManager,
+        directory: UserDirectory,
+        rates: KeyRates,
+        provider: Provider | None,
     ) -> None:
         self.manager = manager
         self.directory = directory
         self.rates = rates
+        self.provider = provider
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
         token, origin = bearer(headers.get("authorization")), headers.get("origin")
         try:
-            key, user = await to_thread.run_sync(
-                admit_key, self.directory, self.rates, token, origin
-            )
+            if token is not None and self.provider is not None and looks_like_jwt(token):
+                user = await to_thread.run_sync(
+                    signed_in, HTTPConnection(scope), self.provider, token
+                )
+                caller = f"user:{user.name}"  # the person, whichever of their tokens
+            else:
+                key, user = await to_thread.run_sync(
+                    admit_key, self.directory, self.rates, token, origin
+                )
+                caller = key.id
         except ApiError as refused:
             extra = {"WWW-Authenticate": "Bearer"} if refused.status_code == 401 else {}
             response = problem(
@@ -84,6 +110,6 @@ class _KeyGate:
             )
             await response(scope, receive, send)
             return
-        access = KeyAccess(token=key.id, client_id=key.id, subject=user.name, scopes=[], user=user)
+        access = KeyAccess(token=caller, client_id=caller, subject=user.name, scopes=[], user=user)
         scope["user"], scope["auth"] = AuthenticatedUser(access), AuthCredentials([])
         await self.manager.handle_request(scope, receive, send)
