@@ -203,6 +203,14 @@ class EmbeddedPlanner:
         # Skills that change something: a question is never answered with one of them.
         self.writes = {s.name for s in skills if any(step.tool in write_tools for step in s.steps)}
         self.verbs = frozenset(request_verbs(skills))
+        # Changes that set a value of a record (``erp.set_credit_limit``, ``crm.update_contact``),
+        # by their operations' names: what they set can also be asked to be seen.
+        self.setters = {
+            s.name
+            for s in skills
+            if s.name in self.writes
+            and any(step.tool.split(".")[-1].startswith(("set_", "update_")) for step in s.steps)
+        }
         self._leads = {s.name: _leads(s) for s in skills if s.steps}
         changing = {w for name, ws in self._leads.items() if name in self.writes for w in ws}
         looking = {w for name, ws in self._leads.items() if name not in self.writes for w in ws}
@@ -462,9 +470,17 @@ class EmbeddedPlanner:
                 for s in ranked
                 if s.skill not in self.writes and self.skills[s.skill].steps and s.score > 0
             ]
-            # "whats northfield's credit limit": what the change would set, asked about.
-            least = 0.0 if self._names_only(text, top) else self.threshold - 0.15
-            if reads and reads[0].score > least:
+            if self._names_only(text, top):
+                # "whats northfield's credit limit": what the change would set, asked about,
+                # shown by the lookup that says it shows that ("… credit and unpaid invoices").
+                cued = [c for c in self._cues(top.skill) if re.search(rf"\b{c}", text, re.I)]
+                showing = [
+                    s for s in reads if any(c in self.skills[s.skill].description for c in cued)
+                ]
+                if showing:
+                    best = showing[0]
+                    return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
+            if reads and reads[0].score >= self.threshold - 0.15:
                 best = self._grounded(reads[0], reads, names, known)
                 return IntentScore(skill=best.skill, score=max(best.score, self.threshold))
         # "cases assigned to me that aren't closed": a lookup's filter said ("assigned to me").
@@ -485,7 +501,11 @@ class EmbeddedPlanner:
         return IntentScore(skill=knowledge.name, score=max(top.score, self.threshold))
 
     def _filters(self, skill: str, text: str) -> bool:
-        """Whether ``text`` says a value of one of ``skill``'s choices (a list's filter)."""
+        """Whether ``text`` names what ``skill`` lists ("cases" for ``find_cases``) and says a
+        value of one of its choices (a filter: "assigned to me")."""
+        listed = skill.split("_")[-1].rstrip("s")
+        if not re.search(rf"\b{listed}s?\b", text, re.I):
+            return False
         rivals = [s for s in self.skills[skill].slots if s.type == "choice"]
         return any(chosen(slot, text, rivals) for slot in rivals)
 
@@ -580,7 +600,7 @@ class EmbeddedPlanner:
         "credit position of kestrel"): no verb of that change, none of its acts ("refund",
         "escalate" ask for the thing itself) and no new value. That asks to see it."""
         skill = self.skills[top.skill]
-        if top.skill not in self.writes or _CHANGE.match(text):
+        if top.skill not in self.setters or _CHANGE.match(text):
             return False
         leads = self._leads[top.skill]
         words = re.findall(r"[a-z]+", _LEAD.sub("", text.lower()))
@@ -863,8 +883,8 @@ class EmbeddedPlanner:
         """At a confirmation, a plain sentence that asks for nothing and names no record,
         customer or amount ("customer doesn't need the gloves anymore") says why: it is the
         waiting request's own words (its reason), where those were only its wording."""
-        if is_question(text) or _CHANGE.match(text) or self._commands(text):
-            return None
+        if is_question(text) or is_correction(text) or _CHANGE.match(text) or self._commands(text):
+            return None  # "no scrap that, they want it after all" takes it back
         said = extract(text)
         if (
             any(said.ids.values())
