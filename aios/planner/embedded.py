@@ -113,6 +113,7 @@ _SAME_FOR = re.compile(
     re.I,
 )
 _CONTACT_VALUES = {"email", "phone", "address"}
+_CAUSATIVE = {"get", "tell", "have", "make", "let"}
 # "an order", "a customer", "a late invoice": any one of a kind, not one talked about.
 _ANY_ONE = re.compile(
     r"\b(?:a|an)\s+(?:[a-z-]+\s+)?(?:customer|client|"
@@ -215,7 +216,8 @@ class EmbeddedPlanner:
         changing = {w for name, ws in self._leads.items() if name in self.writes for w in ws}
         looking = {w for name, ws in self._leads.items() if name not in self.writes for w in ws}
         # Verbs that start only lookups ("show me …", "pull up …"): what they lead is a read.
-        self.read_verbs = frozenset((looking - changing) & set(_VERBS))
+        # Not those that also have someone do something ("get a senior to look at CS-1021").
+        self.read_verbs = frozenset((looking - changing) & set(_VERBS) - _CAUSATIVE)
         self._split = splitter(sorted(self.verbs))
         words = [w for s in skills for w in [*s.examples, s.description, *s.requires]]
         words += [w for s in skills for slot in s.slots for ws in slot.choices.values() for w in ws]
