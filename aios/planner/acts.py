@@ -140,6 +140,20 @@ def asks_how(text: str, *, names_record: bool = False) -> bool:
     return bool(_HOW_TO.search(text) or _HOW_MUCH.match(text) or _ANY_RULE.search(text))
 
 
+# "nah forget it, wrong invoice", "wait, wrong one": taking something back, whatever follows.
+_TAKES_BACK = re.compile(
+    r"^\s*(?:(?:no|nah|nope|ok|okay|actually|sorry|hmm|oh|wait)[,.!\s]+)*"
+    r"(?:scrap|forget|drop|cancel|ditch|skip|leave|stop|abort|kill|never\s*mind|nvm|hold\s+off|"
+    r"wrong|no|nah|nope)\b",
+    re.I,
+)
+
+
+def takes_back(text: str) -> bool:
+    """Whether ``text`` starts by taking back what was asked, whatever it says after."""
+    return bool(_TAKES_BACK.match(text))
+
+
 def calls_off(text: str) -> bool:
     """Whether ``text`` calls off what was asked last ("no, scrap that", "never mind")."""
     return bool(_CALL_OFF.match(text))

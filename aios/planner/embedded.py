@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aios.limits import MAX_MESSAGE_CHARS
-from aios.planner.acts import asks_how, calls_off, is_polite, is_question
+from aios.planner.acts import asks_how, calls_off, is_polite, is_question, takes_back
 from aios.planner.choices import choose, position
 from aios.planner.entities import extract, listed_records, mask_ids
 from aios.planner.intents import IntentClassifier, IntentScore
@@ -109,7 +109,10 @@ OWN_LINE = 240
 _SAME_FOR = re.compile(
     r"^\s*(?:(?:and|now|ok|okay|pls|please|then|also)[,\s]+)*(?:(?:do|same|ditto|likewise|"
     r"again|that|the|thing)\s+)*(?:same|ditto|likewise|again)\s+(?:for|with|on)\b"
-    r"|^\s*(?:and\s+)?(?:for|with|on)\s+[\w-]+(?:\s+[\w&-]+){0,3}\s+(?:too|as well)\b",
+    r"|^\s*(?:and\s+)?(?:for|with|on)\s+[\w-]+(?:\s+[\w&-]+){0,3}\s+(?:too|as well)\b"
+    # "and at kestrel health systems?", "what about SO-1064?": nothing but who or what else.
+    r"|^\s*(?:and|what about|how about)\s+(?:(?:at|for|with|on|of)\s+)?[\w&'-]+(?:\s+[\w&'-]+){0,3}"
+    r"\s*\?*\s*$",
     re.I,
 )
 _CONTACT_VALUES = {"email", "phone", "address"}
@@ -266,14 +269,12 @@ class EmbeddedPlanner:
             answered = self._answer_pending(text, raw, memory, memory.pending, filler, values)
             if answered is not None:
                 return answered
-        restated = memory.last and (
-            (_restates(text, memory) and not self._asks_for(text)) or _SAME_FOR.match(text)
+        restated = memory.last and _restates(text, memory) and not self._asks_for(text)
+        changed = (is_correction(text) or restated) and not self._asks_otherwise(
+            text, memory, filler
         )
-        if (
-            memory.last
-            and (is_correction(text) or restated)
-            and not self._asks_otherwise(text, memory, filler)
-        ):
+        # "same for INV-2209", "and for beacon foods?": the last request, for who or what else.
+        if memory.last and (changed or _SAME_FOR.match(text)):
             corrected = self._correct(text, memory, filler, values)
             if corrected is not None:
                 return corrected
@@ -885,7 +886,7 @@ class EmbeddedPlanner:
         """At a confirmation, a plain sentence that asks for nothing and names no record,
         customer or amount ("customer doesn't need the gloves anymore") says why: it is the
         waiting request's own words (its reason), where those were only its wording."""
-        if is_question(text) or is_correction(text) or _CHANGE.match(text) or self._commands(text):
+        if is_question(text) or takes_back(text) or _CHANGE.match(text) or self._commands(text):
             return None  # "no scrap that, they want it after all" takes it back
         said = extract(text)
         if (

@@ -123,3 +123,15 @@ def test_reminders_already_sent_are_looked_up_never_sent(chat):
     assert _looked_up(events) == ["erp.list_outbox"] and not _asked(events)
     told = " ".join(e.text for e in events if e.type == "message")
     assert "INV-2001" in told
+
+
+def test_taking_it_back_at_a_confirmation_is_no_reason(chat):
+    chat("s", "refund 45 on INV-2038 damaged cartons")
+    assert not _asked(chat("s", "nah forget it, wrong invoice"))
+
+
+def test_and_for_another_customer_asks_the_last_question_of_them(chat):
+    chat("s", "show overdue invoices for tidewater freight", "alice")
+    events = chat("s", "and for beacon foods?", "alice")
+    told = " ".join(e.text for e in events if e.type == "message")
+    assert "overdue invoice(s) of **Beacon Foods**" in told
