@@ -16,6 +16,9 @@ from aios.assistant.phrases import sentence, understood_beyond_steps
 from aios.settings import Settings
 
 console = Console()
+plain = False
+"""Plain mode (``--plain``, the default when the output is no terminal): text as it is, for a
+script or a file: no colours, no wrapping at the terminal's width, messages as their Markdown."""
 
 
 def render(event: Event) -> None:
@@ -35,7 +38,7 @@ def render(event: Event) -> None:
     elif event.type == "confirmation_required":
         _confirmation(event)
     elif event.type == "message":
-        console.print(Markdown(event.text))
+        console.print(escape(event.text) if plain else Markdown(event.text))
         for citation in event.citations:
             console.print(f"  [dim]source: {citation.source} > {citation.heading}[/]")
     elif event.type == "clarification":
@@ -71,10 +74,20 @@ def _confirmation(event: ConfirmationRequired) -> None:
 def chat(
     user: str = typer.Option("alice", "--user", "-u", help="The user to act as (aios users list)."),
     session: str | None = typer.Option(None, help="Continue this session id."),
+    plain_text: bool | None = typer.Option(
+        None,
+        "--plain/--rich",
+        help="Plain text for scripts (no colours, no wrapping, Markdown as written); the "
+        "default when the output is not a terminal.",
+    ),
 ) -> None:
     """Chat with the assistant in the terminal (reads lines from stdin when piped)."""
     from aios.assistant.factory import build_runtime  # the whole stack: only when chatting
 
+    global console, plain
+    plain = not sys.stdout.isatty() if plain_text is None else plain_text
+    if plain:
+        console = Console(color_system=None, highlight=False, soft_wrap=True, emoji=False)
     observability.configure(Settings(), server=False)
     with console.status("Loading the assistant…"):
         runtime = build_runtime(Settings())
@@ -92,7 +105,7 @@ def chat(
             break
         if not text.strip():
             continue
-        if not interactive:
+        if not interactive and not plain:
             console.print(f"[bold]> [/]{text}")
         for event in runtime.assistant.handle(session_id, me, text):
             render(event)

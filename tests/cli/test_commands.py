@@ -145,6 +145,30 @@ def test_chat_reads_a_script_from_stdin(demo_settings):
     assert "Reply yes or no" not in four_eyes
 
 
+def test_piped_chat_prints_plain_text_for_scripts(demo_settings):
+    env = {**os.environ, "AIOS_DATA_DIR": str(demo_settings.data_dir)}
+    env.pop("COLUMNS", None)  # a script's output is not a terminal of 80 columns
+    done = subprocess.run(
+        [sys.executable, "-m", "aios.cli", "chat", "--user", "alice"],
+        input="give me an overview of Blue Harbor Logistics\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=demo_settings.skills_dir.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    # One line as written, longer than 80 columns, Markdown kept; no echoed prompt, no padding.
+    assert any(
+        line.startswith("**Blue Harbor Logistics** (ACC-1004) - gold tier") for line in lines
+    )
+    assert any(len(line) > 80 for line in lines)
+    assert not any(line.startswith("> ") for line in lines)
+    assert not any(line != line.rstrip() for line in lines)
+    assert "\x1b[" not in done.stdout
+
+
 def test_users_and_their_keys(monkeypatch, demo_settings):
     listed = runner.invoke(app, ["users", "list"])
     assert "dave" in listed.output and "finance" in listed.output
