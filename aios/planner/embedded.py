@@ -256,7 +256,8 @@ class EmbeddedPlanner:
         if own.strip() and own.strip() != raw.strip():
             # Lines quoted with ">" are what someone else wrote: what the request is about.
             raw = _this_is(own.strip(), raw, filler.records.accounts())
-        elif len(raw) > LONG_TEXT or len(re.findall(r"\n\s*\n", raw)) >= 2:
+        if len(raw) > LONG_TEXT or len(re.findall(r"\n\s*\n", raw)) >= 2:
+            # Still a long text (a thread whose newest mail is unquoted): the request in it.
             raw = self._request_in(raw, filler)
         said = split_payload(raw, self.cues)
         names = [str(a["name"]) for a in filler.records.accounts()]
