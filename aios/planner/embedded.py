@@ -117,6 +117,11 @@ _SAME_FOR = re.compile(
 )
 _CONTACT_VALUES = {"email", "phone", "address"}
 _CAUSATIVE = {"get", "tell", "have", "make", "let"}
+_WISH = re.compile(
+    r"^\s*(?:i|we)?\s*(?:need|want|have|got|gotta|going)\s*(?:to|ta)?\s+([a-z]+)", re.I
+)
+_SEEING = {"see", "know", "view", "read", "understand"}
+_THEN = re.compile(r"\b(?:then|after that|afterwards|and also)\b", re.I)
 # "an order", "a customer", "a late invoice": any one of a kind, not one talked about.
 _ANY_ONE = re.compile(
     r"\b(?:a|an)\s+(?:[a-z-]+\s+)?(?:customer|client|"
@@ -427,6 +432,15 @@ class EmbeddedPlanner:
             names.add("product")  # "how much is a pallet jack?": a record, not a rule
         if top.score < self.threshold and not is_question(text) and self._shows(text):
             top = self._named_thing(text, ranked, top, names, filler)
+        wish = _WISH.match(text)
+        looking = wish is not None and wish.group(1).lower() in self.read_verbs | _SEEING
+        if top.skill not in self.writes and wish and not looking and not is_question(text):
+            # "need to fire off a reminder": something to be done, not looked at.
+            doing = [
+                s for s in ranked if s.skill in self.writes and self.skills[s.skill].accepts(text)
+            ]
+            if doing and doing[0].score >= self.threshold - 2 * CUE_MARGIN:
+                top = IntentScore(skill=doing[0].skill, score=max(doing[0].score, self.threshold))
         if self.skills[top.skill].answer_from_knowledge and not is_question(text):
             # "i need to do a refund" asks for something to be done, not what the rule is.
             doing = [s for s in ranked if self.skills[s.skill].steps]
@@ -589,6 +603,8 @@ class EmbeddedPlanner:
         words = re.findall(r"[a-z]+", _LEAD.sub("", text.lower()))
         if top.skill not in self.writes or not words or words[0] not in self.read_verbs:
             return top
+        if _THEN.search(text):
+            return top  # "check INV-2119 then shoot them a reminder": a change is asked too
         reads = [s for s in ranked if s.skill not in self.writes and self.skills[s.skill].steps]
         if reads and reads[0].score >= self.threshold - 2 * CUE_MARGIN:
             return IntentScore(skill=reads[0].skill, score=max(reads[0].score, self.threshold))
