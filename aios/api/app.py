@@ -83,9 +83,11 @@ def create_app(
     serve_docs(app)
     app.state.runtime = runtime
     app.state.rates = KeyRates(runtime.settings.api_rate_limit)
-    app.state.provider = provider or open_provider(
-        runtime.settings, runtime.users, runtime.policy, runtime.toolbox.trail, "api"
-    )
+    if provider is None and runtime.settings.oidc_issuer is not None:
+        provider = open_provider(
+            runtime.settings, runtime.users, runtime.policy, runtime.toolbox.trail, "api"
+        )
+    app.state.provider = provider  # None: demo mode, API keys only
     metrics = ApiMetrics(runtime.ledger)
     masker = runtime.masker
 

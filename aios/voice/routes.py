@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import time
+import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from aios.api.auth import Caller, admit, bearer
@@ -41,6 +42,15 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 class SpeakIn(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_SPOKEN, description="What to say.")
+
+    @field_validator("text")
+    @classmethod
+    def _speakable(cls, text: str) -> str:
+        # The speech engines are C programs: a NUL or an unpaired surrogate is no word, and
+        # would fail them with a server error instead of a clear refusal.
+        if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in text):
+            raise ValueError("the text holds control characters or broken Unicode; say words")
+        return text
 
 
 class SignInIn(BaseModel):

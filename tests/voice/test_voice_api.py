@@ -4,6 +4,7 @@ the same message route as typed text; and audio that cannot be used is refused, 
 from __future__ import annotations
 
 import io
+import json
 import os
 import wave
 
@@ -116,8 +117,14 @@ def test_the_voice_routes_need_a_key_and_bounded_text(api, alice, spoken):
         refused = api.post("/v1/voice/transcribe", content=wav, headers=headers)
         assert (refused.status_code, refused.json()["code"]) == (401, "unauthorized")
         assert api.post("/v1/voice/speech", json={"text": "hi"}, headers=headers).status_code == 401
-    for text in ("", "x" * 1001):
-        refused = api.post("/v1/voice/speech", json={"text": text}, headers=alice)
+    # Empty, too long, a NUL or an unpaired surrogate (no engine can say them): refused, never 500.
+    for text in ("", "x" * 1001, "refund\u0000 it", "V\uda91 ok"):
+        body = json.dumps({"text": text})  # escaped as JSON: a client may send any of these
+        refused = api.post(
+            "/v1/voice/speech",
+            content=body,
+            headers={**alice, "Content-Type": "application/json"},
+        )
         assert (refused.status_code, refused.json()["code"]) == (422, "invalid_input")
 
 
