@@ -120,20 +120,25 @@ def test_demo_seed_and_audit_verify(tmp_path, monkeypatch):
     assert verified.exit_code == 0, verified.output
 
 
-def test_chat_reads_a_script_from_stdin(demo_settings):
-    script = f"refund $7 on SO-1042\nyes\nrefund $900 on {_planted.PLATINUM_ORDER}\n"
-    env = {**os.environ, "AIOS_DATA_DIR": str(demo_settings.data_dir), "COLUMNS": "200"}
+def _piped_chat(demo_settings, script: str, **env: str) -> str:
+    """What ``aios chat --user alice`` prints with ``script`` piped into it."""
+    environ = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     done = subprocess.run(
         [sys.executable, "-m", "aios.cli", "chat", "--user", "alice"],
         input=script,
-        env=env,
+        env={**environ, "AIOS_DATA_DIR": str(demo_settings.data_dir), **env},
         capture_output=True,
         text=True,
         timeout=180,
         cwd=demo_settings.skills_dir.parent,
     )
     assert done.returncode == 0, done.stderr
-    out = done.stdout
+    return done.stdout
+
+
+def test_chat_reads_a_script_from_stdin(demo_settings):
+    script = f"refund $7 on SO-1042\nyes\nrefund $900 on {_planted.PLATINUM_ORDER}\n"
+    out = _piped_chat(demo_settings, script, COLUMNS="200")
     assert "Please confirm: Refund $7.00 to Blue Harbor Logistics" in out
     # Every argument as a person reads it, never a Python dict.
     assert "Amount to refund: $7.00" in out and "'invoice_id'" not in out and "{" not in out
@@ -146,19 +151,9 @@ def test_chat_reads_a_script_from_stdin(demo_settings):
 
 
 def test_piped_chat_prints_plain_text_for_scripts(demo_settings):
-    env = {**os.environ, "AIOS_DATA_DIR": str(demo_settings.data_dir)}
-    env.pop("COLUMNS", None)  # a script's output is not a terminal of 80 columns
-    done = subprocess.run(
-        [sys.executable, "-m", "aios.cli", "chat", "--user", "alice"],
-        input="give me an overview of Blue Harbor Logistics\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=demo_settings.skills_dir.parent,
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    # A script's output is not a terminal of 80 columns.
+    out = _piped_chat(demo_settings, "give me an overview of Blue Harbor Logistics\n")
+    lines = out.splitlines()
     # One line as written, longer than 80 columns, Markdown kept; no echoed prompt, no padding.
     assert any(
         line.startswith("**Blue Harbor Logistics** (ACC-1004) - gold tier") for line in lines
@@ -166,7 +161,7 @@ def test_piped_chat_prints_plain_text_for_scripts(demo_settings):
     assert any(len(line) > 80 for line in lines)
     assert not any(line.startswith("> ") for line in lines)
     assert not any(line != line.rstrip() for line in lines)
-    assert "\x1b[" not in done.stdout
+    assert "\x1b[" not in out
 
 
 def test_users_and_their_keys(monkeypatch, demo_settings):

@@ -5,22 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from aios.assistant.factory import build_runtime
-from aios.identity import demo_users
 from aios.planner.acts import is_question
 from aios.planner.embedded import split_requests
 from aios.planner.slang import plain
-
-
-@pytest.fixture
-def chat(demo_settings, embedder):
-    runtime = build_runtime(demo_settings, embedder=embedder)
-    users = demo_users()
-
-    def say(session: str, text: str, who: str = "carol"):
-        return list(runtime.assistant.handle(session, users[who], text))
-
-    return say
 
 
 def _asked(events):

@@ -7,19 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from aios.assistant.factory import build_runtime
-from aios.identity import demo_users
-
 
 @pytest.fixture
-def chat(demo_settings, embedder):
-    runtime = build_runtime(demo_settings, embedder=embedder)
-    users = demo_users()
-
-    def say(session: str, text: str, who: str = "dave"):
-        return list(runtime.assistant.handle(session, users[who], text))
-
-    return say
+def chat(chat_as):
+    return chat_as("dave")
 
 
 def _asked(events):
